@@ -1,0 +1,314 @@
+package collector
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gosnmp/gosnmp"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+)
+
+// Drop reasons: every packet that does not become an event is counted under
+// exactly one of these.
+const (
+	DropMalformed        = "malformed"
+	DropUnknownCommunity = "unknown_community"
+	DropAuthFailure      = "auth_failure"
+	DropSourceNotAllowed = "source_not_allowed"
+	DropQueueFull        = "queue_full"
+	DropSocketOverflow   = "socket_overflow"
+	DropUnsupportedPDU   = "unsupported_pdu"
+	DropSeriesLimit      = "series_limit"
+	DropUnsupportedSec   = "unsupported_security_model"
+)
+
+var dropReasons = []string{
+	DropMalformed, DropUnknownCommunity, DropAuthFailure, DropSourceNotAllowed,
+	DropQueueFull, DropSocketOverflow, DropUnsupportedPDU, DropSeriesLimit,
+	DropUnsupportedSec,
+}
+
+// Limits bound the series that untrusted label values can create.
+type Limits struct {
+	// MaxSeries caps each event-derived metric family; 0 means no cap.
+	MaxSeries int
+	// SeriesTTL deletes a series not updated for this long; 0 keeps them.
+	SeriesTTL time.Duration
+}
+
+// Metrics is the sink that turns Events into series, and holds the
+// exporter's self-metrics.
+type Metrics struct {
+	failures         *prometheus.CounterVec
+	lastFailure      *prometheus.GaugeVec
+	successes        *prometheus.CounterVec
+	tunnelUp         *prometheus.GaugeVec
+	stateChanges     *prometheus.CounterVec
+	received         *prometheus.CounterVec
+	dropped          *prometheus.CounterVec
+	notifications    *prometheus.CounterVec
+	informsAcked     prometheus.Counter
+	discoveryReports prometheus.Counter
+
+	// Handles of the bounded self-metric label sets, resolved once so that
+	// the hot path never hashes labels.
+	droppedBy       map[string]prometheus.Counter
+	receivedBy      map[gosnmp.SnmpVersion]prometheus.Counter
+	notificationsBy map[string]prometheus.Counter
+
+	failureSeries *seriesIndex[[6]string]
+	successSeries *seriesIndex[[2]string]
+	tunnelSeries  *seriesIndex[[2]string]
+	stateSeries   *seriesIndex[[4]string]
+}
+
+// NewMetrics registers the exporter's metrics on reg.
+func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
+	failureLabels := []string{"device", "peer", "interface", "vsys", "reason", "reason_code"}
+	m := &Metrics{
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ipsec_negotiation_failures_total",
+			Help: "IPSec tunnel negotiation failures reported by devices (IPSEC/4/IPSECNEGOFAIL and the router family's hwIPSecNegotiationFail).",
+		}, failureLabels),
+		lastFailure: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ipsec_negotiation_last_failure_timestamp_seconds",
+			Help: "Unix time of the last negotiation failure of this label set, as received by the exporter.",
+		}, failureLabels),
+		successes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ipsec_negotiation_successes_total",
+			Help: "Successful IPSec negotiations (tunnel start / negotiation success notifications).",
+		}, []string{"device", "peer"}),
+		tunnelUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ipsec_tunnel_up",
+			Help: "1 after a tunnel up/start notification, 0 after a down/stop notification.",
+		}, []string{"device", "peer"}),
+		stateChanges: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ipsec_tunnel_state_changes_total",
+			Help: "Tunnel up/down notifications, by new state and offline reason.",
+		}, []string{"device", "peer", "state", "reason"}),
+		received: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ipsec_trap_packets_received_total",
+			Help: "SNMP packets received and parsed as the given version, whether or not they were accepted afterwards.",
+		}, []string{"version"}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ipsec_trap_packets_dropped_total",
+			Help: "Packets that did not become an event, by reason.",
+		}, []string{"reason"}),
+		notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ipsec_trap_notifications_total",
+			Help: "Accepted notifications by catalogue name; other for notifications not in the catalogue.",
+		}, []string{"notification"}),
+		informsAcked: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ipsec_trap_informs_acknowledged_total",
+			Help: "Inform requests answered with a response after they were authenticated and accepted.",
+		}),
+		discoveryReports: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "ipsec_trap_engine_discovery_reports_total",
+			Help: "SNMPv3 engine discovery requests (from inform senders) answered with the local engine ID.",
+		}),
+		failureSeries: newSeriesIndex[[6]string](),
+		successSeries: newSeriesIndex[[2]string](),
+		tunnelSeries:  newSeriesIndex[[2]string](),
+		stateSeries:   newSeriesIndex[[4]string](),
+	}
+	m.SetLimits(limits)
+	reg.MustRegister(m.failures, m.lastFailure, m.successes, m.tunnelUp, m.stateChanges,
+		m.received, m.dropped, m.notifications, m.informsAcked, m.discoveryReports)
+
+	m.droppedBy = make(map[string]prometheus.Counter, len(dropReasons))
+	for _, r := range dropReasons {
+		m.droppedBy[r] = m.dropped.WithLabelValues(r)
+	}
+	m.receivedBy = map[gosnmp.SnmpVersion]prometheus.Counter{
+		gosnmp.Version1:  m.received.WithLabelValues("v1"),
+		gosnmp.Version2c: m.received.WithLabelValues("v2c"),
+		gosnmp.Version3:  m.received.WithLabelValues("v3"),
+	}
+	m.notificationsBy = make(map[string]prometheus.Counter)
+	for _, n := range mib.Notifications() {
+		m.notificationsBy[n.Name] = m.notifications.WithLabelValues(n.Name)
+	}
+	m.notificationsBy[mib.NotifOther] = m.notifications.WithLabelValues(mib.NotifOther)
+	return m
+}
+
+// SetLimits changes the series limits; existing series beyond a lowered
+// cap stay until they expire.
+func (m *Metrics) SetLimits(l Limits) {
+	for _, s := range []interface{ setLimits(Limits) }{m.failureSeries, m.successSeries, m.tunnelSeries, m.stateSeries} {
+		s.setLimits(l)
+	}
+}
+
+// Drop counts a packet that did not become an event.
+func (m *Metrics) Drop(reason string) { m.DropN(reason, 1) }
+
+// DropN counts n packets dropped for reason.
+func (m *Metrics) DropN(reason string, n float64) {
+	c, ok := m.droppedBy[reason]
+	if !ok {
+		c = m.dropped.WithLabelValues(reason)
+	}
+	c.Add(n)
+}
+
+// countReceived counts a packet whose SNMP version could be read.
+func (m *Metrics) countReceived(v gosnmp.SnmpVersion) { m.receivedBy[v].Inc() }
+
+// discoveryAnswered counts a v3 engine discovery request answered with a
+// Report.
+func (m *Metrics) discoveryAnswered() { m.discoveryReports.Inc() }
+
+// InformAcknowledged counts an inform answered with a response.
+func (m *Metrics) InformAcknowledged() { m.informsAcked.Inc() }
+
+// Record turns an event into series. It returns false when a series limit
+// kept any of the event's series from being created; the caller counts that
+// as a series_limit drop.
+func (m *Metrics) Record(ev *Event) bool {
+	m.notificationsBy[ev.Notification].Inc()
+	now := ev.Time.UnixNano()
+	ok := true
+	switch ev.Kind {
+	case KindNegotiationFailure:
+		labels := [6]string{ev.Device, ev.Peer, ev.Interface, ev.Vsys, ev.Reason, ev.ReasonCode}
+		s := m.failureSeries.get(labels, now, func() *series {
+			return &series{
+				counter: m.failures.WithLabelValues(labels[:]...),
+				gauge:   m.lastFailure.WithLabelValues(labels[:]...),
+			}
+		})
+		if s == nil {
+			return false
+		}
+		s.counter.Inc()
+		s.gauge.Set(float64(ev.Time.UnixNano()) / 1e9)
+	case KindNegotiationSuccess:
+		ok = m.success(ev, now)
+	case KindTunnelUp:
+		ok = m.success(ev, now)
+		ok = m.tunnelState(ev, now, "up", 1) && ok
+	case KindTunnelDown:
+		ok = m.tunnelState(ev, now, "down", 0)
+	}
+	return ok
+}
+
+func (m *Metrics) success(ev *Event, now int64) bool {
+	labels := [2]string{ev.Device, ev.Peer}
+	s := m.successSeries.get(labels, now, func() *series {
+		return &series{counter: m.successes.WithLabelValues(labels[:]...)}
+	})
+	if s == nil {
+		return false
+	}
+	s.counter.Inc()
+	return true
+}
+
+func (m *Metrics) tunnelState(ev *Event, now int64, state string, up float64) bool {
+	peer := [2]string{ev.Device, ev.Peer}
+	t := m.tunnelSeries.get(peer, now, func() *series {
+		return &series{gauge: m.tunnelUp.WithLabelValues(peer[:]...)}
+	})
+	reason := ""
+	if state == "down" {
+		reason = ev.Reason
+	}
+	change := [4]string{ev.Device, ev.Peer, state, reason}
+	c := m.stateSeries.get(change, now, func() *series {
+		return &series{counter: m.stateChanges.WithLabelValues(change[:]...)}
+	})
+	if t != nil {
+		t.gauge.Set(up)
+	}
+	if c != nil {
+		c.counter.Inc()
+	}
+	return t != nil && c != nil
+}
+
+// Expire deletes the series not updated since now minus the TTL.
+func (m *Metrics) Expire(now time.Time) {
+	m.failureSeries.expire(now.UnixNano(), func(l [6]string) {
+		m.failures.DeleteLabelValues(l[:]...)
+		m.lastFailure.DeleteLabelValues(l[:]...)
+	})
+	m.successSeries.expire(now.UnixNano(), func(l [2]string) { m.successes.DeleteLabelValues(l[:]...) })
+	m.tunnelSeries.expire(now.UnixNano(), func(l [2]string) { m.tunnelUp.DeleteLabelValues(l[:]...) })
+	m.stateSeries.expire(now.UnixNano(), func(l [4]string) { m.stateChanges.DeleteLabelValues(l[:]...) })
+}
+
+// series holds the resolved handles of one label set, so that a repeated
+// event costs one map lookup on the label array and no label hashing in
+// client_golang.
+type series struct {
+	counter    prometheus.Counter
+	gauge      prometheus.Gauge
+	lastUpdate atomic.Int64
+}
+
+// seriesIndex bounds and ages the label sets of one metric family. The key
+// is the array of label values: comparable, so lookups allocate nothing.
+type seriesIndex[K comparable] struct {
+	maxSeries atomic.Int64
+	ttl       atomic.Int64 // nanoseconds
+
+	mu      sync.RWMutex
+	entries map[K]*series
+}
+
+func newSeriesIndex[K comparable]() *seriesIndex[K] {
+	return &seriesIndex[K]{entries: make(map[K]*series)}
+}
+
+func (s *seriesIndex[K]) setLimits(l Limits) {
+	s.maxSeries.Store(int64(l.MaxSeries))
+	s.ttl.Store(int64(l.SeriesTTL))
+}
+
+// get returns the series for key, creating it with create when the family
+// is under its limit; nil when it is full.
+func (s *seriesIndex[K]) get(key K, now int64, create func() *series) *series {
+	s.mu.RLock()
+	e := s.entries[key]
+	s.mu.RUnlock()
+	if e == nil {
+		s.mu.Lock()
+		if e = s.entries[key]; e == nil {
+			if limit := s.maxSeries.Load(); limit > 0 && int64(len(s.entries)) >= limit {
+				s.mu.Unlock()
+				return nil
+			}
+			e = create()
+			s.entries[key] = e
+		}
+		s.mu.Unlock()
+	}
+	e.lastUpdate.Store(now)
+	return e
+}
+
+func (s *seriesIndex[K]) len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.entries)
+}
+
+func (s *seriesIndex[K]) expire(now int64, remove func(K)) {
+	ttl := s.ttl.Load()
+	if ttl <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, e := range s.entries {
+		if now-e.lastUpdate.Load() > ttl {
+			delete(s.entries, k)
+			remove(k)
+		}
+	}
+}

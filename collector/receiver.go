@@ -1,0 +1,404 @@
+package collector
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"github.com/gosnmp/gosnmp"
+)
+
+var (
+	errNotSNMP = errors.New("not an SNMP message")
+	errNoUsers = errors.New("SNMPv3 packet, but no SNMPv3 users are configured")
+)
+
+// maxDatagram is the largest UDP payload; reading into a buffer this size
+// means no trap is ever cut short.
+const maxDatagram = 65535
+
+// smallDatagram is the size of the pooled buffers that carry a datagram from
+// the socket reader to the decoders. Traps are a few hundred bytes; the rare
+// larger one gets a buffer of its own.
+const smallDatagram = 2048
+
+// ReceiverOptions size the receiver.
+type ReceiverOptions struct {
+	ListenAddresses []string
+	// ReceiveBuffer is the socket receive buffer to ask the kernel for.
+	ReceiveBuffer int
+	// QueueSize bounds the datagrams waiting for a decoder.
+	QueueSize int
+	// Workers is the number of decode goroutines; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Sink receives every accepted event. It returns false when it could not
+// record the event because of a series limit.
+type Sink interface {
+	Record(*Event) bool
+}
+
+// datagram is one packet on its way from a socket to a decoder.
+type datagram struct {
+	buf  []byte
+	src  netip.AddrPort
+	conn *net.UDPConn
+}
+
+// Receiver reads SNMP notifications from UDP sockets, checks them against
+// the Policy, decodes them and hands the events to the sinks. Socket
+// readers never block on decoding: a full queue drops and counts.
+type Receiver struct {
+	logger  log.Logger
+	opts    ReceiverOptions
+	metrics *Metrics
+	sinks   []Sink
+
+	policy atomic.Pointer[policyState]
+	conns  []*net.UDPConn
+	queue  chan *datagram
+	pool   sync.Pool
+
+	started     time.Time
+	discoveries atomic.Uint32
+
+	readers sync.WaitGroup
+	workers sync.WaitGroup
+	closing atomic.Bool
+}
+
+// policyState is a Policy with its generation, so that workers notice a
+// reload and rebuild their gosnmp decoder.
+type policyState struct {
+	policy     *Policy
+	generation uint64
+	decoder    Decoder
+}
+
+// NewReceiver binds every listen address. Binding errors say which address
+// failed and, for privileged ports, how to get the right to bind.
+func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, metrics *Metrics, sinks ...Sink) (*Receiver, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 8192
+	}
+	r := &Receiver{
+		logger:  logger,
+		opts:    opts,
+		metrics: metrics,
+		sinks:   append([]Sink{metrics}, sinks...),
+		queue:   make(chan *datagram, opts.QueueSize),
+		started: time.Now(),
+	}
+	r.pool.New = func() any { return &datagram{buf: make([]byte, 0, smallDatagram)} }
+	if err := r.SetPolicy(policy); err != nil {
+		return nil, err
+	}
+	for _, addr := range opts.ListenAddresses {
+		conn, err := listenUDP(addr)
+		if err != nil {
+			r.closeConns()
+			return nil, err
+		}
+		granted, err := setReceiveBuffer(conn, opts.ReceiveBuffer)
+		switch {
+		case err != nil:
+			level.Warn(logger).Log("msg", "Could not set the socket receive buffer", "address", addr, "err", err)
+		case granted < opts.ReceiveBuffer:
+			level.Warn(logger).Log("msg", "The kernel granted a smaller socket receive buffer than asked; a trap storm may overflow it",
+				"address", addr, "requested_bytes", opts.ReceiveBuffer, "granted_bytes", granted,
+				"fix", fmt.Sprintf("run as root, or raise the cap: sysctl -w net.core.rmem_max=%d", opts.ReceiveBuffer))
+		default:
+			level.Info(logger).Log("msg", "Socket receive buffer set", "address", addr, "granted_bytes", granted)
+		}
+		if err := enableOverflowCount(conn); err != nil {
+			level.Warn(logger).Log("msg", "Kernel drop counting unavailable; socket overflows will not be counted", "address", addr, "err", err)
+		}
+		r.conns = append(r.conns, conn)
+		level.Info(logger).Log("msg", "Listening for traps", "address", conn.LocalAddr())
+	}
+	return r, nil
+}
+
+// listenUDP binds addr and turns the common failures into advice.
+func listenUDP(addr string) (*net.UDPConn, error) {
+	udpAddr, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("trap listen address %q: %w", addr, err)
+	}
+	conn, err := net.ListenUDP("udp", udpAddr)
+	switch {
+	case errors.Is(err, syscall.EACCES):
+		return nil, fmt.Errorf("binding UDP %s: permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE "+
+			"(sudo setcap cap_net_bind_service=+ep ./ipsec_trap_exporter, or AmbientCapabilities=CAP_NET_BIND_SERVICE in the systemd unit), "+
+			"or listen on a high port with --trap.listen-address=:9162 and point the devices (or an iptables REDIRECT) there", addr)
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("binding UDP %s: the port is already in use (is snmptrapd or another trap receiver running?)", addr)
+	case err != nil:
+		return nil, fmt.Errorf("binding UDP %s: %w", addr, err)
+	}
+	return conn, nil
+}
+
+// Addrs returns the bound addresses (useful with port 0).
+func (r *Receiver) Addrs() []net.Addr {
+	addrs := make([]net.Addr, len(r.conns))
+	for i, c := range r.conns {
+		addrs[i] = c.LocalAddr()
+	}
+	return addrs
+}
+
+// SetPolicy replaces the policy; packets already queued are checked against
+// whichever policy their decoder sees next.
+func (r *Receiver) SetPolicy(p *Policy) error {
+	if _, err := p.newSNMP(); err != nil {
+		return fmt.Errorf("SNMPv3 users: %w", err)
+	}
+	var gen uint64 = 1
+	if old := r.policy.Load(); old != nil {
+		gen = old.generation + 1
+	}
+	r.policy.Store(&policyState{policy: p, generation: gen, decoder: Decoder{Devices: p.Devices}})
+	return nil
+}
+
+// Start runs the socket readers and decode workers.
+func (r *Receiver) Start() {
+	for i := 0; i < r.opts.Workers; i++ {
+		r.workers.Add(1)
+		go r.work()
+	}
+	for _, c := range r.conns {
+		r.readers.Add(1)
+		go r.read(c)
+	}
+}
+
+// Stop closes the sockets, lets the workers drain what is queued, and
+// returns when every queued packet has been handled.
+func (r *Receiver) Stop() {
+	r.closing.Store(true)
+	r.closeConns()
+	r.readers.Wait()
+	close(r.queue)
+	r.workers.Wait()
+}
+
+func (r *Receiver) closeConns() {
+	for _, c := range r.conns {
+		c.Close()
+	}
+}
+
+// read is the socket loop: read, check the source, queue. It does nothing
+// that can block or allocate per packet, so the kernel buffer drains as fast
+// as the packets arrive.
+func (r *Receiver) read(conn *net.UDPConn) {
+	defer r.readers.Done()
+	buf := make([]byte, maxDatagram)
+	oob := make([]byte, 64)
+	overflow := overflowCounter{}
+	for {
+		n, oobn, _, src, err := conn.ReadMsgUDPAddrPort(buf, oob)
+		if err != nil {
+			if r.closing.Load() || errors.Is(err, net.ErrClosed) {
+				return
+			}
+			level.Error(r.logger).Log("msg", "Reading from the trap socket failed", "err", err)
+			time.Sleep(10 * time.Millisecond) // do not spin on a persistent error
+			continue
+		}
+		if lost := overflow.update(oob[:oobn]); lost > 0 {
+			r.metrics.DropN(DropSocketOverflow, float64(lost))
+		}
+		if !r.policy.Load().policy.sourceAllowed(src.Addr()) {
+			r.metrics.Drop(DropSourceNotAllowed)
+			continue
+		}
+		d := r.pool.Get().(*datagram)
+		if n > cap(d.buf) {
+			d.buf = make([]byte, n)
+		}
+		d.buf = append(d.buf[:0], buf[:n]...)
+		d.src = src
+		d.conn = conn
+		select {
+		case r.queue <- d:
+		default:
+			r.metrics.Drop(DropQueueFull)
+			r.release(d)
+		}
+	}
+}
+
+func (r *Receiver) release(d *datagram) {
+	if cap(d.buf) > smallDatagram {
+		return // let a rare big buffer go instead of pinning it in the pool
+	}
+	d.conn = nil
+	r.pool.Put(d)
+}
+
+// workerDecoders are one worker's gosnmp instances, so that no gosnmp state
+// is shared between goroutines.
+type workerDecoders struct {
+	snmp      *gosnmp.GoSNMP
+	discovery *gosnmp.GoSNMP
+}
+
+// work decodes queued datagrams until the queue is closed and empty.
+func (r *Receiver) work() {
+	defer r.workers.Done()
+	dec := &workerDecoders{discovery: newDiscoverySNMP()}
+	var generation uint64
+	for d := range r.queue {
+		state := r.policy.Load()
+		if state.generation != generation {
+			snmp, err := state.policy.newSNMP()
+			if err != nil {
+				// SetPolicy refuses such a policy, so this cannot happen;
+				// keep the old decoder rather than none.
+				level.Error(r.logger).Log("msg", "Building the SNMP decoder failed", "err", err)
+			} else {
+				dec.snmp = snmp
+			}
+			generation = state.generation
+		}
+		r.handle(d, state, dec)
+		r.release(d)
+	}
+}
+
+// handle runs one datagram through authentication, decoding and the sinks.
+// A panic in gosnmp on hostile bytes costs that packet, never the process.
+func (r *Receiver) handle(d *datagram, state *policyState, dec *workerDecoders) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.metrics.Drop(DropMalformed)
+			level.Debug(r.logger).Log("msg", "Decoding panicked; packet dropped", "source", d.src, "panic", fmt.Sprint(p))
+		}
+	}()
+	reason, err := r.process(d, state, dec)
+	if reason != "" {
+		r.metrics.Drop(reason)
+		level.Debug(r.logger).Log("msg", "Packet dropped", "source", d.src, "reason", reason, "err", err)
+	}
+}
+
+// process returns the drop reason of a packet it did not turn into an
+// event, or "".
+func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders) (string, error) {
+	version, ok := peekVersion(d.buf)
+	if !ok {
+		return DropMalformed, errNotSNMP
+	}
+	r.metrics.countReceived(version)
+
+	var pkt *gosnmp.SnmpPacket
+	var err error
+	if version == gosnmp.Version3 && len(state.policy.Users) == 0 {
+		err = errNoUsers
+	} else {
+		pkt, err = dec.snmp.UnmarshalTrap(d.buf, true)
+	}
+	if err != nil {
+		if version != gosnmp.Version3 {
+			return DropMalformed, err
+		}
+		// Credentials refused it; the one v3 message that needs none is an
+		// engine discovery request from an inform sender.
+		probe, perr := dec.discovery.UnmarshalTrap(d.buf, true)
+		if perr != nil || !isDiscoveryRequest(probe) {
+			return DropAuthFailure, err
+		}
+		if err := r.answerDiscovery(d, probe, state.policy.EngineID); err != nil {
+			return DropUnsupportedPDU, err
+		}
+		return "", nil
+	}
+	if version != gosnmp.Version3 && !state.policy.communityAccepted(pkt.Community) {
+		return DropUnknownCommunity, nil
+	}
+	if version == gosnmp.Version3 && pkt.SecurityModel != gosnmp.UserSecurityModel {
+		return DropUnsupportedSec, nil
+	}
+
+	ev, err := state.decoder.Decode(pkt, d.src.Addr(), time.Now())
+	switch {
+	case errors.Is(err, errUnsupportedPDU):
+		return DropUnsupportedPDU, err
+	case err != nil:
+		return DropMalformed, err
+	}
+	accepted := true
+	for _, s := range r.sinks {
+		accepted = s.Record(&ev) && accepted
+	}
+	if pkt.PDUType == gosnmp.InformRequest {
+		// The inform was authenticated and recorded. A series-limit refusal
+		// is this exporter's policy, not a lost packet: withholding the
+		// response would only make the device retransmit into the same limit.
+		if err := r.acknowledge(d, pkt); err != nil {
+			level.Warn(r.logger).Log("msg", "Acknowledging an inform failed", "source", d.src, "err", err)
+		} else {
+			r.metrics.InformAcknowledged()
+		}
+	}
+	if !accepted {
+		return DropSeriesLimit, nil
+	}
+	return "", nil
+}
+
+// acknowledge answers an inform with a response carrying the same
+// request ID and varbinds (RFC 3416 4.2.7).
+func (r *Receiver) acknowledge(d *datagram, pkt *gosnmp.SnmpPacket) error {
+	pkt.PDUType = gosnmp.GetResponse
+	pkt.Error = gosnmp.NoError
+	pkt.ErrorIndex = 0
+	if pkt.Version == gosnmp.Version3 {
+		pkt.MsgFlags &^= gosnmp.Reportable
+	}
+	out, err := pkt.MarshalMsg()
+	if err != nil {
+		return fmt.Errorf("marshal response: %w", err)
+	}
+	if _, err := d.conn.WriteToUDPAddrPort(out, d.src); err != nil {
+		return fmt.Errorf("send response: %w", err)
+	}
+	return nil
+}
+
+// peekVersion reads the SNMP version field of a message without decoding
+// the rest: SEQUENCE { INTEGER version, ... }. It lets the receiver count
+// packets by version and tell a v3 packet that fails authentication from
+// bytes that are not SNMP at all.
+func peekVersion(b []byte) (gosnmp.SnmpVersion, bool) {
+	if len(b) < 2 || b[0] != 0x30 {
+		return 0, false
+	}
+	i := 2
+	if b[1]&0x80 != 0 { // long-form length: skip its octets
+		i += int(b[1] & 0x7f)
+	}
+	if i+3 > len(b) || b[i] != 0x02 || b[i+1] != 1 {
+		return 0, false
+	}
+	switch v := gosnmp.SnmpVersion(b[i+2]); v {
+	case gosnmp.Version1, gosnmp.Version2c, gosnmp.Version3:
+		return v, true
+	}
+	return 0, false
+}

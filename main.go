@@ -1,0 +1,392 @@
+// Command ipsec_trap_exporter receives the SNMP traps Huawei firewalls and
+// routers send about IPSec tunnels and exposes them as Prometheus metrics.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+	sloggokit "github.com/tjhop/slog-gokit"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+)
+
+const exporterName = "ipsec_trap_exporter"
+
+// defaultWebAddress is the HTTP port; 9162 and 9163 belong to other
+// exporters in Prometheus' default port allocations, this one does not.
+const defaultWebAddress = ":9983"
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	app := kingpin.New(exporterName, "Turns the SNMP traps Huawei firewalls and routers send about IPSec tunnels into Prometheus metrics.")
+	app.HelpFlag.Short('h')
+	// The send sub-command's --version (v1|v2c|v3) is part of the command
+	// line contract, and kingpin refuses an app-level --version beside it, so
+	// the exporter's --version is answered here.
+	if wantsVersion(args) {
+		fmt.Println(version.Print(exporterName))
+		return 0
+	}
+
+	var (
+		trapAddresses = app.Flag("trap.listen-address", "UDP address to receive traps on. Repeatable. Ports below 1024 need root or CAP_NET_BIND_SERVICE.").Default(":162").Strings()
+		communities   = app.Flag("trap.community", "SNMPv1/v2c community to accept. Repeatable. Ignored when the config file lists communities.").Default("public").Strings()
+		receiveBuffer = app.Flag("trap.receive-buffer", "Socket receive buffer to ask the kernel for, in bytes; it absorbs trap storms while decoders catch up.").Default("8388608").Int()
+		queueSize     = app.Flag("trap.queue-size", "Datagrams that may wait for a decoder; beyond it packets are dropped and counted as queue_full.").Default("8192").Int()
+		workers       = app.Flag("trap.decoders", "Decode goroutines; 0 means one per CPU.").Default("0").Int()
+		configFile    = app.Flag("config.file", "YAML config file: communities, SNMPv3 users, engine ID, allowed sources, device names, limits.").String()
+		metricsPath   = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
+		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above. One of: [debug, info, warn, error]").Default("info").Enum("debug", "info", "warn", "error")
+		logFormat     = app.Flag("log.format", "Output format of log messages. One of: [logfmt, json]").Default("logfmt").Enum("logfmt", "json")
+		webFlags      = kingpinflag.AddFlags(app, defaultWebAddress)
+	)
+	runCmd := app.Command("run", "Run the exporter (the default).").Default()
+	checkCmd := app.Command("check-config", "Validate --config.file and exit.")
+	sendCmd := app.Command("send", "Send Huawei-shaped IPSec traps: a test trap, an e2e sender, a load generator.")
+	sendOpts := addSendFlags(sendCmd)
+
+	cmd, err := app.Parse(args)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", exporterName, err)
+		return 2
+	}
+	logger := newLogger(*logLevel, *logFormat)
+
+	switch cmd {
+	case checkCmd.FullCommand():
+		if *configFile == "" {
+			fmt.Fprintln(os.Stderr, "check-config needs --config.file")
+			return 2
+		}
+		if _, err := config.Load(*configFile); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		fmt.Printf("%s: OK\n", *configFile)
+		return 0
+	case sendCmd.FullCommand():
+		if err := sendTraps(sendOpts, os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "send: %v\n", err)
+			return 1
+		}
+		return 0
+	case runCmd.FullCommand():
+	}
+
+	e := &exporter{
+		logger:      logger,
+		configFile:  *configFile,
+		communities: *communities,
+	}
+	return e.run(exporterOptions{
+		receiver: collector.ReceiverOptions{
+			ListenAddresses: *trapAddresses,
+			ReceiveBuffer:   *receiveBuffer,
+			QueueSize:       *queueSize,
+			Workers:         *workers,
+		},
+		metricsPath: *metricsPath,
+		webFlags:    webFlags,
+	})
+}
+
+// wantsVersion reports whether args ask for the exporter's version rather
+// than send's --version flag.
+func wantsVersion(args []string) bool {
+	found := false
+	for _, a := range args {
+		switch a {
+		case "send":
+			return false
+		case "--version":
+			found = true
+		}
+	}
+	return found
+}
+
+type exporterOptions struct {
+	receiver    collector.ReceiverOptions
+	metricsPath string
+	webFlags    *web.FlagConfig
+}
+
+// exporter holds what a reload needs.
+type exporter struct {
+	logger      log.Logger
+	configFile  string
+	communities []string
+
+	mu       sync.Mutex // serializes reloads
+	receiver *collector.Receiver
+	metrics  *collector.Metrics
+	reloads  *prometheus.CounterVec
+	lastOK   prometheus.Gauge
+}
+
+func (e *exporter) run(opts exporterOptions) int {
+	logger := e.logger
+	level.Info(logger).Log("msg", "Starting "+exporterName, "version", version.Info())
+	level.Info(logger).Log("msg", "Build context", "build_context", version.BuildContext())
+
+	cfg, err := e.loadConfig()
+	if err != nil {
+		level.Error(logger).Log("msg", "Invalid configuration", "err", err)
+		return 1
+	}
+	policy, err := e.policy(cfg)
+	if err != nil {
+		level.Error(logger).Log("msg", "Invalid configuration", "err", err)
+		return 1
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		versioncollector.NewCollector(exporterName),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	e.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ipsec_trap_exporter_config_reloads_total",
+		Help: "Configuration reloads by result (success, failure); a failed reload keeps the old configuration.",
+	}, []string{"result"})
+	e.lastOK = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "ipsec_trap_exporter_config_last_reload_successful",
+		Help: "1 if the last configuration (re)load succeeded.",
+	})
+	reg.MustRegister(e.reloads, e.lastOK)
+	e.reloads.WithLabelValues("success")
+	e.reloads.WithLabelValues("failure")
+	e.lastOK.Set(1)
+
+	e.metrics = collector.NewMetrics(reg, limits(cfg))
+	e.receiver, err = collector.NewReceiver(logger, opts.receiver, policy, e.metrics)
+	if err != nil {
+		level.Error(logger).Log("msg", "Cannot receive traps", "err", err)
+		return 1
+	}
+	e.receiver.Start()
+
+	stopExpiry := make(chan struct{})
+	go e.expireSeries(stopExpiry)
+
+	mux := http.NewServeMux()
+	mux.Handle(opts.metricsPath, promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:            stdLogger{logger},
+		MaxRequestsInFlight: 4,
+		EnableOpenMetrics:   true,
+	}))
+	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") })
+	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Ready") })
+	mux.HandleFunc("/-/reload", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost && r.Method != http.MethodPut {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			fmt.Fprintln(w, "This endpoint requires a POST request.")
+			return
+		}
+		if err := e.reload(); err != nil {
+			http.Error(w, fmt.Sprintf("reload failed, old configuration kept: %v", err), http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintln(w, "Reloaded")
+	})
+	if opts.metricsPath != "/" {
+		landing, err := web.NewLandingPage(web.LandingConfig{
+			Name:        exporterName,
+			Description: "Huawei IPSec negotiation-failure and tunnel traps as Prometheus metrics",
+			Version:     version.Info(),
+			Links: []web.LandingLinks{
+				{Address: opts.metricsPath, Text: "Metrics"},
+				{Address: "/-/healthy", Text: "Health"},
+			},
+		})
+		if err != nil {
+			level.Error(logger).Log("msg", "Building the landing page failed", "err", err)
+			return 1
+		}
+		mux.Handle("/", landing)
+	}
+
+	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- web.ListenAndServe(server, opts.webFlags, slog.New(sloggokit.NewGoKitHandler(logger, nil)))
+	}()
+
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	code := 0
+loop:
+	for {
+		select {
+		case sig := <-signals:
+			if sig == syscall.SIGHUP {
+				if err := e.reload(); err != nil {
+					level.Error(logger).Log("msg", "Reload failed; keeping the old configuration", "err", err)
+				}
+				continue
+			}
+			level.Info(logger).Log("msg", "Shutting down: draining the trap queue", "signal", sig)
+			break loop
+		case err := <-serveErr:
+			if !errors.Is(err, http.ErrServerClosed) {
+				level.Error(logger).Log("msg", "Web server failed", "err", err)
+				code = 1
+			}
+			break loop
+		}
+	}
+	e.receiver.Stop()
+	close(stopExpiry)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = server.Shutdown(ctx)
+	level.Info(logger).Log("msg", "Stopped")
+	return code
+}
+
+// loadConfig reads the config file, or builds the flag-only config.
+func (e *exporter) loadConfig() (*config.Config, error) {
+	if e.configFile == "" {
+		return &config.Config{Limits: config.Limits{MaxSeries: config.DefaultMaxSeries}}, nil
+	}
+	return config.Load(e.configFile)
+}
+
+// policy maps a config to what the receiver enforces.
+func (e *exporter) policy(cfg *config.Config) (*collector.Policy, error) {
+	p := &collector.Policy{
+		Communities: cfg.Communities,
+		Devices:     cfg.Devices,
+		EngineID:    string(cfg.EngineID),
+	}
+	if len(p.Communities) == 0 {
+		p.Communities = e.communities
+	}
+	for _, s := range cfg.AllowedSources {
+		p.AllowedSources = append(p.AllowedSources, netip.Prefix(s))
+	}
+	for i := range cfg.Users {
+		p.Users = append(p.Users, cfg.Users[i].USM())
+	}
+	if p.EngineID == "" && len(p.Users) > 0 {
+		p.EngineID = derivedEngineID()
+		level.Info(e.logger).Log("msg", "No engine_id configured; using one derived from the host name. Configure it on devices that send v3 informs, or set engine_id",
+			"engine_id", fmt.Sprintf("0x%x", p.EngineID))
+	}
+	return p, nil
+}
+
+// derivedEngineID is stable across restarts on one host (RFC 3411 format 4,
+// text, under a private enterprise number), so devices need not rediscover
+// it after every restart.
+func derivedEngineID() string {
+	host, _ := os.Hostname()
+	sum := sha256.Sum256([]byte(exporterName + "\x00" + host))
+	// 0x80001f88: RFC 3411 format under enterprise 8072 (net-snmp), as a
+	// generic receiver; format 5 (octets), then 8 octets of the hash.
+	id := []byte{0x80, 0x00, 0x1f, 0x88, 0x05}
+	id = append(id, sum[:8]...)
+	return string(id)
+}
+
+func limits(cfg *config.Config) collector.Limits {
+	return collector.Limits{MaxSeries: cfg.Limits.MaxSeries, SeriesTTL: cfg.Limits.TTL()}
+}
+
+// reload applies a new config without touching the counters; a bad config
+// is refused whole and the old one stays.
+func (e *exporter) reload() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	err := e.applyConfig()
+	if err != nil {
+		e.reloads.WithLabelValues("failure").Inc()
+		e.lastOK.Set(0)
+		return err
+	}
+	e.reloads.WithLabelValues("success").Inc()
+	e.lastOK.Set(1)
+	level.Info(e.logger).Log("msg", "Configuration reloaded", "file", e.configFile)
+	return nil
+}
+
+func (e *exporter) applyConfig() error {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	policy, err := e.policy(cfg)
+	if err != nil {
+		return err
+	}
+	if err := e.receiver.SetPolicy(policy); err != nil {
+		return err
+	}
+	e.metrics.SetLimits(limits(cfg))
+	return nil
+}
+
+func (e *exporter) expireSeries(stop <-chan struct{}) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			e.metrics.Expire(now)
+		}
+	}
+}
+
+// newLogger builds the go-kit logger the Prometheus way: logfmt or JSON on
+// stderr, UTC timestamps, caller, level filter.
+func newLogger(lvl, format string) log.Logger {
+	var l log.Logger
+	if format == "json" {
+		l = log.NewJSONLogger(log.NewSyncWriter(os.Stderr))
+	} else {
+		l = log.NewLogfmtLogger(log.NewSyncWriter(os.Stderr))
+	}
+	l = log.With(l, "ts", log.DefaultTimestampUTC, "caller", log.Caller(5))
+	allow, ok := map[string]level.Option{
+		"debug": level.AllowDebug(), "info": level.AllowInfo(),
+		"warn": level.AllowWarn(), "error": level.AllowError(),
+	}[strings.ToLower(lvl)]
+	if !ok {
+		allow = level.AllowInfo()
+	}
+	return level.NewFilter(l, allow)
+}
+
+// stdLogger adapts go-kit to promhttp's ErrorLog.
+type stdLogger struct{ logger log.Logger }
+
+func (s stdLogger) Println(v ...any) { level.Error(s.logger).Log("msg", fmt.Sprint(v...)) }
