@@ -1,0 +1,310 @@
+// Package testenv runs the real pieces of an end-to-end test: the exporter
+// binary, net-snmp's command-line tools, Prometheus and Alertmanager. Every
+// process gets free ports, is waited for until ready, and is stopped when the
+// test ends.
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// RepoRoot is the module root, found from this file's location.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// Binary builds the exporter once per test process and returns its path.
+func Binary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ipsec-trap-exporter-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "ipsec_trap_exporter")
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Dir = RepoRoot()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// Need fails the test when a command the test relies on is missing: CI must
+// run every end-to-end test, so a missing tool is an error, not a skip.
+func Need(t testing.TB, commands ...string) {
+	t.Helper()
+	for _, c := range commands {
+		if _, err := exec.LookPath(c); err != nil {
+			t.Fatalf("%s not found: run the README's test command (scripts/test.sh), which installs it", c)
+		}
+	}
+}
+
+// FreeTCPPort returns a TCP port nothing listens on right now.
+func FreeTCPPort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// FreeUDPPort returns a UDP port nothing listens on right now.
+func FreeUDPPort(t testing.TB) int {
+	t.Helper()
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).Port
+}
+
+// Process is a started command whose output is kept for failure reports.
+type Process struct {
+	Cmd    *exec.Cmd
+	output *syncBuffer
+	done   chan struct{}
+}
+
+// Output is what the process wrote so far.
+func (p *Process) Output() string { return p.output.String() }
+
+// Exited reports whether the process has ended.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Start runs name with args and stops it (SIGTERM, then SIGKILL) when the
+// test ends, logging its output if the test failed.
+func Start(t testing.TB, name string, args ...string) *Process {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	buf := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = buf, buf
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", name, err)
+	}
+	p := &Process{Cmd: cmd, output: buf, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-p.done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-p.done
+		}
+		if t.Failed() {
+			t.Logf("output of %s:\n%s", filepath.Base(name), buf.String())
+		}
+	})
+	return p
+}
+
+// WaitHTTP polls url until it answers 200, the process exits, or the
+// deadline passes.
+func WaitHTTP(t testing.TB, p *Process, url string, client *http.Client) {
+	t.Helper()
+	if client == nil {
+		client = http.DefaultClient
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if p != nil && p.Exited() {
+			t.Fatalf("process exited before %s was ready:\n%s", url, p.Output())
+		}
+		resp, err := client.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s not ready after 60s", url)
+}
+
+// Exporter is a running exporter.
+type Exporter struct {
+	*Process
+	TrapAddr string // 127.0.0.1:port
+	TrapPort int
+	WebURL   string // http://127.0.0.1:port
+}
+
+// StartExporter starts the exporter on free ports with extra args and waits
+// until it serves /-/ready.
+func StartExporter(t testing.TB, args ...string) *Exporter {
+	t.Helper()
+	trapPort, webPort := FreeUDPPort(t), FreeTCPPort(t)
+	e := &Exporter{
+		TrapAddr: fmt.Sprintf("127.0.0.1:%d", trapPort),
+		TrapPort: trapPort,
+		WebURL:   fmt.Sprintf("http://127.0.0.1:%d", webPort),
+	}
+	all := append([]string{
+		"--trap.listen-address=" + e.TrapAddr,
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", webPort),
+		"--log.level=debug",
+	}, args...)
+	e.Process = Start(t, Binary(t), all...)
+	WaitHTTP(t, e.Process, e.WebURL+"/-/ready", nil)
+	return e
+}
+
+// Scrape returns the parsed metric families of /metrics.
+func (e *Exporter) Scrape(t testing.TB) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get(e.WebURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return ParseMetrics(t, body)
+}
+
+// ParseMetrics parses the text exposition format.
+func ParseMetrics(t testing.TB, body []byte) map[string]*dto.MetricFamily {
+	t.Helper()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("parsing /metrics: %v\n%s", err, body)
+	}
+	return families
+}
+
+// Value returns the value of the series of metric whose labels include
+// labels, summed over all that match (so a partial label set works); ok is
+// false when none match.
+func Value(families map[string]*dto.MetricFamily, metric string, labels map[string]string) (float64, bool) {
+	f, ok := families[metric]
+	if !ok {
+		return 0, false
+	}
+	var sum float64
+	found := false
+next:
+	for _, m := range f.GetMetric() {
+		have := map[string]string{}
+		for _, lp := range m.GetLabel() {
+			have[lp.GetName()] = lp.GetValue()
+		}
+		for k, v := range labels {
+			if have[k] != v {
+				continue next
+			}
+		}
+		found = true
+		switch {
+		case m.Counter != nil:
+			sum += m.GetCounter().GetValue()
+		case m.Gauge != nil:
+			sum += m.GetGauge().GetValue()
+		case m.Untyped != nil:
+			sum += m.GetUntyped().GetValue()
+		}
+	}
+	return sum, found
+}
+
+// SeriesCount is the number of series of metric.
+func SeriesCount(families map[string]*dto.MetricFamily, metric string) int {
+	if f, ok := families[metric]; ok {
+		return len(f.GetMetric())
+	}
+	return 0
+}
+
+// WaitValue polls /metrics until metric{labels} equals want, and fails with
+// the last scrape if it does not within 20 seconds. Traps are UDP and are
+// decoded asynchronously, so tests wait for the count instead of sleeping.
+func (e *Exporter) WaitValue(t testing.TB, metric string, labels map[string]string, want float64) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var got float64
+	for time.Now().Before(deadline) {
+		got, _ = Value(e.Scrape(t), metric, labels)
+		if got == want {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s%v = %v, want %v", metric, labels, got, want)
+}
+
+// Run runs a command to completion with a timeout and returns its combined
+// output and error.
+func Run(timeout time.Duration, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
+	return string(out), err
+}
+
+// SNMPTrap sends one notification with net-snmp's snmptrap and fails the
+// test if snmptrap does.
+func SNMPTrap(t testing.TB, args ...string) {
+	t.Helper()
+	out, err := Run(30*time.Second, "snmptrap", append([]string{"-On", "-M", "/dev/null"}, args...)...)
+	if err != nil {
+		t.Fatalf("snmptrap %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
