@@ -115,7 +115,7 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 		stateSeries:   newSeriesIndex[[4]string](),
 	}
 	m.SetLimits(limits)
-	reg.MustRegister(m.failures, m.lastFailure, m.successes, m.tunnelUp, m.stateChanges,
+	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.stateChanges,
 		m.received, m.dropped, m.notifications, m.informsAcked, m.discoveryReports)
 
 	m.droppedBy = make(map[string]prometheus.Counter, len(dropReasons))
@@ -311,4 +311,34 @@ func (s *seriesIndex[K]) expire(now int64, remove func(K)) {
 			remove(k)
 		}
 	}
+}
+
+var (
+	seriesDesc = prometheus.NewDesc("ipsec_trap_series",
+		"Series the exporter holds per event-derived metric family; new label sets beyond ipsec_trap_series_limit are dropped as series_limit.",
+		[]string{"metric"}, nil)
+	seriesLimitDesc = prometheus.NewDesc("ipsec_trap_series_limit",
+		"The configured limits.max_series per event-derived metric family; 0 means unlimited.", nil, nil)
+)
+
+// seriesCollector reports how full each family is, computed at scrape time
+// from the indexes rather than kept in step on the hot path.
+type seriesCollector struct{ m *Metrics }
+
+func (c seriesCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- seriesDesc
+	ch <- seriesLimitDesc
+}
+
+func (c seriesCollector) Collect(ch chan<- prometheus.Metric) {
+	m := c.m
+	for name, n := range map[string]int{
+		"ipsec_negotiation_failures_total":  m.failureSeries.len(),
+		"ipsec_negotiation_successes_total": m.successSeries.len(),
+		"ipsec_tunnel_up":                   m.tunnelSeries.len(),
+		"ipsec_tunnel_state_changes_total":  m.stateSeries.len(),
+	} {
+		ch <- prometheus.MustNewConstMetric(seriesDesc, prometheus.GaugeValue, float64(n), name)
+	}
+	ch <- prometheus.MustNewConstMetric(seriesLimitDesc, prometheus.GaugeValue, float64(m.failureSeries.maxSeries.Load()))
 }
