@@ -1,0 +1,299 @@
+package testenv
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
+)
+
+// Debian installs the servers under these names; the upstream tarball's
+// "alertmanager" is "prometheus-alertmanager" there.
+const (
+	PrometheusBin   = "prometheus"
+	AlertmanagerBin = "prometheus-alertmanager"
+)
+
+// Prometheus is a running Prometheus server.
+type Prometheus struct {
+	*Process
+	URL        string // http://127.0.0.1:port
+	ConfigFile string
+}
+
+// StartPrometheus starts a Prometheus that scrapes scrapeTargets (host:port)
+// every second under job "ipsec_trap_exporter", evaluates ruleFiles every
+// second and, when alertmanagerURL is not empty, sends alerts there. It
+// returns once the server is ready.
+func StartPrometheus(t testing.TB, scrapeTargets []string, ruleFiles []string, alertmanagerURL string) *Prometheus {
+	t.Helper()
+	Need(t, PrometheusBin)
+	dir := t.TempDir()
+	var cfg strings.Builder
+	// One-second intervals keep end-to-end tests short; rules with for: or
+	// range windows still need real time, which the tests account for.
+	cfg.WriteString("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n")
+	if len(ruleFiles) > 0 {
+		cfg.WriteString("rule_files:\n")
+		for _, f := range ruleFiles {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&cfg, "  - %q\n", abs)
+		}
+	}
+	if alertmanagerURL != "" {
+		u, err := url.Parse(alertmanagerURL)
+		if err != nil {
+			t.Fatalf("alertmanager URL %q: %v", alertmanagerURL, err)
+		}
+		scheme := u.Scheme
+		if scheme == "" {
+			scheme = "http"
+		}
+		fmt.Fprintf(&cfg, "alerting:\n  alertmanagers:\n    - scheme: %s\n      api_version: v2\n", scheme)
+		if p := strings.TrimSuffix(u.Path, "/"); p != "" {
+			fmt.Fprintf(&cfg, "      path_prefix: %q\n", p)
+		}
+		fmt.Fprintf(&cfg, "      static_configs:\n        - targets: [%q]\n", u.Host)
+	}
+	cfg.WriteString("scrape_configs:\n  - job_name: ipsec_trap_exporter\n    static_configs:\n      - targets:\n")
+	for _, target := range scrapeTargets {
+		fmt.Fprintf(&cfg, "          - %q\n", target)
+	}
+	if len(scrapeTargets) == 0 {
+		// An empty targets list is valid YAML only as [], so say so.
+		s := cfg.String()
+		cfg.Reset()
+		cfg.WriteString(strings.TrimSuffix(s, "\n") + " []\n")
+	}
+	configFile := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(configFile, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port := FreeTCPPort(t)
+	p := &Prometheus{
+		URL:        fmt.Sprintf("http://127.0.0.1:%d", port),
+		ConfigFile: configFile,
+	}
+	p.Process = Start(t, PrometheusBin,
+		"--config.file="+configFile,
+		"--storage.tsdb.path="+filepath.Join(dir, "data"),
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),
+		"--log.level=warn",
+	)
+	WaitHTTP(t, p.Process, p.URL+"/-/ready", nil)
+	return p
+}
+
+// apiResponse is the envelope of every Prometheus HTTP API answer.
+type apiResponse struct {
+	Status    string          `json:"status"`
+	Data      json.RawMessage `json:"data"`
+	ErrorType string          `json:"errorType"`
+	Error     string          `json:"error"`
+	Warnings  []string        `json:"warnings"`
+}
+
+type queryData struct {
+	ResultType model.ValueType `json:"resultType"`
+	Result     json.RawMessage `json:"result"`
+}
+
+// Query runs an instant query and fails the test on an error or a warning:
+// a warning means the answer may be partial, which a test must not trust.
+func (p *Prometheus) Query(t testing.TB, promql string) model.Value {
+	t.Helper()
+	v, err := p.query(promql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func (p *Prometheus) query(promql string) (model.Value, error) {
+	resp, err := http.PostForm(p.URL+"/api/v1/query", url.Values{"query": {promql}})
+	if err != nil {
+		return nil, fmt.Errorf("query %q: %v", promql, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("query %q: %v", promql, err)
+	}
+	var r apiResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		return nil, fmt.Errorf("query %q: HTTP %d, %v: %s", promql, resp.StatusCode, err, body)
+	}
+	if r.Status != "success" {
+		return nil, fmt.Errorf("query %q: %s: %s", promql, r.ErrorType, r.Error)
+	}
+	if len(r.Warnings) > 0 {
+		return nil, fmt.Errorf("query %q: warnings: %s", promql, strings.Join(r.Warnings, "; "))
+	}
+	var d queryData
+	if err := json.Unmarshal(r.Data, &d); err != nil {
+		return nil, fmt.Errorf("query %q: data: %v", promql, err)
+	}
+	var v model.Value
+	switch d.ResultType {
+	case model.ValVector:
+		var vec model.Vector
+		err = json.Unmarshal(d.Result, &vec)
+		v = vec
+	case model.ValMatrix:
+		var m model.Matrix
+		err = json.Unmarshal(d.Result, &m)
+		v = m
+	case model.ValScalar:
+		var s model.Scalar
+		err = json.Unmarshal(d.Result, &s)
+		v = &s
+	case model.ValString:
+		var s model.String
+		err = json.Unmarshal(d.Result, &s)
+		v = &s
+	default:
+		return nil, fmt.Errorf("query %q: unknown result type %q", promql, d.ResultType)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("query %q: result: %v", promql, err)
+	}
+	return v, nil
+}
+
+// WaitQuery polls promql until pred accepts the answer, and fails with the
+// last answer after 60 seconds. Scrapes and rule evaluations happen on
+// their own clock, so tests wait for the state rather than sleep.
+func (p *Prometheus) WaitQuery(t testing.TB, promql string, pred func(model.Value) bool) model.Value {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	var last model.Value
+	var lastErr error
+	for time.Now().Before(deadline) {
+		if p.Exited() {
+			t.Fatalf("prometheus exited:\n%s", p.Output())
+		}
+		last, lastErr = p.query(promql)
+		if lastErr == nil && pred(last) {
+			return last
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if lastErr != nil {
+		t.Fatalf("waiting for %q: %v", promql, lastErr)
+	}
+	t.Fatalf("waiting for %q: last answer after 60s: %v", promql, last)
+	return nil
+}
+
+// Alertmanager is a running Alertmanager.
+type Alertmanager struct {
+	*Process
+	URL string // http://127.0.0.1:port
+}
+
+// StartAlertmanager starts a single, unclustered Alertmanager with
+// configFile and returns once it is ready.
+func StartAlertmanager(t testing.TB, configFile string) *Alertmanager {
+	t.Helper()
+	Need(t, AlertmanagerBin)
+	dir := t.TempDir()
+	port := FreeTCPPort(t)
+	am := &Alertmanager{URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	am.Process = Start(t, AlertmanagerBin,
+		"--config.file="+configFile,
+		"--storage.path="+dir,
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),
+		// Empty disables gossip, so parallel tests do not find each other
+		// or fight over port 9094.
+		"--cluster.listen-address=",
+		"--log.level=warn",
+	)
+	WaitHTTP(t, am.Process, am.URL+"/-/ready", nil)
+	return am
+}
+
+// Alert is one alert as Alertmanager's API v2 returns it.
+type Alert struct {
+	Labels       map[string]string `json:"labels"`
+	Annotations  map[string]string `json:"annotations"`
+	StartsAt     time.Time         `json:"startsAt"`
+	EndsAt       time.Time         `json:"endsAt"`
+	GeneratorURL string            `json:"generatorURL"`
+	Fingerprint  string            `json:"fingerprint"`
+	Receivers    []struct {
+		Name string `json:"name"`
+	} `json:"receivers"`
+	Status struct {
+		State       string   `json:"state"`
+		SilencedBy  []string `json:"silencedBy"`
+		InhibitedBy []string `json:"inhibitedBy"`
+	} `json:"status"`
+}
+
+// Alerts returns every alert Alertmanager holds, including silenced and
+// inhibited ones.
+func (am *Alertmanager) Alerts(t testing.TB) []Alert {
+	t.Helper()
+	alerts, err := am.alerts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return alerts
+}
+
+func (am *Alertmanager) alerts() ([]Alert, error) {
+	resp, err := http.Get(am.URL + "/api/v2/alerts")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET /api/v2/alerts: HTTP %d: %s", resp.StatusCode, body)
+	}
+	var alerts []Alert
+	if err := json.Unmarshal(body, &alerts); err != nil {
+		return nil, fmt.Errorf("GET /api/v2/alerts: %v: %s", err, body)
+	}
+	return alerts, nil
+}
+
+// WaitAlert polls Alertmanager until an alert for which pred is true
+// arrives, and fails with the alerts it holds after timeout.
+func (am *Alertmanager) WaitAlert(t testing.TB, timeout time.Duration, pred func(Alert) bool) Alert {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var last []Alert
+	var lastErr error
+	for time.Now().Before(deadline) {
+		if am.Exited() {
+			t.Fatalf("alertmanager exited:\n%s", am.Output())
+		}
+		last, lastErr = am.alerts()
+		for _, a := range last {
+			if pred(a) {
+				return a
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if lastErr != nil {
+		t.Fatalf("waiting for an alert: %v", lastErr)
+	}
+	t.Fatalf("no matching alert after %v; alertmanager holds %+v", timeout, last)
+	return Alert{}
+}
