@@ -89,6 +89,11 @@ func StartPrometheus(t testing.TB, scrapeTargets []string, ruleFiles []string, a
 		"--config.file="+configFile,
 		"--storage.tsdb.path="+filepath.Join(dir, "data"),
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),
+		// Prometheus sends a firing alert again only after the resend
+		// delay (1m by default). Its first send usually happens before
+		// Alertmanager is discovered and is lost, so a short delay is what
+		// lets an alert reach Alertmanager in seconds rather than a minute.
+		"--rules.alert.resend-delay=1s",
 		"--log.level=warn",
 	)
 	WaitHTTP(t, p.Process, p.URL+"/-/ready", nil)
