@@ -190,9 +190,9 @@ func TestSeveralCredentialsUnderOneName(t *testing.T) {
 	p := testPolicy()
 	// A second "noc" whose keys do not match comes first: the matching one
 	// must still be found.
-	wrong := *p.Users[0]
+	wrong := p.Users[0].Copy().(*gosnmp.UsmSecurityParameters)
 	wrong.AuthenticationPassphrase = "otherpass1"
-	p.Users = append([]*gosnmp.UsmSecurityParameters{&wrong}, p.Users...)
+	p.Users = append([]*gosnmp.UsmSecurityParameters{wrong}, p.Users...)
 	r, rec := newTestReceiver(t, p)
 	if drop, err := processFixture(t, r, "v3_sha256_aes256"); drop != "" {
 		t.Fatalf("drop = %q (%v)", drop, err)

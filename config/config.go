@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"strings"
@@ -79,7 +80,7 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 	cfg := &Config{Limits: Limits{MaxSeries: DefaultMaxSeries}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil && !errors.Is(err, errEmpty(err)) {
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) { // EOF: an empty file is an empty config
 		return nil, cleanYAMLError(err)
 	}
 	var root yaml.Node
@@ -98,10 +99,6 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("line %d: users[%d]: %w", lineOfItem(&root, "users", i), i, err)
 		}
 	}
-	if len(cfg.Users) > 0 && len(cfg.EngineID) == 0 {
-		// Traps do not need a local engine ID; informs do. Leave it empty
-		// here; the caller derives a stable one and logs it.
-	}
 	devices := make(map[string]string, len(cfg.Devices))
 	for addr, name := range cfg.Devices {
 		a, err := netip.ParseAddr(addr)
@@ -115,14 +112,6 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 	}
 	cfg.Devices = devices
 	return cfg, nil
-}
-
-// errEmpty treats an empty file as an empty config.
-func errEmpty(err error) error {
-	if err.Error() == "EOF" {
-		return err
-	}
-	return nil
 }
 
 // cleanYAMLError turns yaml.v3's "yaml: unmarshal errors:\n  line 3: ..."
@@ -193,16 +182,24 @@ func secret(name, value, file, env string, getenv func(string) string) (string, 
 
 // USM returns the gosnmp security parameters of u.
 func (u *User) USM() *gosnmp.UsmSecurityParameters {
-	return &gosnmp.UsmSecurityParameters{
+	usm := &gosnmp.UsmSecurityParameters{
 		UserName:                 u.Username,
-		AuthenticationProtocol:   gosnmp.SnmpV3AuthProtocol(u.AuthProtocol),
+		AuthenticationProtocol:   gosnmp.NoAuth,
 		AuthenticationPassphrase: u.AuthPassphrase,
-		PrivacyProtocol:          gosnmp.SnmpV3PrivProtocol(u.PrivProtocol),
+		PrivacyProtocol:          gosnmp.NoPriv,
 		PrivacyPassphrase:        u.PrivPassphrase,
 	}
+	// Zero means "not configured" here; gosnmp spells that NoAuth/NoPriv.
+	if u.AuthProtocol != 0 {
+		usm.AuthenticationProtocol = gosnmp.SnmpV3AuthProtocol(u.AuthProtocol)
+	}
+	if u.PrivProtocol != 0 {
+		usm.PrivacyProtocol = gosnmp.SnmpV3PrivProtocol(u.PrivProtocol)
+	}
+	return usm
 }
 
-// SeriesTTL is the limit as a time.Duration.
+// TTL is the series TTL as a time.Duration; 0 keeps series forever.
 func (l Limits) TTL() time.Duration { return time.Duration(l.SeriesTTL) }
 
 // AuthProtocol is a USM authentication protocol; zero means none.

@@ -1,0 +1,94 @@
+package config
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gosnmp/gosnmp"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestLoadFull(t *testing.T) {
+	t.Setenv("NOC_PRIV", "envsecret1")
+	cfg, err := Load("testdata/full.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cfg.Communities, ","); got != "public,s3cret" {
+		t.Errorf("communities = %s", got)
+	}
+	if len(cfg.Users) != 2 {
+		t.Fatalf("users = %d", len(cfg.Users))
+	}
+	u0, u1 := cfg.Users[0].USM(), cfg.Users[1].USM()
+	if u0.AuthenticationProtocol != gosnmp.SHA256 || u0.PrivacyProtocol != gosnmp.AES256 || u0.PrivacyPassphrase != "envsecret1" {
+		t.Errorf("user 0 = %+v", u0)
+	}
+	if u1.AuthenticationProtocol != gosnmp.MD5 || u1.AuthenticationPassphrase != "filesecret1" || u1.PrivacyProtocol != gosnmp.NoPriv {
+		t.Errorf("user 1 = %+v", u1)
+	}
+	if len(cfg.EngineID) != 10 {
+		t.Errorf("engine ID = %x", cfg.EngineID)
+	}
+	if netip.Prefix(cfg.AllowedSources[1]) != netip.MustParsePrefix("192.0.2.7/32") {
+		t.Errorf("bare address = %v", cfg.AllowedSources[1])
+	}
+	if cfg.Devices["10.1.1.1"] != "fw-hq-01" || cfg.Limits.MaxSeries != 1000 || cfg.Limits.TTL() != 7*24*time.Hour {
+		t.Errorf("devices/limits = %v %+v", cfg.Devices, cfg.Limits)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := Parse([]byte(""), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Limits.MaxSeries != DefaultMaxSeries || cfg.Limits.TTL() != 0 {
+		t.Errorf("defaults = %+v", cfg.Limits)
+	}
+}
+
+func TestRefused(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown key", "communities: [a]\ncomunity: x\n", "line 2: field comunity not found"},
+		{"unknown nested key", "limits:\n  max_series: 5\n  ttl: 1h\n", "line 3: field ttl not found"},
+		{"bad CIDR", "allowed_sources:\n  - 10.0.0.0/33\n", "line 2: allowed_sources: \"10.0.0.0/33\" is not a CIDR"},
+		{"unknown auth protocol", "users:\n  - username: a\n    auth_protocol: SHA1\n    auth_passphrase: longenough\n", "line 3: unknown auth_protocol \"SHA1\""},
+		{"unknown priv protocol", "users:\n  - username: a\n    auth_protocol: SHA\n    auth_passphrase: longenough\n    priv_protocol: 3DES\n    priv_passphrase: longenough\n", "line 5: unknown priv_protocol \"3DES\""},
+		{"short auth passphrase", "users:\n  - username: a\n    auth_protocol: SHA\n    auth_passphrase: short\n", "line 2: users[0]: auth_passphrase must be at least 8"},
+		{"short priv passphrase", "communities: [x]\nusers:\n  - username: a\n    auth_protocol: SHA\n    auth_passphrase: longenough\n    priv_protocol: AES\n    priv_passphrase: short\n", "line 3: users[0]: priv_passphrase must be at least 8"},
+		{"priv without auth", "users:\n  - username: a\n    priv_protocol: AES\n    priv_passphrase: longenough\n", "priv_protocol needs an auth_protocol"},
+		{"no username", "users:\n  - auth_protocol: SHA\n    auth_passphrase: longenough\n", "username is required"},
+		{"two passphrase sources", "users:\n  - username: a\n    auth_protocol: SHA\n    auth_passphrase: longenough\n    auth_passphrase_env: X\n", "give only one of"},
+		{"unset env", "users:\n  - username: a\n    auth_protocol: SHA\n    auth_passphrase_env: NOPE\n", "environment variable NOPE is empty"},
+		{"missing file", "users:\n  - username: a\n    auth_protocol: SHA\n    auth_passphrase_file: /nonexistent\n", "auth_passphrase_file"},
+		{"short engine ID", "engine_id: \"0x8000\"\n", "line 1: engine_id: \"0x8000\" is 2 octets"},
+		{"engine ID not hex", "engine_id: zz\n", "is not hex"},
+		{"device not an address", "devices:\n  fw1: name\n", "line 2: devices: \"fw1\" is not an IP address"},
+		{"negative max_series", "limits:\n  max_series: -1\n", "line 2: limits.max_series must not be negative"},
+		{"empty community", "communities:\n  - a\n  - \"\"\n", "line 3: communities[1] is empty"},
+		{"bad duration", "limits:\n  series_ttl: soon\n", "soon"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml), env(nil))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadNamesTheFile(t *testing.T) {
+	_, err := Load("testdata/does-not-exist.yml")
+	if err == nil || !strings.Contains(err.Error(), "does-not-exist.yml") {
+		t.Fatalf("err = %v", err)
+	}
+}
