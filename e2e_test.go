@@ -1,15 +1,27 @@
 package main_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"io"
+	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
@@ -315,5 +327,143 @@ func TestEndToEndPortErrors(t *testing.T) {
 	out, err = testenv.Run(30*time.Second, name, args...)
 	if err == nil || !strings.Contains(out, "CAP_NET_BIND_SERVICE") {
 		t.Errorf("privileged port: err %v, output:\n%s", err, out)
+	}
+}
+
+// TestEndToEndWebAuth serves /metrics over TLS with basic auth through
+// exporter-toolkit's --web.config.file.
+func TestEndToEndWebAuth(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	pool := writeSelfSignedCert(t, certFile, keyFile)
+	hash, err := bcrypt.GenerateFromPassword([]byte("scrape-secret"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	webConfig := writeFile(t, "web.yml", fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  prometheus: %s\n", certFile, keyFile, hash))
+
+	trapPort, webPort := testenv.FreeUDPPort(t), testenv.FreeTCPPort(t)
+	p := testenv.Start(t, testenv.Binary(t), fmt.Sprintf("--trap.listen-address=127.0.0.1:%d", trapPort),
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", webPort), "--web.config.file="+webConfig)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 5 * time.Second}
+	url := fmt.Sprintf("https://127.0.0.1:%d/metrics", webPort)
+
+	deadline := time.Now().Add(30 * time.Second)
+	var resp *http.Response
+	for {
+		resp, err = client.Get(url)
+		if err == nil || time.Now().After(deadline) || p.Exited() {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("TLS endpoint never answered: %v\n%s", err, p.Output())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without credentials: %d, want 401", resp.StatusCode)
+	}
+	for _, tc := range []struct {
+		user, pass string
+		want       int
+	}{{"prometheus", "wrong", http.StatusUnauthorized}, {"prometheus", "scrape-secret", http.StatusOK}} {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.SetBasicAuth(tc.user, tc.pass)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s/%s: %d, want %d", tc.user, tc.pass, resp.StatusCode, tc.want)
+		}
+		if tc.want == http.StatusOK && !strings.Contains(string(body), "ipsec_trap_packets_received_total") {
+			t.Error("authenticated scrape has no exporter metrics")
+		}
+	}
+	// Plain HTTP to the TLS port must not serve metrics.
+	if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", webPort)); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			t.Error("metrics served over plain HTTP")
+		}
+	}
+}
+
+func writeSelfSignedCert(t *testing.T, certFile, keyFile string) *x509.CertPool {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return pool
+}
+
+// TestEndToEndReload changes the config under a running exporter: a good
+// file takes effect without losing counters, a bad one is refused and the
+// old one stays.
+func TestEndToEndReload(t *testing.T) {
+	testenv.Need(t, "snmptrap")
+	cfg := writeFile(t, "config.yml", "communities: [first]\n")
+	e := testenv.StartExporter(t, "--config.file="+cfg)
+	trap := func(community string) {
+		testenv.SNMPTrap(t, "-v", "2c", "-c", community, e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
+	}
+	trap("first")
+	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, 1)
+
+	if err := os.WriteFile(cfg, []byte("communities: [second]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(e.WebURL+"/-/reload", "", nil)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("reload: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	trap("first") // no longer accepted
+	trap("second")
+	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, 2)
+	e.WaitValue(t, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "unknown_community"}, 1)
+
+	if err := os.WriteFile(cfg, []byte("communities: [third]\nbogus_key: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	e.WaitValue(t, "ipsec_trap_exporter_config_last_reload_successful", nil, 0)
+	e.WaitValue(t, "ipsec_trap_exporter_config_reloads_total", map[string]string{"result": "failure"}, 1)
+	trap("second") // the old config is still in force
+	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, 3)
+	if !strings.Contains(e.Output(), "line 2: field bogus_key not found") {
+		t.Errorf("the refused reload was not logged with its line:\n%s", e.Output())
 	}
 }
