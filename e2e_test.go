@@ -467,3 +467,26 @@ func TestEndToEndReload(t *testing.T) {
 		t.Errorf("the refused reload was not logged with its line:\n%s", e.Output())
 	}
 }
+
+// TestEndToEndSpoofedPeerFlood: distinct peers beyond limits.max_series are
+// dropped and counted, and the series stay at the limit.
+func TestEndToEndSpoofedPeerFlood(t *testing.T) {
+	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", "limits:\n  max_series: 100\n"))
+	const flood = 2000
+	out, err := testenv.Run(60*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
+		"--peer", "10.200.0.1", "--peers", strconv.Itoa(flood), "--count", strconv.Itoa(flood), "--rate", "20000")
+	if err != nil {
+		t.Fatalf("send: %v\n%s", err, out)
+	}
+	e.WaitValue(t, "ipsec_trap_packets_received_total", nil, flood)
+	m := e.Scrape(t)
+	if n := testenv.SeriesCount(m, "ipsec_negotiation_failures_total"); n != 100 {
+		t.Errorf("%d failure series, want the limit (100)", n)
+	}
+	if got, _ := testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "series_limit"}); got != flood-100 {
+		t.Errorf("series_limit drops = %v, want %d", got, flood-100)
+	}
+	if got, _ := testenv.Value(m, "ipsec_trap_series", map[string]string{"metric": "ipsec_negotiation_failures_total"}); got != 100 {
+		t.Errorf("ipsec_trap_series = %v", got)
+	}
+}
