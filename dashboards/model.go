@@ -114,6 +114,7 @@ type Panel struct {
 	FieldConfig     FieldConfig      `json:"fieldConfig"`
 	GridPos         GridPos          `json:"gridPos"`
 	ID              int              `json:"id"`
+	Links           []DataLink       `json:"links,omitempty"`
 	Options         map[string]any   `json:"options"`
 	Targets         []Target         `json:"targets"`
 	Title           string           `json:"title"`

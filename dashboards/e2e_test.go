@@ -1,0 +1,321 @@
+package dashboards
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+)
+
+// Traps of the firewall family (HUAWEI-SECURITY-IPSEC-MIB), as a device
+// sends them.
+const (
+	oidNegoFail    = "1.3.6.1.4.1.2011.6.122.26.6.14"
+	oidTunnelStart = "1.3.6.1.4.1.2011.6.122.26.6.1"
+	oidTunnelStop  = "1.3.6.1.4.1.2011.6.122.26.6.2"
+	oidReasonCode  = "1.3.6.1.4.1.2011.6.122.26.5.11.0"
+	oidPeerAddress = "1.3.6.1.4.1.2011.6.122.26.5.7.0"
+	oidIfName      = "1.3.6.1.4.1.2011.6.122.26.5.14.0"
+	oidOffline     = "1.3.6.1.4.1.2011.6.122.26.5.12.0"
+	oidTunnelDstIP = "1.3.6.1.4.1.2011.6.122.26.2.1.5.1.1" // table column with index 1
+
+	peerA = "203.0.113.9"  // fails, comes up, goes down on dpd timeout
+	peerB = "198.51.100.7" // fails, comes up and stays up
+	// The exporter has no config file, so the device is the sender's
+	// address.
+	device = "127.0.0.1"
+	job    = "ipsec_trap_exporter" // testenv.StartPrometheus's job
+)
+
+// trap is one snmptrap invocation after "-v 2c -c COMMUNITY AGENT".
+type trap []string
+
+func negoFail(code int, peer, iface string) trap {
+	return trap{"", oidNegoFail, oidReasonCode, "u", strconv.Itoa(code), oidPeerAddress, "s", peer, oidIfName, "s", iface}
+}
+
+func tunnelStart(peer string) trap { return trap{"", oidTunnelStart, oidTunnelDstIP, "s", peer} }
+
+func tunnelStop(peer, reason string) trap {
+	return trap{"", oidTunnelStop, oidTunnelDstIP, "s", peer, oidOffline, "s", reason}
+}
+
+// rounds of traps: the second repeats the failures and cycles peer A, so
+// that every counter has increased between two scrapes (increase() and
+// rate() see nothing of a series' first sample) and A ends down, B up.
+var rounds = [][]trap{
+	{
+		negoFail(1, peerA, "GigabitEthernet0/0/1"),
+		negoFail(6, peerA, "GigabitEthernet0/0/1"),
+		negoFail(17, peerB, "GigabitEthernet0/0/2"),
+		negoFail(999, peerB, "GigabitEthernet0/0/2"), // not in the catalogue: reason "unknown"
+		tunnelStart(peerA),
+		tunnelStart(peerB),
+		tunnelStop(peerA, "dpd timeout"),
+	},
+	{
+		negoFail(1, peerA, "GigabitEthernet0/0/1"),
+		negoFail(6, peerA, "GigabitEthernet0/0/1"),
+		negoFail(17, peerB, "GigabitEthernet0/0/2"),
+		negoFail(999, peerB, "GigabitEthernet0/0/2"),
+		tunnelStart(peerA),
+		tunnelStart(peerB),
+		tunnelStop(peerA, "dpd timeout"),
+	},
+}
+
+// Grafana's values for its built-in variables, for a 1 s scrape interval:
+// $__rate_interval is at least four scrape intervals; a minute keeps the
+// windows full of samples.
+var builtins = map[string]string{
+	"__rate_interval": "1m",
+	"__range":         "5m",
+	"__interval":      "15s",
+}
+
+// TestPanelsAgainstPrometheus runs every panel's queries, interpolated as
+// Grafana would, against a real Prometheus scraping an HA pair of exporters
+// that received real traps of every kind.
+func TestPanelsAgainstPrometheus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	testenv.Need(t, "snmptrap", testenv.PrometheusBin)
+	for _, tr := range rounds[0] {
+		if tr[1] == oidNegoFail {
+			code, _ := strconv.Atoi(tr[4])
+			if _, known := mib.ReasonByCode(code); known != (code != 999) {
+				t.Fatalf("reason code %d: catalogue membership is not what the test assumes", code)
+			}
+		}
+	}
+
+	// Two exporters receiving the same traps: an HA pair.
+	exporters := []*testenv.Exporter{testenv.StartExporter(t), testenv.StartExporter(t)}
+	var targets []string
+	for _, e := range exporters {
+		targets = append(targets, strings.TrimPrefix(e.WebURL, "http://"))
+	}
+	prom := testenv.StartPrometheus(t, targets, ruleFiles(t), "")
+
+	sent := 0
+	for _, round := range rounds {
+		for _, tr := range round {
+			for _, e := range exporters {
+				testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", e.TrapAddr}, tr...)...)
+			}
+		}
+		// A forged community, for the drops panel.
+		for _, e := range exporters {
+			testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "not-the-community", e.TrapAddr}, tunnelStart(peerB)...)...)
+		}
+		sent += len(round)
+		want := float64(sent * len(exporters))
+		prom.WaitQuery(t, "sum(ipsec_trap_notifications_total)", func(v model.Value) bool {
+			vec, ok := v.(model.Vector)
+			return ok && len(vec) == 1 && float64(vec[0].Value) == want
+		})
+	}
+
+	// increase() extrapolates from the samples it has: with a handful it can
+	// double a count, which would hide a sum across the HA pair. Ten samples
+	// per series keep the extrapolation below 20%.
+	prom.WaitQuery(t, "min(count_over_time(ipsec_negotiation_failures_total[1m])) >= 10", func(v model.Value) bool {
+		return !empty(v)
+	})
+
+	// The SLO panels must have data once the rules are shipped: wait until
+	// every window of the SLO rules has been evaluated.
+	sloShipped := sloRulesShipped()
+	if sloShipped {
+		prom.WaitQuery(t, `count(count by (__name__) ({__name__=~"slo:.*", peer!=""}))`, func(v model.Value) bool {
+			vec, ok := v.(model.Vector)
+			return ok && len(vec) == 1 && int(vec[0].Value) == len(BurnWindows)+2 // + 30d and budget remaining
+		})
+	}
+
+	// Every exporter metric the dashboards may name is really exposed.
+	families := exporters[0].Scrape(t)
+	for _, m := range exporterMetrics {
+		if _, ok := families[m]; !ok {
+			t.Errorf("%s is on the dashboards' allowlist but not in the exporter's /metrics", m)
+		}
+	}
+
+	instance := targets[0]
+	modes := []struct {
+		name string
+		vals map[string]string // selected values; "" selects All
+	}{
+		{"all", map[string]string{"job": "", "instance": "", "device": "", "peer": ""}},
+		{"selected", map[string]string{"job": job, "instance": instance, "device": device, "peer": peerA}},
+	}
+	// The files users import, not the generator's structs; the generator
+	// only says which panels must have data.
+	mustHaveData := map[string]bool{}
+	for _, d := range All() {
+		for _, p := range d.Panels {
+			mustHaveData[d.UID+"/"+p.Title] = p.MustHaveData
+		}
+	}
+	results := map[string]model.Value{} // "uid/mode/title/refId"
+	for file, d := range loadDashboards(t, "*.json") {
+		for _, mode := range modes {
+			vars := interpolationValues(d, mode.vals)
+			t.Run(d.UID+"/"+mode.name+"/variables", func(t *testing.T) {
+				for _, v := range d.Templating.List {
+					if v.Type != "query" || (d.UID == UIDSLO && !sloShipped && (v.Name == "device" || v.Name == "peer")) {
+						continue // SLO series need the rules
+					}
+					checkVariable(t, prom, v, vars)
+				}
+			})
+			for _, p := range d.Panels {
+				t.Run(d.UID+"/"+mode.name+"/"+p.Title, func(t *testing.T) {
+					must, known := mustHaveData[d.UID+"/"+p.Title]
+					if !known {
+						t.Fatalf("%s: panel not produced by the generator: run go generate ./dashboards", file)
+					}
+					for _, tg := range p.Targets {
+						expr := interpolate(tg.Expr, vars)
+						v := prom.Query(t, expr) // fails on a query error or warning
+						results[d.UID+"/"+mode.name+"/"+p.Title+"/"+tg.RefID] = v
+						t.Logf("%s: %s\n=> %v", tg.RefID, expr, v)
+						if must && empty(v) && (d.UID != UIDSLO || sloShipped) {
+							t.Errorf("target %s returned no data: %s", tg.RefID, expr)
+						}
+					}
+				})
+			}
+		}
+	}
+
+	// HA: two exporters saw every trap, yet each tunnel and each failure
+	// counts once. Each failure series went from 1 to 2 in range; increase()
+	// extrapolates a little past 1, a sum across the pair would give 2.
+	for key, check := range map[string]func(model.Vector) bool{
+		"ipsec-overview/all/Tunnels down now/A": func(v model.Vector) bool { return len(v) == 1 && v[0].Value == 1 },
+		"ipsec-overview/all/Tunnels up now/A":   func(v model.Vector) bool { return len(v) == 1 && v[0].Value == 1 },
+		"ipsec-overview/all/Failing peers in range/A": func(v model.Vector) bool {
+			return len(v) == 1 && v[0].Value == 2
+		},
+		"ipsec-overview/all/Reason codes in range (legend)/A": func(v model.Vector) bool {
+			for _, s := range v {
+				if s.Value < 0.5 || s.Value > 1.5 {
+					return false
+				}
+			}
+			return len(v) == 4 // codes 1, 6, 17 and the unknown 999
+		},
+		"ipsec-drilldown/selected/Stop reasons in range/A": func(v model.Vector) bool {
+			return len(v) == 1 && v[0].Metric["reason"] == "dpd_timeout" && v[0].Metric["peer"] == peerA
+		},
+	} {
+		v, ok := results[key].(model.Vector)
+		if !ok || !check(v) {
+			t.Errorf("%s = %v", key, results[key])
+		}
+	}
+}
+
+func empty(v model.Value) bool {
+	switch v := v.(type) {
+	case model.Vector:
+		return len(v) == 0
+	case model.Matrix:
+		return len(v) == 0
+	}
+	return v == nil
+}
+
+// grafanaRegexEscape is what Grafana's Prometheus data source does to the
+// values of a multi-value or All variable: it escapes regex metacharacters
+// with a backslash that is itself escaped for the PromQL string.
+func grafanaRegexEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\\\`)
+		case strings.ContainsRune(`$^*{}[]'+?.()|`, r):
+			b.WriteString(`\\` + string(r))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// interpolationValues is the text Grafana substitutes for each variable of
+// d: the All value, an escaped selection for multi-value variables, the
+// value as is for single-value ones, and the built-ins.
+func interpolationValues(d *Dashboard, selected map[string]string) map[string]string {
+	now := time.Now()
+	vals := map[string]string{
+		"__from": strconv.FormatInt(now.Add(-5*time.Minute).UnixMilli(), 10),
+		"__to":   strconv.FormatInt(now.UnixMilli(), 10),
+	}
+	for k, v := range builtins {
+		vals[k] = v
+	}
+	for _, v := range d.Templating.List {
+		if v.Type != "query" {
+			continue
+		}
+		sel := selected[v.Name]
+		switch {
+		case sel == "" && v.IncludeAll:
+			vals[v.Name] = v.AllValue
+		case sel == "":
+			// No All: Grafana selects the first value.
+			vals[v.Name] = firstValue[v.Name]
+		case v.Multi || v.IncludeAll:
+			vals[v.Name] = grafanaRegexEscape(sel)
+		default:
+			vals[v.Name] = sel
+		}
+	}
+	return vals
+}
+
+// firstValue is what Grafana selects in a variable without All when the
+// user has not chosen: its first value, the only device of the test.
+var firstValue = map[string]string{"device": device}
+
+var varRef = regexp.MustCompile(`\$\{([a-zA-Z0-9_]+)(?::[a-z]+)?\}|\$([a-zA-Z0-9_]+)`)
+
+// interpolate replaces $name and ${name}; an unknown variable is left in
+// place, so Prometheus rejects the query and the test says which.
+func interpolate(expr string, vals map[string]string) string {
+	return varRef.ReplaceAllStringFunc(expr, func(m string) string {
+		sm := varRef.FindStringSubmatch(m)
+		name := sm[1] + sm[2]
+		if v, ok := vals[name]; ok {
+			return v
+		}
+		return m
+	})
+}
+
+// checkVariable runs a label_values variable query: its selector must
+// select series and the label must have values.
+func checkVariable(t *testing.T, prom *testenv.Prometheus, v Variable, vals map[string]string) {
+	t.Helper()
+	q := varQuery(v)
+	m := labelValuesRe.FindStringSubmatch(q)
+	if m == nil {
+		t.Errorf("variable %s: not label_values: %q", v.Name, q)
+		return
+	}
+	expr := fmt.Sprintf("count by (%s) (%s)", m[2], interpolate(m[1], vals))
+	if res := prom.Query(t, expr); empty(res) {
+		t.Errorf("variable %s has no values: %s", v.Name, expr)
+	}
+}
