@@ -490,3 +490,35 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 		t.Errorf("ipsec_trap_series = %v", got)
 	}
 }
+
+// TestEndToEndSocketOverflowCounted starves the socket (the smallest
+// receive buffer, one decoder) and floods it: what the kernel drops before
+// the exporter can read it must show as socket_overflow, so that every sent
+// trap is accounted for.
+func TestEndToEndSocketOverflowCounted(t *testing.T) {
+	e := testenv.StartExporter(t, "--trap.receive-buffer=1", "--trap.decoders=1", "--trap.queue-size=16")
+	const sent = 20000
+	out, err := testenv.Run(60*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
+		"--peer", "10.0.0.1", "--peers", "100", "--count", strconv.Itoa(sent))
+	if err != nil {
+		t.Fatalf("send: %v\n%s", err, out)
+	}
+	var received, overflow, queueFull float64
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		m := e.Scrape(t)
+		received, _ = testenv.Value(m, "ipsec_trap_packets_received_total", nil)
+		overflow, _ = testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "socket_overflow"})
+		queueFull, _ = testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "queue_full"})
+		if received+overflow+queueFull == sent {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if received+overflow+queueFull != sent {
+		t.Fatalf("received %v + socket_overflow %v + queue_full %v != sent %d: traps lost silently", received, overflow, queueFull, sent)
+	}
+	if overflow == 0 {
+		t.Errorf("a %d-trap flood into the smallest socket buffer overflowed nothing (received %v, queue_full %v)", sent, received, queueFull)
+	}
+}

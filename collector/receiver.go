@@ -71,6 +71,9 @@ type Receiver struct {
 	started     time.Time
 	discoveries atomic.Uint32
 
+	overflowDone    chan struct{}
+	overflowStopped chan struct{}
+
 	readers sync.WaitGroup
 	workers sync.WaitGroup
 	closing atomic.Bool
@@ -100,6 +103,8 @@ func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, metric
 		sinks:   append([]Sink{metrics}, sinks...),
 		queue:   make(chan *datagram, opts.QueueSize),
 		started: time.Now(),
+
+		overflowStopped: make(chan struct{}),
 	}
 	r.pool.New = func() any { return &datagram{buf: make([]byte, 0, smallDatagram)} }
 	if err := r.SetPolicy(policy); err != nil {
@@ -122,7 +127,7 @@ func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, metric
 		default:
 			level.Info(logger).Log("msg", "Socket receive buffer set", "address", addr, "granted_bytes", granted)
 		}
-		if err := enableOverflowCount(conn); err != nil {
+		if _, err := socketDrops(conn); err != nil {
 			level.Warn(logger).Log("msg", "Kernel drop counting unavailable; socket overflows will not be counted", "address", addr, "err", err)
 		}
 		r.conns = append(r.conns, conn)
@@ -184,12 +189,54 @@ func (r *Receiver) Start() {
 		r.readers.Add(1)
 		go r.read(c)
 	}
+	r.overflowDone = make(chan struct{})
+	go r.watchOverflow(r.overflowDone)
+}
+
+// overflowPoll is how often the kernel's drop counters are read: often
+// enough that a lossy storm shows within one scrape interval.
+const overflowPoll = time.Second
+
+// watchOverflow turns the kernel's per-socket drop counts into
+// socket_overflow drops: datagrams lost before the exporter could read
+// them, which it would otherwise never see.
+func (r *Receiver) watchOverflow(done chan struct{}) {
+	last := make([]uint32, len(r.conns))
+	poll := func() {
+		for i, c := range r.conns {
+			total, err := socketDrops(c)
+			if err != nil {
+				continue
+			}
+			if lost := total - last[i]; lost > 0 { // uint32 wraps like the kernel's counter
+				r.metrics.DropN(DropSocketOverflow, float64(lost))
+			}
+			last[i] = total
+		}
+	}
+	t := time.NewTicker(overflowPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			poll()
+			close(r.overflowStopped)
+			return
+		case <-t.C:
+			poll()
+		}
+	}
 }
 
 // Stop closes the sockets, lets the workers drain what is queued, and
 // returns when every queued packet has been handled.
 func (r *Receiver) Stop() {
 	r.closing.Store(true)
+	if r.overflowDone != nil {
+		// One last look at the kernel's counters before the sockets go.
+		close(r.overflowDone)
+		<-r.overflowStopped
+	}
 	r.closeConns()
 	r.readers.Wait()
 	close(r.queue)
@@ -208,10 +255,8 @@ func (r *Receiver) closeConns() {
 func (r *Receiver) read(conn *net.UDPConn) {
 	defer r.readers.Done()
 	buf := make([]byte, maxDatagram)
-	oob := make([]byte, 64)
-	overflow := overflowCounter{}
 	for {
-		n, oobn, _, src, err := conn.ReadMsgUDPAddrPort(buf, oob)
+		n, src, err := conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			if r.closing.Load() || errors.Is(err, net.ErrClosed) {
 				return
@@ -219,9 +264,6 @@ func (r *Receiver) read(conn *net.UDPConn) {
 			level.Error(r.logger).Log("msg", "Reading from the trap socket failed", "err", err)
 			time.Sleep(10 * time.Millisecond) // do not spin on a persistent error
 			continue
-		}
-		if lost := overflow.update(oob[:oobn]); lost > 0 {
-			r.metrics.DropN(DropSocketOverflow, float64(lost))
 		}
 		if !r.policy.Load().policy.sourceAllowed(src.Addr()) {
 			r.metrics.Drop(DropSourceNotAllowed)

@@ -1,15 +1,20 @@
 package collector
 
 import (
-	"encoding/binary"
 	"net"
 	"syscall"
+	"unsafe"
 )
 
-// soRxqOvfl asks the kernel to attach its per-socket drop count to every
-// received datagram (socket(7)); the value is not in package syscall on
-// every architecture, so it is spelled out.
-const soRxqOvfl = 0x28
+// SO_MEMINFO (socket(7)) returns the socket's memory counters; index 8,
+// SK_MEMINFO_DROPS, is the number of datagrams the kernel dropped because
+// the receive buffer was full: the same figure as the drops column of
+// /proc/net/udp. Neither constant is in package syscall.
+const (
+	soMeminfo      = 55
+	skMeminfoDrops = 8
+	skMeminfoVars  = 9
+)
 
 // setReceiveBuffer asks for a receive buffer of size bytes and returns what
 // the kernel granted. SO_RCVBUFFORCE lets root go past net.core.rmem_max;
@@ -41,45 +46,25 @@ func setReceiveBuffer(conn *net.UDPConn, size int) (int, error) {
 	return granted / 2, sockErr
 }
 
-// enableOverflowCount turns on SO_RXQ_OVFL for conn.
-func enableOverflowCount(conn *net.UDPConn) error {
+// socketDrops returns the kernel's count of datagrams dropped on conn since
+// it was opened.
+func socketDrops(conn *net.UDPConn) (uint32, error) {
 	raw, err := conn.SyscallConn()
 	if err != nil {
-		return err
+		return 0, err
 	}
+	var info [skMeminfoVars]uint32
 	var sockErr error
-	if err := raw.Control(func(fd uintptr) {
-		sockErr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, soRxqOvfl, 1)
-	}); err != nil {
-		return err
-	}
-	return sockErr
-}
-
-// overflowCounter turns the kernel's running drop count, attached to each
-// datagram as a control message, into increments.
-type overflowCounter struct {
-	last uint32
-}
-
-// update returns how many datagrams the kernel dropped since the last
-// control message it saw. The kernel attaches the count only once it is
-// non-zero, so the parsing (which allocates) happens only after a loss.
-func (o *overflowCounter) update(oob []byte) uint32 {
-	if len(oob) == 0 {
-		return 0
-	}
-	msgs, err := syscall.ParseSocketControlMessage(oob)
-	if err != nil {
-		return 0
-	}
-	for _, m := range msgs {
-		if m.Header.Level == syscall.SOL_SOCKET && m.Header.Type == soRxqOvfl && len(m.Data) >= 4 {
-			total := binary.NativeEndian.Uint32(m.Data)
-			lost := total - o.last // wraps correctly at 2^32
-			o.last = total
-			return lost
+	err = raw.Control(func(fd uintptr) {
+		size := uint32(unsafe.Sizeof(info))
+		_, _, errno := syscall.Syscall6(syscall.SYS_GETSOCKOPT, fd, syscall.SOL_SOCKET, soMeminfo,
+			uintptr(unsafe.Pointer(&info[0])), uintptr(unsafe.Pointer(&size)), 0)
+		if errno != 0 {
+			sockErr = errno
 		}
+	})
+	if err != nil {
+		return 0, err
 	}
-	return 0
+	return info[skMeminfoDrops], sockErr
 }

@@ -126,15 +126,6 @@ func Send(o Options, out io.Writer) error {
 	if o.Count <= 0 {
 		o.Count = 1
 	}
-	x, err := client(o)
-	if err != nil {
-		return err
-	}
-	if err := x.Connect(); err != nil {
-		return fmt.Errorf("connecting to %s: %w", o.Target, err)
-	}
-	defer x.Conn.Close()
-
 	oid, base, err := Varbinds(o.Trap)
 	if err != nil {
 		return err
@@ -143,6 +134,42 @@ func Send(o Options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	x, err := client(o)
+	if err != nil {
+		return err
+	}
+	send := func(i int) error {
+		_, err := x.SendTrap(buildTrap(o, oid, withPeer(base, o.Trap.Peer, peers[i%len(peers)])))
+		return err
+	}
+	if o.Inform || o.Version == "v3" {
+		// Informs wait for their answer and v3 needs a fresh salt per
+		// message: gosnmp does both.
+		if err := x.Connect(); err != nil {
+			return fmt.Errorf("connecting to %s: %w", o.Target, err)
+		}
+		defer x.Conn.Close()
+	} else {
+		// v1/v2c traps: marshal once per peer and only write in the loop, so
+		// that the sender, not the receiver under test, is never the
+		// bottleneck of a load run.
+		packets := make([][]byte, len(peers))
+		for i, peer := range peers {
+			if packets[i], err = marshalTrap(x, buildTrap(o, oid, withPeer(base, o.Trap.Peer, peer))); err != nil {
+				return err
+			}
+		}
+		conn, err := net.Dial("udp", o.Target)
+		if err != nil {
+			return fmt.Errorf("connecting to %s: %w", o.Target, err)
+		}
+		defer conn.Close()
+		send = func(i int) error {
+			_, err := conn.Write(packets[i%len(packets)])
+			return err
+		}
+	}
+
 	start := time.Now()
 	var interval time.Duration
 	if o.Rate > 0 {
@@ -156,8 +183,7 @@ func Send(o Options, out io.Writer) error {
 				time.Sleep(ahead)
 			}
 		}
-		trap := buildTrap(o, oid, withPeer(base, o.Trap.Peer, peers[i%len(peers)]))
-		if _, err := x.SendTrap(trap); err != nil {
+		if err := send(i); err != nil {
 			return fmt.Errorf("trap %d of %d: %w", i+1, o.Count, err)
 		}
 	}
@@ -169,6 +195,26 @@ func Send(o Options, out io.Writer) error {
 	fmt.Fprintf(out, "sent %d %s %s to %s in %s (%.0f/s)\n", o.Count, o.Version, kind, o.Target,
 		elapsed.Round(time.Millisecond), float64(o.Count)/elapsed.Seconds())
 	return nil
+}
+
+// marshalTrap encodes a v1 or v2c trap the way gosnmp's SendTrap would.
+func marshalTrap(x *gosnmp.GoSNMP, t gosnmp.SnmpTrap) ([]byte, error) {
+	pkt := &gosnmp.SnmpPacket{Version: x.Version, Community: x.Community, Variables: t.Variables}
+	if x.Version == gosnmp.Version1 {
+		pkt.PDUType = gosnmp.Trap
+		pkt.Enterprise, pkt.AgentAddress = t.Enterprise, t.AgentAddress
+		pkt.GenericTrap, pkt.SpecificTrap = t.GenericTrap, t.SpecificTrap
+	} else {
+		pkt.PDUType = gosnmp.SNMPv2Trap
+		pkt.RequestID = 1
+		uptime := gosnmp.SnmpPDU{Name: mib.OIDSysUpTime, Type: gosnmp.TimeTicks, Value: uint32(time.Now().Unix())} //nolint:gosec // wraps like sysUpTime
+		pkt.Variables = append([]gosnmp.SnmpPDU{uptime}, t.Variables...)
+	}
+	b, err := pkt.MarshalMsg()
+	if err != nil {
+		return nil, fmt.Errorf("encoding trap: %w", err)
+	}
+	return b, nil
 }
 
 func buildTrap(o Options, oid string, vbs []gosnmp.SnmpPDU) gosnmp.SnmpTrap {
