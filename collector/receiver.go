@@ -14,6 +14,7 @@ import (
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/gosnmp/gosnmp"
+	"golang.org/x/net/ipv4"
 )
 
 var (
@@ -28,7 +29,7 @@ const maxDatagram = 65535
 // smallDatagram is the size of the pooled buffers that carry a datagram from
 // the socket reader to the decoders. Traps are a few hundred bytes; the rare
 // larger one gets a buffer of its own.
-const smallDatagram = 2048
+const smallDatagram = 512
 
 // ReceiverOptions size the receiver.
 type ReceiverOptions struct {
@@ -249,14 +250,24 @@ func (r *Receiver) closeConns() {
 	}
 }
 
+// readBatch is how many datagrams one recvmmsg(2) call may return: in a
+// storm one system call then carries dozens of traps instead of one.
+const readBatch = 32
+
 // read is the socket loop: read, check the source, queue. It does nothing
-// that can block or allocate per packet, so the kernel buffer drains as fast
-// as the packets arrive.
+// that can block, so the kernel buffer drains as fast as packets arrive.
 func (r *Receiver) read(conn *net.UDPConn) {
 	defer r.readers.Done()
-	buf := make([]byte, maxDatagram)
+	// recvmmsg works on IPv4 and dual-stack IPv6 sockets alike; the ipv4
+	// wrapper only chooses how control messages would be parsed, and none
+	// are asked for.
+	pc := ipv4.NewPacketConn(conn)
+	msgs := make([]ipv4.Message, readBatch)
+	for i := range msgs {
+		msgs[i].Buffers = [][]byte{make([]byte, maxDatagram)}
+	}
 	for {
-		n, src, err := conn.ReadFromUDPAddrPort(buf)
+		n, err := pc.ReadBatch(msgs, 0)
 		if err != nil {
 			if r.closing.Load() || errors.Is(err, net.ErrClosed) {
 				return
@@ -265,23 +276,35 @@ func (r *Receiver) read(conn *net.UDPConn) {
 			time.Sleep(10 * time.Millisecond) // do not spin on a persistent error
 			continue
 		}
-		if !r.policy.Load().policy.sourceAllowed(src.Addr()) {
-			r.metrics.Drop(DropSourceNotAllowed)
-			continue
+		for i := range msgs[:n] {
+			m := &msgs[i]
+			udp, ok := m.Addr.(*net.UDPAddr)
+			if !ok {
+				continue
+			}
+			r.enqueue(conn, m.Buffers[0][:m.N], udp.AddrPort())
 		}
-		d := r.pool.Get().(*datagram)
-		if n > cap(d.buf) {
-			d.buf = make([]byte, n)
-		}
-		d.buf = append(d.buf[:0], buf[:n]...)
-		d.src = src
-		d.conn = conn
-		select {
-		case r.queue <- d:
-		default:
-			r.metrics.Drop(DropQueueFull)
-			r.release(d)
-		}
+	}
+}
+
+// enqueue hands one datagram to the decoders, or counts why it cannot.
+func (r *Receiver) enqueue(conn *net.UDPConn, payload []byte, src netip.AddrPort) {
+	if !r.policy.Load().policy.sourceAllowed(src.Addr()) {
+		r.metrics.Drop(DropSourceNotAllowed)
+		return
+	}
+	d := r.pool.Get().(*datagram)
+	if len(payload) > cap(d.buf) {
+		d.buf = make([]byte, len(payload))
+	}
+	d.buf = append(d.buf[:0], payload...)
+	d.src = src
+	d.conn = conn
+	select {
+	case r.queue <- d:
+	default:
+		r.metrics.Drop(DropQueueFull)
+		r.release(d)
 	}
 }
 
