@@ -210,9 +210,23 @@ var authProtocols = map[string]gosnmp.SnmpV3AuthProtocol{
 	"SHA256": gosnmp.SHA256, "SHA384": gosnmp.SHA384, "SHA512": gosnmp.SHA512,
 }
 
+// AuthProtocolByName maps MD5, SHA, SHA224 ... (any case) to gosnmp's
+// constant.
+func AuthProtocolByName(name string) (gosnmp.SnmpV3AuthProtocol, bool) {
+	v, ok := authProtocols[strings.ToUpper(name)]
+	return v, ok
+}
+
+// PrivProtocolByName maps DES, AES, AES192 ... (any case) to gosnmp's
+// constant.
+func PrivProtocolByName(name string) (gosnmp.SnmpV3PrivProtocol, bool) {
+	v, ok := privProtocols[strings.ToUpper(name)]
+	return v, ok
+}
+
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (p *AuthProtocol) UnmarshalYAML(n *yaml.Node) error {
-	v, ok := authProtocols[strings.ToUpper(n.Value)]
+	v, ok := AuthProtocolByName(n.Value)
 	if !ok {
 		return fmt.Errorf("line %d: unknown auth_protocol %q (want one of MD5 SHA SHA224 SHA256 SHA384 SHA512)", n.Line, n.Value)
 	}
@@ -230,7 +244,7 @@ var privProtocols = map[string]gosnmp.SnmpV3PrivProtocol{
 
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (p *PrivProtocol) UnmarshalYAML(n *yaml.Node) error {
-	v, ok := privProtocols[strings.ToUpper(n.Value)]
+	v, ok := PrivProtocolByName(n.Value)
 	if !ok {
 		return fmt.Errorf("line %d: unknown priv_protocol %q (want one of DES AES AES192 AES256 AES192C AES256C)", n.Line, n.Value)
 	}

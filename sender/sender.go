@@ -15,6 +15,7 @@ import (
 
 	"github.com/gosnmp/gosnmp"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -307,11 +308,6 @@ func client(o Options) (*gosnmp.GoSNMP, error) {
 	return x, nil
 }
 
-var (
-	authProtocols = map[string]gosnmp.SnmpV3AuthProtocol{"MD5": gosnmp.MD5, "SHA": gosnmp.SHA, "SHA224": gosnmp.SHA224, "SHA256": gosnmp.SHA256, "SHA384": gosnmp.SHA384, "SHA512": gosnmp.SHA512}
-	privProtocols = map[string]gosnmp.SnmpV3PrivProtocol{"DES": gosnmp.DES, "AES": gosnmp.AES, "AES192": gosnmp.AES192, "AES256": gosnmp.AES256, "AES192C": gosnmp.AES192C, "AES256C": gosnmp.AES256C}
-)
-
 func usmParams(o Options) (*gosnmp.UsmSecurityParameters, gosnmp.SnmpV3MsgFlags, error) {
 	if o.User == "" {
 		return nil, 0, errors.New("v3 needs --user")
@@ -319,7 +315,7 @@ func usmParams(o Options) (*gosnmp.UsmSecurityParameters, gosnmp.SnmpV3MsgFlags,
 	usm := &gosnmp.UsmSecurityParameters{UserName: o.User}
 	flags := gosnmp.NoAuthNoPriv
 	if o.AuthProtocol != "" {
-		p, ok := authProtocols[strings.ToUpper(o.AuthProtocol)]
+		p, ok := config.AuthProtocolByName(o.AuthProtocol)
 		if !ok {
 			return nil, 0, fmt.Errorf("unknown --auth-protocol %q", o.AuthProtocol)
 		}
@@ -327,7 +323,7 @@ func usmParams(o Options) (*gosnmp.UsmSecurityParameters, gosnmp.SnmpV3MsgFlags,
 		flags = gosnmp.AuthNoPriv
 	}
 	if o.PrivProtocol != "" {
-		p, ok := privProtocols[strings.ToUpper(o.PrivProtocol)]
+		p, ok := config.PrivProtocolByName(o.PrivProtocol)
 		if !ok {
 			return nil, 0, fmt.Errorf("unknown --priv-protocol %q", o.PrivProtocol)
 		}
@@ -340,29 +336,13 @@ func usmParams(o Options) (*gosnmp.UsmSecurityParameters, gosnmp.SnmpV3MsgFlags,
 		if id == "" {
 			id = "0x80001f8880" + "6970736563746573" // "ipsectes": a fixed demo engine ID
 		}
-		raw, err := parseHex(id)
+		raw, err := config.ParseEngineID(id)
 		if err != nil {
 			return nil, 0, fmt.Errorf("--engine-id: %w", err)
 		}
-		usm.AuthoritativeEngineID = raw
+		usm.AuthoritativeEngineID = string(raw)
 		usm.AuthoritativeEngineBoots = 1
 		usm.AuthoritativeEngineTime = uint32(time.Now().Unix() % (1 << 30)) //nolint:gosec // bounded
 	}
 	return usm, flags, nil
-}
-
-func parseHex(s string) (string, error) {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
-	b := make([]byte, 0, len(s)/2)
-	for i := 0; i+1 < len(s); i += 2 {
-		v, err := strconv.ParseUint(s[i:i+2], 16, 8)
-		if err != nil {
-			return "", fmt.Errorf("%q is not hex", s)
-		}
-		b = append(b, byte(v))
-	}
-	if len(s)%2 != 0 || len(b) < 5 || len(b) > 32 {
-		return "", fmt.Errorf("%q: an engine ID is 5 to 32 octets of hex", s)
-	}
-	return string(b), nil
 }
