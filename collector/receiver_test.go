@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/go-kit/log"
@@ -13,9 +14,17 @@ import (
 )
 
 // recorder is a sink that keeps the events it is given.
-type recorder struct{ events []Event }
+type recorder struct {
+	mu     sync.Mutex
+	events []Event
+}
 
-func (r *recorder) Record(ev *Event) bool { r.events = append(r.events, *ev); return true }
+func (r *recorder) Record(ev *Event) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, *ev)
+	return true
+}
 
 func testPolicy() *Policy {
 	return &Policy{
@@ -226,5 +235,21 @@ func TestTruncationsAreDropped(t *testing.T) {
 		if len(rec.events) != 0 {
 			t.Errorf("%s: a truncated packet became an event: %+v", fixture, rec.events[0])
 		}
+	}
+}
+
+// TestStopDrainsTheQueue: on SIGTERM every datagram already queued is
+// decoded and counted before Stop returns.
+func TestStopDrainsTheQueue(t *testing.T) {
+	r, rec := newTestReceiver(t, testPolicy())
+	pkt := readFixture(t, "v2c_negofail")
+	const queued = 500
+	for i := 0; i < queued; i++ {
+		r.queue <- &datagram{buf: append([]byte(nil), pkt...), src: netip.MustParseAddrPort("127.0.0.1:40000")}
+	}
+	r.Start()
+	r.Stop()
+	if len(rec.events) != queued {
+		t.Fatalf("%d of %d queued traps handled before Stop returned", len(rec.events), queued)
 	}
 }
