@@ -22,4 +22,6 @@ if [ -n "$unformatted" ]; then
   echo "gofmt needed on:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+# The packages with concurrency of their own, under the race detector.
+go test -race -count=1 ./collector ./config ./sender ./mib
 go test -count=1 ./...
