@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -301,4 +302,32 @@ func (am *Alertmanager) WaitAlert(t testing.TB, timeout time.Duration, pred func
 	}
 	t.Fatalf("no matching alert after %v; alertmanager holds %+v", timeout, last)
 	return Alert{}
+}
+
+// PostAlerts sends alerts to Alertmanager as Prometheus would (API v2),
+// for tests of routing and inhibition that need no Prometheus. Each alert
+// is a label set and its annotations.
+func (am *Alertmanager) PostAlerts(t testing.TB, alerts ...Alert) {
+	t.Helper()
+	type postable struct {
+		Labels      map[string]string `json:"labels"`
+		Annotations map[string]string `json:"annotations,omitempty"`
+	}
+	var body []postable
+	for _, a := range alerts {
+		body = append(body, postable{Labels: a.Labels, Annotations: a.Annotations})
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(am.URL+"/api/v2/alerts", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		out, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST /api/v2/alerts: HTTP %d: %s", resp.StatusCode, out)
+	}
 }

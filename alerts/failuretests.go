@@ -1,0 +1,166 @@
+package alerts
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+)
+
+type unitTestFile struct {
+	RuleFiles          []string        `yaml:"rule_files"`
+	EvaluationInterval string          `yaml:"evaluation_interval"`
+	Tests              []unitTestGroup `yaml:"tests"`
+}
+
+type unitTestGroup struct {
+	Name          string          `yaml:"name"`
+	Interval      string          `yaml:"interval"`
+	InputSeries   []inputSeries   `yaml:"input_series"`
+	AlertRuleTest []alertRuleTest `yaml:"alert_rule_test"`
+}
+
+type inputSeries struct {
+	Series string `yaml:"series"`
+	Values string `yaml:"values"`
+}
+
+type alertRuleTest struct {
+	EvalTime  string     `yaml:"eval_time"`
+	Alertname string     `yaml:"alertname"`
+	ExpAlerts []expAlert `yaml:"exp_alerts"`
+}
+
+type expAlert struct {
+	ExpLabels      map[string]string `yaml:"exp_labels"`
+	ExpAnnotations map[string]string `yaml:"exp_annotations"`
+}
+
+// The HA pair of the tests: two exporters that receive the same traps.
+var testInstances = []string{"exporter-a:9163", "exporter-b:9163"}
+
+func minutes(d string) int {
+	v, err := time.ParseDuration(d)
+	if err != nil {
+		panic(fmt.Sprintf("bad duration %q in a policy", d))
+	}
+	return int(v.Minutes())
+}
+
+// RenderFailureTests writes the promtool unit tests of the generated
+// failure alerts: for every group, that it fires when a peer keeps failing
+// (on a new and on a long-lived series), that one failure does not fire it
+// (or, for capacity limits, that it resolves once the failure leaves the
+// window), and that an HA pair's duplicate series are counted once.
+func RenderFailureTests(w io.Writer) error {
+	f := unitTestFile{
+		RuleFiles:          []string{"../ipsec_negotiation_failures.rules.yml"},
+		EvaluationInterval: "1m",
+	}
+	for _, g := range AlertGroups() {
+		p := Policies[g.Class]
+		// A code from newer software stands for the unknown reasons.
+		r := mib.Reason{Code: 99, Slug: mib.UnknownReason}
+		if rs := ReasonsOf(g.Name); len(rs) > 0 {
+			r = rs[0]
+		}
+		labels := map[string]string{
+			"device": "fw-hq-01", "peer": "203.0.113.9", "interface": "GigabitEthernet0/0/1",
+			"reason": r.Slug, "reason_code": strconv.Itoa(r.Code),
+		}
+		series := func(values string) []inputSeries {
+			var in []inputSeries
+			for _, inst := range testInstances {
+				in = append(in, inputSeries{
+					Series: fmt.Sprintf(`ipsec_negotiation_failures_total{device=%q,instance=%q,interface=%q,job="ipsec_trap_exporter",peer=%q,reason=%q,reason_code=%q,vsys="public"}`,
+						labels["device"], inst, labels["interface"], labels["peer"], labels["reason"], labels["reason_code"]),
+					Values: values,
+				})
+			}
+			return in
+		}
+		alert := func(value int) (expAlert, error) {
+			l := map[string]string{"severity": p.Severity, "class": string(g.Class), "remediation_group": g.Name}
+			for k, v := range labels {
+				l[k] = v
+			}
+			a := map[string]string{}
+			for k, v := range FailureAnnotations(g) {
+				s, err := ExpandAnnotation(v, labels, float64(value))
+				if err != nil {
+					return expAlert{}, err
+				}
+				a[k] = s
+			}
+			return expAlert{ExpLabels: l, ExpAnnotations: a}, nil
+		}
+		name := FailureAlertName(g.Name)
+		win, forM, th := minutes(p.Window), minutes(p.For), p.Threshold
+		at := func(m int) string { return fmt.Sprintf("%dm", m) }
+
+		// A new series, born at 5m, that reaches the threshold one failure a
+		// minute and stays there.
+		values := "_x5 1x40"
+		if th > 1 {
+			values = fmt.Sprintf("_x5 1+1x%d %dx40", th-2, th)
+		}
+		crossed := 5 + th - 1
+		fires, err := alert(th)
+		if err != nil {
+			return err
+		}
+		tg := unitTestGroup{
+			Name:        name + ": fires when a new series reaches the threshold; the HA pair counts once",
+			Interval:    "1m",
+			InputSeries: series(values),
+		}
+		if forM > 0 {
+			tg.AlertRuleTest = append(tg.AlertRuleTest, alertRuleTest{EvalTime: at(crossed), Alertname: name, ExpAlerts: []expAlert{}})
+		}
+		tg.AlertRuleTest = append(tg.AlertRuleTest, alertRuleTest{EvalTime: at(crossed + forM + 2), Alertname: name, ExpAlerts: []expAlert{fires}})
+		f.Tests = append(f.Tests, tg)
+
+		// One failure.
+		one := unitTestGroup{Interval: "1m", InputSeries: series(fmt.Sprintf("_x5 1x%d", win+forM+10))}
+		if th > 1 {
+			one.Name = name + ": one failure (a rekey race) does not fire"
+			one.AlertRuleTest = []alertRuleTest{
+				{EvalTime: at(5 + forM + 2), Alertname: name, ExpAlerts: []expAlert{}},
+				{EvalTime: at(5 + win + forM + 2), Alertname: name, ExpAlerts: []expAlert{}},
+			}
+		} else {
+			a, err := alert(1)
+			if err != nil {
+				return err
+			}
+			one.Name = name + ": one failure fires, and resolves once it leaves the window"
+			one.AlertRuleTest = []alertRuleTest{
+				{EvalTime: at(5 + forM + 2), Alertname: name, ExpAlerts: []expAlert{a}},
+				{EvalTime: at(5 + win + forM + 2), Alertname: name, ExpAlerts: []expAlert{}},
+			}
+		}
+		f.Tests = append(f.Tests, one)
+
+		// A long-lived series: flat (old failures) for a while, then a
+		// failure a minute. Flat, it must not fire on its old total.
+		flat := win + 10
+		rise := win + forM + 10
+		lived, err := alert(win)
+		if err != nil {
+			return err
+		}
+		f.Tests = append(f.Tests, unitTestGroup{
+			Name:        name + ": a long-lived series fires on its increase, not its total",
+			Interval:    "1m",
+			InputSeries: series(fmt.Sprintf("10x%d 11+1x%d", flat, rise)),
+			AlertRuleTest: []alertRuleTest{
+				{EvalTime: at(flat - 2), Alertname: name, ExpAlerts: []expAlert{}},
+				{EvalTime: at(flat + win + forM + 2), Alertname: name, ExpAlerts: []expAlert{lived}},
+			},
+		})
+	}
+	header := comment(generatedBy) + comment("promtool unit tests of ipsec_negotiation_failures.rules.yml; run: promtool test rules alerts/tests/*.yml") + "\n"
+	return writeYAML(w, header, f)
+}

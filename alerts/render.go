@@ -1,0 +1,384 @@
+package alerts
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+)
+
+// RunbookURL is where runbook_url annotations point; each group's section
+// has an anchor equal to the group's name, so links survive reordering.
+const RunbookURL = "https://github.com/ipsec-trap-exporter/ipsec_trap_exporter/blob/main/docs/runbook.md"
+
+// ProjectGuidancePrefix marks remediation text that is the project's own, so
+// that no one mistakes it for the vendor's procedure.
+const ProjectGuidancePrefix = "Project guidance (not from the vendor reference): "
+
+// Policy is how a class of failure reasons turns into an alert: how many
+// failures in which window, and for how long, before someone is told.
+type Policy struct {
+	Severity  string
+	Window    string // range of the increase; also the "new series" horizon
+	Threshold int    // failures in Window
+	For       string
+	Why       string // the reasoning, written into the rule file
+}
+
+// Policies holds the thresholds per class in one place.
+var Policies = map[mib.Class]Policy{
+	mib.ClassCapacityLimit: {
+		Severity: "critical", Window: "15m", Threshold: 1, For: "1m",
+		Why: "A device limit (routes, tunnels, dynamic peers) is reached: no new tunnel can come up until someone acts, and the condition does not heal by retrying. One failure is already proof, so the alert fires on the first one; for: 1m only rides out a scrape that sees the counter before the rest of the HA pair does.",
+	},
+	mib.ClassConfigurationMismatch: {
+		Severity: "warning", Window: "15m", Threshold: 3, For: "5m",
+		Why: "The two ends disagree and stay so until one is corrected. Devices retry a failed negotiation within seconds to a minute, so a real mismatch produces many failures in 15 minutes. A single failure during a rekey, or while an operator changes both ends one after the other, stays below 3 and does not fire. for: 5m asks that it lasts beyond a maintenance step.",
+	},
+	mib.ClassProtocolAnomaly: {
+		Severity: "warning", Window: "15m", Threshold: 5, For: "5m",
+		Why: "Packets the device cannot parse or match come from a broken, incompatible or hostile peer, and a few stray ones (a peer restarting mid-exchange, a scan) are normal on an Internet-facing device. Five in 15 minutes, lasting 5 minutes, is a pattern worth a ticket.",
+	},
+	mib.ClassTransient: {
+		Severity: "warning", Window: "1h", Threshold: 6, For: "15m",
+		Why: "Races and rate limits (rekey collisions, first-packet limiting, retransmissions) heal by themselves and happen now and then on any busy device, so single failures are noise. Six in an hour, for 15 minutes, means the peer keeps failing: a warning (ticket), not a page, because the tunnel-down and SLO alerts page when users are actually cut off.",
+	},
+}
+
+// FailureAlertName is the alert name of a remediation group.
+func FailureAlertName(group string) string {
+	return "IPSecNegotiationFailing" + camel(group)
+}
+
+var acronyms = map[string]string{
+	"ike": "IKE", "ikev2": "IKEv2", "ip": "IP", "ipsec": "IPSec", "dh": "DH",
+	"nat": "NAT", "id": "ID", "sm": "SM", "pfs": "PFS", "or": "Or",
+}
+
+func camel(s string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(s, "_") {
+		if a, ok := acronyms[w]; ok {
+			b.WriteString(a)
+		} else if w != "" {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
+}
+
+// RemediationText is the remediation annotation of a group: its procedure,
+// the supplementary procedures, then the escalation step, each word for word
+// from the catalogue. The project's own guidance is marked as such.
+func RemediationText(g mib.Group) string {
+	parts := []string{g.Remediation}
+	if !g.Vendor {
+		parts[0] = ProjectGuidancePrefix + g.Remediation
+	}
+	parts = append(parts, g.Supplementary...)
+	parts = append(parts, mib.EscalationProcedure)
+	return strings.Join(parts, " ")
+}
+
+// UnknownGroup gathers the failures whose reason the catalogue does not
+// know: codes from newer software, and free-text reasons that match no
+// entry. Without it, they would reach dashboards but never an alert.
+var UnknownGroup = mib.Group{
+	Name:  "unknown_reason",
+	Title: "Failure reason not in the catalogue",
+	Class: mib.ClassConfigurationMismatch,
+	Remediation: "The device reported a failure reason that this exporter's catalogue does not list: a reason code added in a newer software version (label reason_code), or a free-text reason that matches no catalogue entry (reason_code empty). " +
+		"Look the code up in the alarm reference of the device's software version and follow its procedure, and find the matching IKE or IPSec message in the device's log buffer (display logbuffer). " +
+		"Report the code and its text to the project so that the catalogue can learn it.",
+}
+
+// AlertGroups are the groups that get a failure alert: the catalogue's, and
+// the unknown reasons.
+func AlertGroups() []mib.Group {
+	return append(mib.Groups(), UnknownGroup)
+}
+
+// ReasonsOf returns the catalogue's reasons of a group, sorted by code.
+func ReasonsOf(group string) []mib.Reason {
+	var rs []mib.Reason
+	for _, r := range mib.Reasons() {
+		if r.Group == group {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+func reasonRegex(group string) string {
+	if group == UnknownGroup.Name {
+		return mib.UnknownReason
+	}
+	var slugs []string
+	for _, r := range ReasonsOf(group) {
+		slugs = append(slugs, r.Slug)
+	}
+	return strings.Join(slugs, "|")
+}
+
+// FailureExpr is the PromQL of a group's alert. It counts failures per
+// device, peer, interface and reason over the window, as the largest count
+// any exporter saw (HA pairs receive the same traps; a sum would double).
+//
+// The exporter creates a failure series on the first failure, with value 1,
+// and increase() cannot see that first step (it needs two samples). So a
+// series that did not exist one window ago counts with its whole value,
+// which is exact; older series count with increase().
+func FailureExpr(group string, p Policy) string {
+	sel := fmt.Sprintf(`ipsec_negotiation_failures_total{reason=~"%s"}`, reasonRegex(group))
+	return fmt.Sprintf(`max by (device, peer, interface, reason, reason_code) (
+    (%[1]s unless %[1]s offset %[2]s)
+  or
+    increase(%[1]s[%[2]s])
+) >= %[3]d`, sel, p.Window, p.Threshold)
+}
+
+// The annotation templates are Prometheus alert templates: $labels and
+// $value are the alert's.
+const (
+	summaryTemplate     = `%s with {{ $labels.peer }} on {{ $labels.device }} {{ $labels.interface }}`
+	descriptionTemplate = `{{ $labels.device }} fails to negotiate IPSec with peer {{ $labels.peer }} on interface {{ $labels.interface }}: reason {{ $labels.reason }} (code {{ $labels.reason_code }}), {{ $value | printf "%%.0f" }} failures in the last %s.`
+)
+
+// FailureAnnotations returns the annotation templates of a group's alert.
+func FailureAnnotations(g mib.Group) map[string]string {
+	p := Policies[g.Class]
+	return map[string]string{
+		"summary":     fmt.Sprintf(summaryTemplate, g.Title),
+		"description": fmt.Sprintf(descriptionTemplate, p.Window),
+		"remediation": RemediationText(g),
+		"runbook_url": RunbookURL + "#" + g.Name,
+	}
+}
+
+// ExpandAnnotation renders an annotation template the way Prometheus does
+// for an alert with these labels and value; tests use it to state what the
+// alert must say.
+func ExpandAnnotation(text string, labels map[string]string, value float64) (string, error) {
+	tmpl, err := template.New("a").Option("missingkey=zero").Parse(
+		"{{$labels := .Labels}}{{$value := .Value}}" + text)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	err = tmpl.Execute(&b, struct {
+		Labels map[string]string
+		Value  float64
+	}{labels, value})
+	return b.String(), err
+}
+
+type ruleFile struct {
+	Groups []ruleGroup `yaml:"groups"`
+}
+
+type ruleGroup struct {
+	Name     string `yaml:"name"`
+	Interval string `yaml:"interval,omitempty"`
+	Rules    []rule `yaml:"rules"`
+}
+
+type rule struct {
+	Record      string            `yaml:"record,omitempty"`
+	Alert       string            `yaml:"alert,omitempty"`
+	Expr        string            `yaml:"expr"`
+	For         string            `yaml:"for,omitempty"`
+	Labels      map[string]string `yaml:"labels,omitempty"`
+	Annotations map[string]string `yaml:"annotations,omitempty"`
+}
+
+func writeYAML(w io.Writer, header string, v any) error {
+	if _, err := io.WriteString(w, header); err != nil {
+		return err
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+func comment(text string) string {
+	var b strings.Builder
+	for _, line := range wrap(text, 76) {
+		b.WriteString(strings.TrimRight("# "+line, " ") + "\n")
+	}
+	return b.String()
+}
+
+func wrap(text string, width int) []string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && len(line)+1+len(w) > width {
+				lines = append(lines, line)
+				line = w
+				continue
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+var classOrder = []mib.Class{mib.ClassCapacityLimit, mib.ClassConfigurationMismatch, mib.ClassProtocolAnomaly, mib.ClassTransient}
+
+const generatedBy = "Code generated by go generate ./alerts from the reason catalogue in mib/. DO NOT EDIT."
+
+// RenderRules writes ipsec_negotiation_failures.rules.yml: one alert per
+// remediation group of the catalogue.
+func RenderRules(w io.Writer) error {
+	var h strings.Builder
+	h.WriteString(comment(generatedBy))
+	h.WriteString("#\n")
+	h.WriteString(comment("Negotiation-failure alerts, one per remediation group: the alert tells the person on call what is wrong (summary, description) and what to do (remediation: the vendor's procedure word for word, or the project's guidance, marked as such), with a link to the group's runbook section."))
+	h.WriteString("#\n")
+	h.WriteString(comment("Counting. Failures are counted per device, peer, interface and reason over a window, as the max across exporter instances: devices send every trap to two trap hosts, so two exporters hold the same counts, and a sum would double them. A failure series is created by its first failure with value 1, a step increase() cannot see, so a series born within the window counts with its whole value and an older one with increase(). Caveat: when Prometheus first scrapes an exporter that has run for long, its series count as new for one window."))
+	h.WriteString("#\n")
+	h.WriteString(comment("Thresholds, per class of reason:"))
+	for _, c := range classOrder {
+		p := Policies[c]
+		h.WriteString("#\n")
+		h.WriteString(comment(fmt.Sprintf("%s: severity %s, >= %d failures in %s, for %s. %s", c, p.Severity, p.Threshold, p.Window, p.For, p.Why)))
+	}
+	h.WriteString("\n")
+
+	g := ruleGroup{Name: "ipsec_negotiation_failures"}
+	for _, grp := range AlertGroups() {
+		if err := checkText(grp); err != nil {
+			return err
+		}
+		p, ok := Policies[grp.Class]
+		if !ok {
+			return fmt.Errorf("group %s: no alert policy for class %q", grp.Name, grp.Class)
+		}
+		if len(ReasonsOf(grp.Name)) == 0 && grp.Name != UnknownGroup.Name {
+			return fmt.Errorf("group %s has no reason codes", grp.Name)
+		}
+		g.Rules = append(g.Rules, rule{
+			Alert: FailureAlertName(grp.Name),
+			Expr:  FailureExpr(grp.Name, p),
+			For:   p.For,
+			Labels: map[string]string{
+				"severity":          p.Severity,
+				"class":             string(grp.Class),
+				"remediation_group": grp.Name,
+			},
+			Annotations: FailureAnnotations(grp),
+		})
+	}
+	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{g}})
+}
+
+// checkText refuses catalogue text that Prometheus would read as a
+// template, since the remediation must reach the alert verbatim.
+func checkText(g mib.Group) error {
+	for _, s := range append([]string{g.Remediation, g.Title}, g.Supplementary...) {
+		if strings.Contains(s, "{{") || strings.Contains(s, "}}") {
+			return fmt.Errorf("group %s: text contains template delimiters: %q", g.Name, s)
+		}
+	}
+	return nil
+}
+
+// RenderRunbook writes docs/runbook.md: one section per remediation group.
+func RenderRunbook(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("<!-- " + generatedBy + " -->\n\n")
+	b.WriteString("# IPSec alert runbook\n\n")
+	b.WriteString("Each alert `IPSecNegotiationFailing…` links to one section below through its `runbook_url`.\n")
+	b.WriteString("A section covers one remediation group: the reason codes that share a procedure. Procedures\n")
+	b.WriteString("marked *vendor* are quoted word for word from the vendor's alarm reference; those marked\n")
+	b.WriteString("*project guidance* are this project's own, for causes the reference gives no procedure for.\n\n")
+	b.WriteString("Thresholds per class:\n\n| class | severity | fires when | for |\n|---|---|---|---|\n")
+	for _, c := range classOrder {
+		p := Policies[c]
+		fmt.Fprintf(&b, "| %s | %s | >= %d failures of one peer, interface and reason in %s | %s |\n", c, p.Severity, p.Threshold, p.Window, p.For)
+	}
+	b.WriteString("\nGroups:\n\n")
+	for _, g := range AlertGroups() {
+		fmt.Fprintf(&b, "- [%s](#%s)\n", g.Title, g.Name)
+	}
+	for _, g := range AlertGroups() {
+		p := Policies[g.Class]
+		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n## %s\n\n", g.Name, g.Title)
+		fmt.Fprintf(&b, "Alert `%s`, class `%s`, severity `%s`: fires at %d or more failures in %s, for %s.\n\n",
+			FailureAlertName(g.Name), g.Class, p.Severity, p.Threshold, p.Window, p.For)
+		b.WriteString("| code | reason (label `reason`) | device text | cause |\n|---|---|---|---|\n")
+		for _, r := range ReasonsOf(g.Name) {
+			fmt.Fprintf(&b, "| %d | `%s` | %s | %s |\n", r.Code, r.Slug, r.Text, r.Cause)
+		}
+		if g.Name == UnknownGroup.Name {
+			fmt.Fprintf(&b, "| any other, or none | `%s` | any other | A reason the catalogue does not list. |\n", mib.UnknownReason)
+		}
+		if g.Vendor {
+			b.WriteString("\n**Remediation (vendor procedure):**\n\n")
+		} else {
+			b.WriteString("\n**Remediation (project guidance, not from the vendor reference):**\n\n")
+		}
+		fmt.Fprintf(&b, "%s\n", g.Remediation)
+		for _, s := range g.Supplementary {
+			fmt.Fprintf(&b, "\n**Further vendor procedure** (filed in the reference under a cause without a reason code): %s\n", s)
+		}
+		fmt.Fprintf(&b, "\n**Escalation (vendor procedure):** %s\n", mib.EscalationProcedure)
+	}
+	b.WriteString("\n# Other alerts\n\nThe guidance below is the project's own, not the vendor's.\n")
+	for _, s := range otherSections {
+		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n## %s\n\n%s\n", s.anchor, s.title, s.text)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// otherSections are the runbook sections of the hand-written alerts (files
+// ipsec_tunnels.rules.yml, ipsec_trap_exporter.rules.yml) and of the SLO
+// alerts; their runbook_url anchors point here.
+var otherSections = []struct{ anchor, title, text string }{
+	{"tunnel-down", "IPSecTunnelDown",
+		"A tunnel has been down (last lifecycle trap: stop or state down) for 5 minutes, on every exporter of the HA pair. " +
+			"The offline reason of the down transition (`reason` of `ipsec_tunnel_state_changes_total{state=\"down\"}`) says why: " +
+			"`dpd_timeout` means the peer or the path stopped answering; a manual reset or a configuration change means someone acted. " +
+			"If the tunnel cannot come back, the `IPSecNegotiationFailing…` alerts of the same peer carry the fix."},
+	{"tunnel-flapping", "IPSecTunnelFlapping",
+		"The tunnel went down 3 or more times in 30 minutes. Compare the offline reasons: DPD timeouts point to loss on the path or DPD " +
+			"intervals too short for it; re-negotiation failures point to SA lifetimes or DPD settings that differ between the ends."},
+	{"exporter-down", "IPSecTrapExporterDown, IPSecTrapReceptionDown",
+		"`IPSecTrapExporterDown` (ticket): one exporter cannot be scraped; with two trap hosts on the devices, the other still receives everything. " +
+			"`IPSecTrapReceptionDown` (page): no exporter of job `ipsec_trap_exporter` is up; every trap is lost and Alertmanager's example config " +
+			"inhibits the trap-derived alerts meanwhile. Check the process, its logs and the scrape configuration."},
+	{"traps-dropped", "IPSecTrapsDropped",
+		"`queue_full`: traps arrive faster than the exporter decodes them. `socket_overflow`: the kernel's receive buffer overflowed. " +
+			"Give the exporter CPU, raise `net.core.rmem_max`, and look for a trap storm in `ipsec_trap_packets_received_total`."},
+	{"traps-rejected", "IPSecTrapsRejected",
+		"More than 10 packets in 15 minutes were `malformed`, failed SNMPv3 authentication (`auth_failure`) or carried an unknown community: " +
+			"a device whose trap configuration does not match the exporter's config file, or someone probing. The exporter's debug log names the sender."},
+	{"series-limit", "IPSecTrapSeriesLimitNear, IPSecTrapSeriesLimitReached",
+		"A metric family holds more than 90% of `limits.max_series`, or new label sets were already dropped (`series_limit`): failures of new peers " +
+			"are then not counted and their alerts cannot fire. Raise `limits.max_series`, or lower `limits.series_ttl`; a sudden rise points to spoofed peers."},
+	{"config-reload-failed", "IPSecTrapConfigReloadFailed",
+		"The last reload of the config file failed and the exporter runs with the previous one. `ipsec_trap_exporter check-config --config.file FILE` says why."},
+	{"device-silent", "IPSecDeviceSilent",
+		"A device that still has series (it sent traps within `limits.series_ttl`, 7 days by default) sent none in 24 hours. Check its trap targets " +
+			"(`display snmp-agent target-host`), that IPSec traps are enabled, and that UDP 162 reaches the exporters. A device whose tunnels were stable " +
+			"all day may legitimately be silent: silence the alert for it. After an exporter restart the alert stays quiet for 24 hours."},
+	{"slo-error-budget-burn", "IPSecSLOErrorBudgetBurn",
+		"The error ratio of an SLO (`negotiation_success` or `tunnel_availability`) burns the 30-day error budget too fast, per peer or, without a `peer` label, per device. " +
+			"`severity=critical` (windows 1h/5m at 14.4×, 6h/30m at 6×) pages; `severity=warning` (1d/2h at 3×, 3d/6h at 1×) tickets. " +
+			"For negotiation_success, the `IPSecNegotiationFailing…` alerts and the failures by reason show what to fix; for tunnel_availability, " +
+			"`IPSecTunnelDown`, `IPSecTunnelFlapping` and the offline reasons. Objectives are in `alerts/slo.go` (recorded as `slo:objective:ratio`)."},
+}
