@@ -44,18 +44,26 @@ const (
 )
 
 // objectRoot groups the trap objects of one MIB family so that a varbind is
-// matched with one prefix test and one map lookup on the two arcs that
-// follow the root, instead of a prefix test per known object.
+// matched with one prefix test and one map lookup, instead of a prefix test
+// per known object.
 type objectRoot struct {
 	prefix string // with trailing dot
 	fields map[string]field
+	// arcs says how many arcs below the root name an object: the rest of
+	// the OID is its instance (".0", or a table index).
+	arcs func(rest string) int
 }
 
 // objectRoots maps every object the exporter reads, of both families, to
 // the Event field it fills. Objects are matched by prefix, so a scalar with
 // or without ".0" and a table column with any index both match.
 var objectRoots = []objectRoot{
-	newObjectRoot("1.3.6.1.4.1.2011.6.122.26", map[string]field{
+	newObjectRoot("1.3.6.1.4.1.2011.6.122.26", func(rest string) int {
+		if strings.HasPrefix(rest, "2.1.") {
+			return 3 // tunnel table column: 2.1.C
+		}
+		return 2 // trap scalar: 5.N
+	}, map[string]field{
 		mib.OIDFwPeerAddress:      fieldPeer,
 		mib.OIDFwPeerPort:         fieldPeerPort,
 		mib.OIDFwReason:           fieldReasonText,
@@ -66,7 +74,7 @@ var objectRoots = []objectRoot{
 		mib.OIDFwTunnelDstIP:      fieldPeer,
 		mib.OIDFwTunnelRemotePort: fieldPeerPort,
 	}),
-	newObjectRoot("1.3.6.1.4.1.2011.5.25.224.1.19", map[string]field{
+	newObjectRoot("1.3.6.1.4.1.2011.5.25.224.1.19", func(string) int { return 1 }, map[string]field{
 		mib.OIDRtRemoteIP:       fieldPeer,
 		mib.OIDRtRemotePort:     fieldPeerPort,
 		mib.OIDRtInterface:      fieldInterface,
@@ -75,12 +83,12 @@ var objectRoots = []objectRoot{
 	}),
 }
 
-func newObjectRoot(root string, objects map[string]field) objectRoot {
-	r := objectRoot{prefix: root + ".", fields: make(map[string]field, len(objects))}
+func newObjectRoot(root string, arcs func(string) int, objects map[string]field) objectRoot {
+	r := objectRoot{prefix: root + ".", arcs: arcs, fields: make(map[string]field, len(objects))}
 	for oid, f := range objects {
 		rel, ok := strings.CutPrefix(oid, r.prefix)
-		if !ok {
-			panic(fmt.Sprintf("object %s is not under %s", oid, root))
+		if !ok || strings.Count(rel, ".")+1 != arcs(rel+".") {
+			panic(fmt.Sprintf("object %s is not an object under %s", oid, root))
 		}
 		r.fields[rel] = f
 	}
@@ -91,21 +99,12 @@ func newObjectRoot(root string, objects map[string]field) objectRoot {
 func lookupField(oid string) field {
 	for i := range objectRoots {
 		r := &objectRoots[i]
-		rest, ok := strings.CutPrefix(oid, r.prefix)
-		if !ok {
-			continue
-		}
-		// Firewall objects are two arcs below the root (5.7, 2.1.5 is three:
-		// table columns), router objects one. Try the longest known form
-		// first so that 2.1.5 wins over a hypothetical 2.1.
-		for arcs := 3; arcs >= 1; arcs-- {
-			if key, ok := firstArcs(rest, arcs); ok {
-				if f, ok := r.fields[key]; ok {
-					return f
-				}
+		if rest, ok := strings.CutPrefix(oid, r.prefix); ok {
+			if key, ok := firstArcs(rest, r.arcs(rest)); ok {
+				return r.fields[key]
 			}
+			return fieldNone
 		}
-		return fieldNone
 	}
 	return fieldNone
 }
