@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -74,7 +75,7 @@ func run(args []string) int {
 		trapAddresses = app.Flag("trap.listen-address", "UDP address to receive traps on. Repeatable. Ports below 1024 need root or CAP_NET_BIND_SERVICE.").Default(":162").Strings()
 		communities   = app.Flag("trap.community", "SNMPv1/v2c community to accept. Repeatable. Ignored when the config file lists communities.").Default("public").Strings()
 		receiveBuffer = app.Flag("trap.receive-buffer", "Socket receive buffer to ask the kernel for, in bytes; it absorbs trap storms while decoders catch up.").Default("8388608").Int()
-		queueSize     = app.Flag("trap.queue-size", "Datagrams that may wait for a decoder; beyond it packets are dropped and counted as queue_full.").Default("32768").Int()
+		queueSize     = app.Flag("trap.queue-size", "Datagrams that may wait for a decoder; beyond it packets are dropped and counted as queue_full.").Default(strconv.Itoa(collector.DefaultQueueSize)).Int()
 		workers       = app.Flag("trap.decoders", "Decode goroutines; 0 means one per CPU.").Default("0").Int()
 		configFile    = app.Flag("config.file", "YAML config file: communities, SNMPv3 users, engine ID, allowed sources, device names, limits.").String()
 		metricsPath   = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
@@ -176,11 +177,7 @@ func (e *exporter) run(opts exporterOptions) int {
 		level.Error(logger).Log("msg", "Invalid configuration", "err", err)
 		return 1
 	}
-	policy, err := e.policy(cfg)
-	if err != nil {
-		level.Error(logger).Log("msg", "Invalid configuration", "err", err)
-		return 1
-	}
+	policy := e.policy(cfg)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
@@ -296,7 +293,7 @@ func (e *exporter) loadConfig() (*config.Config, error) {
 }
 
 // policy maps a config to what the receiver enforces.
-func (e *exporter) policy(cfg *config.Config) (*collector.Policy, error) {
+func (e *exporter) policy(cfg *config.Config) *collector.Policy {
 	p := &collector.Policy{
 		Communities: cfg.Communities,
 		Devices:     cfg.Devices,
@@ -316,7 +313,7 @@ func (e *exporter) policy(cfg *config.Config) (*collector.Policy, error) {
 		level.Info(e.logger).Log("msg", "No engine_id configured; using one derived from the host name. Configure it on devices that send v3 informs, or set engine_id",
 			"engine_id", fmt.Sprintf("0x%x", p.EngineID))
 	}
-	return p, nil
+	return p
 }
 
 // derivedEngineID is stable across restarts on one host (RFC 3411 format 4,
@@ -358,11 +355,7 @@ func (e *exporter) applyConfig() error {
 	if err != nil {
 		return err
 	}
-	policy, err := e.policy(cfg)
-	if err != nil {
-		return err
-	}
-	if err := e.receiver.SetPolicy(policy); err != nil {
+	if err := e.receiver.SetPolicy(e.policy(cfg)); err != nil {
 		return err
 	}
 	e.metrics.SetLimits(limits(cfg))

@@ -31,6 +31,11 @@ const maxDatagram = 65535
 // larger one gets a buffer of its own.
 const smallDatagram = 512
 
+// DefaultQueueSize is deep enough to ride out a 1,000,000-trap storm at
+// 100,000/s on two cores (docs/benchmarks.md) and, with 512-byte buffers,
+// small enough to stay well under 100 MiB.
+const DefaultQueueSize = 32768
+
 // ReceiverOptions size the receiver.
 type ReceiverOptions struct {
 	ListenAddresses []string
@@ -95,7 +100,7 @@ func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, metric
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	if opts.QueueSize <= 0 {
-		opts.QueueSize = 8192
+		opts.QueueSize = DefaultQueueSize
 	}
 	r := &Receiver{
 		logger:  logger,
