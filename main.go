@@ -93,7 +93,7 @@ func run(args []string) int {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", exporterName, err)
 		return 2
 	}
-	logger := newLogger(*logLevel, *logFormat)
+	logger, webLogger := newLogger(*logLevel, *logFormat)
 
 	switch cmd {
 	case checkCmd.FullCommand():
@@ -118,6 +118,7 @@ func run(args []string) int {
 
 	e := &exporter{
 		logger:      logger,
+		webLogger:   webLogger,
 		configFile:  *configFile,
 		communities: *communities,
 	}
@@ -157,6 +158,7 @@ type exporterOptions struct {
 // exporter holds what a reload needs.
 type exporter struct {
 	logger      log.Logger
+	webLogger   *slog.Logger
 	configFile  string
 	communities []string
 
@@ -249,7 +251,7 @@ func (e *exporter) run(opts exporterOptions) int {
 	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- web.ListenAndServe(server, opts.webFlags, slog.New(sloggokit.NewGoKitHandler(logger, nil)))
+		serveErr <- web.ListenAndServe(server, opts.webFlags, e.webLogger)
 	}()
 
 	signals := make(chan os.Signal, 1)
@@ -376,15 +378,17 @@ func (e *exporter) expireSeries(stop <-chan struct{}) {
 }
 
 // newLogger builds the go-kit logger the Prometheus way: logfmt or JSON on
-// stderr, UTC timestamps, caller, level filter.
-func newLogger(lvl, format string) log.Logger {
-	var l log.Logger
+// stderr, UTC timestamps, caller, level filter. The second logger is the
+// slog bridge for exporter-toolkit: slog records carry their own time and
+// caller, so it is built on the writer without ours, or every toolkit line
+// would have both twice.
+func newLogger(lvl, format string) (log.Logger, *slog.Logger) {
+	var base log.Logger
 	if format == "json" {
-		l = log.NewJSONLogger(log.NewSyncWriter(os.Stderr))
+		base = log.NewJSONLogger(log.NewSyncWriter(os.Stderr))
 	} else {
-		l = log.NewLogfmtLogger(log.NewSyncWriter(os.Stderr))
+		base = log.NewLogfmtLogger(log.NewSyncWriter(os.Stderr))
 	}
-	l = log.With(l, "ts", log.DefaultTimestampUTC, "caller", log.Caller(5))
 	allow, ok := map[string]level.Option{
 		"debug": level.AllowDebug(), "info": level.AllowInfo(),
 		"warn": level.AllowWarn(), "error": level.AllowError(),
@@ -392,7 +396,8 @@ func newLogger(lvl, format string) log.Logger {
 	if !ok {
 		allow = level.AllowInfo()
 	}
-	return level.NewFilter(l, allow)
+	logger := level.NewFilter(log.With(base, "ts", log.DefaultTimestampUTC, "caller", log.Caller(5)), allow)
+	return logger, slog.New(sloggokit.NewGoKitHandler(level.NewFilter(base, allow), nil))
 }
 
 // stdLogger adapts go-kit to promhttp's ErrorLog.
