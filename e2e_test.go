@@ -197,6 +197,16 @@ func TestEndToEndTunnelLifecycle(t *testing.T) {
 	e.WaitValue(t, "ipsec_negotiation_failures_total", failures("127.0.0.1", "198.51.100.31", "Gi0/0/5", "", "phase2_proposal_or_pfs_mismatch", "2"), 1)
 	v2c(rt+".2.1.57", rt+".1.19.49.0", "s", "a reason nobody catalogued", rt+".1.19.5.0", "s", "198.51.100.32")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", failures("127.0.0.1", "198.51.100.32", "", "", "unknown", ""), 1)
+	// The free text is not a label, but /events shows it as sent.
+	resp, err := http.Get(e.WebURL + "/events?limit=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"reason_text": "a reason nobody catalogued"`) || !strings.Contains(string(body), `"peer": "198.51.100.32"`) {
+		t.Errorf("/events does not show the last failure with its text:\n%s", body)
+	}
 	v2c(rt+".2.1.58", rt+".1.19.5.0", "s", "198.51.100.31")
 	e.WaitValue(t, "ipsec_negotiation_successes_total", map[string]string{"device": "127.0.0.1", "peer": "198.51.100.31"}, 1)
 	v2c(fw + ".6.9")

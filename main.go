@@ -77,6 +77,7 @@ func run(args []string) int {
 		receiveBuffer = app.Flag("trap.receive-buffer", "Socket receive buffer to ask the kernel for, in bytes; it absorbs trap storms while decoders catch up.").Default("8388608").Int()
 		queueSize     = app.Flag("trap.queue-size", "Datagrams that may wait for a decoder; beyond it packets are dropped and counted as queue_full.").Default(strconv.Itoa(collector.DefaultQueueSize)).Int()
 		workers       = app.Flag("trap.decoders", "Decode goroutines; 0 means one per CPU.").Default("0").Int()
+		eventsKept    = app.Flag("events.buffer-size", "Recent events kept for /events (with the reason text as sent, which never becomes a label).").Default("1000").Int()
 		configFile    = app.Flag("config.file", "YAML config file: communities, SNMPv3 users, engine ID, allowed sources, device names, limits.").String()
 		metricsPath   = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
 		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above. One of: [debug, info, warn, error]").Default("info").Enum("debug", "info", "warn", "error")
@@ -130,6 +131,7 @@ func run(args []string) int {
 			Workers:         *workers,
 		},
 		metricsPath: *metricsPath,
+		eventsKept:  *eventsKept,
 		webFlags:    webFlags,
 	})
 }
@@ -152,6 +154,7 @@ func wantsVersion(args []string) bool {
 type exporterOptions struct {
 	receiver    collector.ReceiverOptions
 	metricsPath string
+	eventsKept  int
 	webFlags    *web.FlagConfig
 }
 
@@ -201,7 +204,8 @@ func (e *exporter) run(opts exporterOptions) int {
 	e.lastOK.Set(1)
 
 	e.metrics = collector.NewMetrics(reg, limits(cfg))
-	e.receiver, err = collector.NewReceiver(logger, opts.receiver, policy, e.metrics)
+	recent := collector.NewRecent(opts.eventsKept)
+	e.receiver, err = collector.NewReceiver(logger, opts.receiver, policy, e.metrics, recent)
 	if err != nil {
 		level.Error(logger).Log("msg", "Cannot receive traps", "err", err)
 		return 1
@@ -217,6 +221,7 @@ func (e *exporter) run(opts exporterOptions) int {
 		MaxRequestsInFlight: 4,
 		EnableOpenMetrics:   true,
 	}))
+	mux.Handle("/events", recent)
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") })
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Ready") })
 	mux.HandleFunc("/-/reload", func(w http.ResponseWriter, r *http.Request) {
@@ -238,6 +243,7 @@ func (e *exporter) run(opts exporterOptions) int {
 			Version:     version.Info(),
 			Links: []web.LandingLinks{
 				{Address: opts.metricsPath, Text: "Metrics"},
+				{Address: "/events", Text: "Recent events", Description: "the last traps turned into events, with the reason text as sent (JSON; ?limit=N)"},
 				{Address: "/-/healthy", Text: "Health"},
 			},
 		})
