@@ -162,15 +162,6 @@ func listenUDP(addr string) (*net.UDPConn, error) {
 	return conn, nil
 }
 
-// Addrs returns the bound addresses (useful with port 0).
-func (r *Receiver) Addrs() []net.Addr {
-	addrs := make([]net.Addr, len(r.conns))
-	for i, c := range r.conns {
-		addrs[i] = c.LocalAddr()
-	}
-	return addrs
-}
-
 // SetPolicy replaces the policy; packets already queued are checked against
 // whichever policy their decoder sees next.
 func (r *Receiver) SetPolicy(p *Policy) error {
