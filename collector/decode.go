@@ -23,130 +23,26 @@ var (
 	errNoTrapOID = errors.New("notification without snmpTrapOID.0")
 )
 
-// maxLabelBytes bounds every label value taken from a packet: the MIB's
-// longest text object is 128 octets, so anything longer is not a real
-// device's value and must not grow memory.
+// maxLabelBytes bounds every label value taken from a packet: the MIBs'
+// label-bearing text objects are at most 128 octets, so anything longer is
+// not a real device's value and must not grow memory.
 const maxLabelBytes = 128
 
-// field is a piece of an Event that a varbind can carry.
-type field uint8
+// maxTextBytes bounds text that is shown but never a label (the router's DPD
+// failure description is up to 256 octets).
+const maxTextBytes = 256
 
-const (
-	fieldNone field = iota
-	fieldPeer
-	fieldPeerPort
-	fieldInterface
-	fieldVsys
-	fieldReasonCode
-	fieldReasonText
-	fieldOfflineReason
-	fieldCount
-)
-
-// objectRoot groups the trap objects of one MIB family so that a varbind is
-// matched with one prefix test and one map lookup, instead of a prefix test
-// per known object.
-type objectRoot struct {
-	prefix string // with trailing dot
-	fields map[string]field
-	// arcs says how many arcs below the root name an object: the rest of
-	// the OID is its instance (".0", or a table index).
-	arcs func(rest string) int
-}
-
-// objectRoots maps every object the exporter reads, of both families, to
-// the Event field it fills. Objects are matched by prefix, so a scalar with
-// or without ".0" and a table column with any index both match.
-var objectRoots = []objectRoot{
-	newObjectRoot("1.3.6.1.4.1.2011.6.122.26", func(rest string) int {
-		if strings.HasPrefix(rest, "2.1.") {
-			return 3 // tunnel table column: 2.1.C
-		}
-		return 2 // trap scalar: 5.N
-	}, map[string]field{
-		mib.OIDFwPeerAddress:      fieldPeer,
-		mib.OIDFwPeerPort:         fieldPeerPort,
-		mib.OIDFwReason:           fieldReasonText,
-		mib.OIDFwReasonCode:       fieldReasonCode,
-		mib.OIDFwOfflineReason:    fieldOfflineReason,
-		mib.OIDFwVsysName:         fieldVsys,
-		mib.OIDFwIfName:           fieldInterface,
-		mib.OIDFwTunnelDstIP:      fieldPeer,
-		mib.OIDFwTunnelRemotePort: fieldPeerPort,
-	}),
-	newObjectRoot("1.3.6.1.4.1.2011.5.25.224.1.19", func(string) int { return 1 }, map[string]field{
-		mib.OIDRtRemoteIP:       fieldPeer,
-		mib.OIDRtRemotePort:     fieldPeerPort,
-		mib.OIDRtInterface:      fieldInterface,
-		mib.OIDRtVrfName:        fieldVsys,
-		mib.OIDRtNegoFailReason: fieldReasonText,
-	}),
-}
-
-func newObjectRoot(root string, arcs func(string) int, objects map[string]field) objectRoot {
-	r := objectRoot{prefix: root + ".", arcs: arcs, fields: make(map[string]field, len(objects))}
-	for oid, f := range objects {
-		rel, ok := strings.CutPrefix(oid, r.prefix)
-		if !ok || strings.Count(rel, ".")+1 != arcs(rel+".") {
-			panic(fmt.Sprintf("object %s is not an object under %s", oid, root))
-		}
-		r.fields[rel] = f
-	}
-	return r
-}
-
-// lookupField finds the field an object OID (without leading dot) carries.
-func lookupField(oid string) field {
-	for i := range objectRoots {
-		r := &objectRoots[i]
-		if rest, ok := strings.CutPrefix(oid, r.prefix); ok {
-			if key, ok := firstArcs(rest, r.arcs(rest)); ok {
-				return r.fields[key]
-			}
-			return fieldNone
-		}
-	}
-	return fieldNone
-}
-
-// firstArcs returns the first n arcs of a dotted OID.
-func firstArcs(oid string, n int) (string, bool) {
-	end := 0
-	for i := 0; i < n; i++ {
-		if end > 0 {
-			end++ // skip the dot
-		}
-		if end >= len(oid) {
-			return "", false
-		}
-		next := strings.IndexByte(oid[end:], '.')
-		if next < 0 {
-			if i == n-1 {
-				return oid, true
-			}
-			return "", false
-		}
-		end += next
-	}
-	return oid[:end], true
-}
-
-// notificationKinds says what each catalogued notification means; those not
-// listed are counted by name only.
-var notificationKinds = map[string]Kind{
-	mib.NotifNegoFail:          KindNegotiationFailure,
-	mib.NotifTunnelStart:       KindTunnelUp,
-	mib.NotifTunnelStop:        KindTunnelDown,
-	mib.NotifRouterTunnelUp:    KindTunnelUp,
-	mib.NotifRouterTunnelDown:  KindTunnelDown,
-	mib.NotifRouterNegoFail:    KindNegotiationFailure,
-	mib.NotifRouterNegoSuccess: KindNegotiationSuccess,
-}
-
-// Decoder turns an authenticated SNMP packet into an Event.
+// Decoder turns an authenticated SNMP packet into an Event. Everything it
+// knows about notifications and their objects comes from the mib catalogue.
 type Decoder struct {
 	// Devices names senders: agent address -> device label.
 	Devices map[string]string
+	// Status maps the status of hwIPSecTunnelStatusChange to up or down;
+	// nil means DefaultTunnelStatus.
+	Status TunnelStatusMap
+	// Superseding remembers which devices send the notifications that
+	// supersede others; nil counts every notification by its kind.
+	Superseding *Superseding
 }
 
 // Decode maps pkt, received from source, to an Event. It never fails for a
@@ -165,7 +61,7 @@ func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Tim
 		return Event{}, fmt.Errorf("%w: %s", errUnsupportedPDU, pkt.PDUType)
 	}
 
-	var values [fieldCount]string
+	var values [mib.FieldCount]string
 	var trapAddress string
 	for i := range pkt.Variables {
 		vb := &pkt.Variables[i]
@@ -182,11 +78,11 @@ func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Tim
 			}
 			continue
 		}
-		f := lookupField(name)
-		if f == fieldNone || values[f] != "" {
+		o, ok := mib.ObjectOf(name)
+		if !ok || o.Field == mib.FieldNone || values[o.Field] != "" {
 			continue
 		}
-		values[f] = varbindText(vb, f)
+		values[o.Field] = varbindText(vb, o.Field)
 	}
 	if notificationOID == "" {
 		return Event{}, errNoTrapOID
@@ -207,11 +103,19 @@ func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Tim
 		Kind:         KindNotification,
 		Notification: mib.NotifOther,
 		Device:       device,
-		Peer:         values[fieldPeer],
-		PeerPort:     values[fieldPeerPort],
-		Interface:    values[fieldInterface],
-		Vsys:         values[fieldVsys],
-		ReasonText:   values[fieldReasonText],
+		Peer:         values[mib.FieldPeer],
+		PeerPort:     values[mib.FieldPeerPort],
+		Interface:    values[mib.FieldInterface],
+		Vsys:         values[mib.FieldVsys],
+		ReasonText:   values[mib.FieldReasonText],
+		SeqNum:       values[mib.FieldSeqNum],
+		PolicyName:   values[mib.FieldPolicyName],
+		LocalAddress: values[mib.FieldLocalAddress],
+		IKEVersion:   values[mib.FieldIKEVersion],
+		Status:       values[mib.FieldStatus],
+		TunnelVPN:    values[mib.FieldTunnelVPN],
+		FlowVPN:      values[mib.FieldFlowVPN],
+		Certificate:  values[mib.FieldCertificate],
 		Time:         now,
 	}
 	n, known := mib.NotificationByOID(notificationOID)
@@ -219,21 +123,31 @@ func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Tim
 		return ev, nil
 	}
 	ev.Notification = n.Name
-	ev.Kind = notificationKinds[n.Name]
-
-	switch ev.Kind {
-	case KindNegotiationFailure:
-		ev.ReasonCode, ev.Reason = failureReason(values[fieldReasonCode], values[fieldReasonText])
-	case KindTunnelDown:
-		ev.ReasonText = values[fieldOfflineReason]
-		ev.Reason = mib.OfflineReasonSlug(ev.ReasonText)
+	ev.Kind = n.Kind
+	if ev.Kind == mib.KindTunnelStatusChange {
+		ev.Kind = d.Status.kind(ev.Status)
 	}
+	if d.Superseding != nil && !d.Superseding.counts(n, device) {
+		ev.Kind = KindNotification
+	}
+	ClassifyReason(&ev, values[mib.FieldReasonCode])
 	return ev, nil
 }
 
-// failureReason picks the reason labels of a negotiation failure. The code
-// is the key when present; a text-only failure (router family) maps to the
-// catalogue entry with the same slug, and free text never becomes a label.
+// ClassifyReason fills Reason (and, for failures, ReasonCode) from the code
+// and the reason text as sent, by the rules every input shares: the code is
+// the key of a failure when present; a text-only failure maps to the
+// catalogue entry with the same slug; a teardown text maps to its teardown
+// slug; free text never becomes a label.
+func ClassifyReason(ev *Event, code string) {
+	switch ev.Kind {
+	case KindNegotiationFailure:
+		ev.ReasonCode, ev.Reason = failureReason(code, ev.ReasonText)
+	case KindTunnelDown:
+		ev.Reason = mib.OfflineReasonSlug(ev.ReasonText)
+	}
+}
+
 func failureReason(code, text string) (reasonCode, reason string) {
 	if code != "" {
 		n, err := strconv.Atoi(code)
@@ -267,19 +181,23 @@ func v1NotificationOID(pkt *gosnmp.SnmpPacket) string {
 	return enterprise + ".0." + specific
 }
 
-// varbindText renders a varbind as a bounded, valid UTF-8 label value.
-// Numeric fields accept every integer type, because firmware differs
-// (Gauge32 in the MIB, Integer32 on the wire).
-func varbindText(vb *gosnmp.SnmpPDU, f field) string {
+// varbindText renders a varbind as bounded, valid UTF-8 text. Numeric
+// fields accept every integer type, because firmware differs (Gauge32 in
+// the MIB, Integer32 on the wire); a number field that carries text is not
+// trusted, and a text field never takes a number.
+func varbindText(vb *gosnmp.SnmpPDU, f mib.Field) string {
 	switch v := vb.Value.(type) {
 	case []byte:
-		if f == fieldReasonCode || f == fieldPeerPort {
-			return "" // a number field that carries text is not trusted
+		if f.Numeric() {
+			return ""
 		}
-		return boundLabel(string(v))
+		if f == mib.FieldReasonText {
+			return boundText(string(v), maxTextBytes)
+		}
+		return BoundLabel(string(v))
 	case string:
-		if vb.Type == gosnmp.IPAddress && (f == fieldPeer) {
-			return boundLabel(v)
+		if vb.Type == gosnmp.IPAddress && (f == mib.FieldPeer || f == mib.FieldLocalAddress) {
+			return BoundLabel(v)
 		}
 		return ""
 	case int:
@@ -298,19 +216,22 @@ func varbindText(vb *gosnmp.SnmpPDU, f field) string {
 	return ""
 }
 
-func numberText(f field, v int64, ok bool) string {
-	if !ok || (f != fieldReasonCode && f != fieldPeerPort) {
+func numberText(f mib.Field, v int64, ok bool) string {
+	if !ok || !f.Numeric() {
 		return ""
 	}
 	return strconv.FormatInt(v, 10)
 }
 
-// boundLabel makes s safe as a label value: valid UTF-8, at most
-// maxLabelBytes, no trailing NULs (some firmware sends C strings).
-func boundLabel(s string) string {
+// BoundLabel makes s safe as a label value: valid UTF-8, at most
+// maxLabelBytes, no trailing NULs (some firmware sends C strings). Every
+// input (traps, syslog) bounds what it takes from the network with it.
+func BoundLabel(s string) string { return boundText(s, maxLabelBytes) }
+
+func boundText(s string, limit int) string {
 	s = strings.TrimRight(s, "\x00")
-	if len(s) > maxLabelBytes {
-		s = s[:maxLabelBytes]
+	if len(s) > limit {
+		s = s[:limit]
 		for len(s) > 0 && !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}

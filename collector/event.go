@@ -1,47 +1,26 @@
 package collector
 
-import "time"
+import (
+	"time"
 
-// Kind says what an Event means for a tunnel; it decides which series the
-// event updates.
-type Kind uint8
-
-const (
-	// KindNotification is a catalogued (or unknown) notification that is
-	// only counted by name: capacity warnings, phase-1 established, DPD
-	// probe failures, traps of other MIBs.
-	KindNotification Kind = iota
-	// KindNegotiationFailure is a tunnel negotiation that failed, with a
-	// reason.
-	KindNegotiationFailure
-	// KindNegotiationSuccess is a negotiation that succeeded without saying
-	// anything about the tunnel state (router family hwIPSecNegotiationSuccess).
-	KindNegotiationSuccess
-	// KindTunnelUp is a tunnel that came up; it is also a successful
-	// negotiation.
-	KindTunnelUp
-	// KindTunnelDown is a tunnel that went down, with an offline reason.
-	KindTunnelDown
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-func (k Kind) String() string {
-	switch k {
-	case KindNegotiationFailure:
-		return "negotiation_failure"
-	case KindNegotiationSuccess:
-		return "negotiation_success"
-	case KindTunnelUp:
-		return "tunnel_up"
-	case KindTunnelDown:
-		return "tunnel_down"
-	default:
-		return "notification"
-	}
-}
+// Kind says what an Event means for a tunnel; the catalogue in mib/ is its
+// home, these names keep the collector's code short.
+type Kind = mib.Kind
+
+const (
+	KindNotification       = mib.KindNotification
+	KindNegotiationFailure = mib.KindNegotiationFailure
+	KindNegotiationSuccess = mib.KindNegotiationSuccess
+	KindTunnelUp           = mib.KindTunnelUp
+	KindTunnelDown         = mib.KindTunnelDown
+)
 
 // Event is one authenticated, decoded notification. It is vendor-neutral:
-// whatever the input (an SNMP trap of either MIB family, later a syslog
-// line), the sinks see only this.
+// whatever the input (an SNMP trap of either MIB family, a syslog line), the
+// sinks see only this.
 type Event struct {
 	Kind         Kind
 	Notification string // catalogue name, or mib.NotifOther
@@ -54,11 +33,23 @@ type Event struct {
 
 	// ReasonCode is the decimal reason code, empty when the trap carries
 	// none. Reason is a slug that is safe as a label value: a catalogue
-	// slug, mib.UnknownReason, or for KindTunnelDown an offline-reason slug.
+	// slug, mib.UnknownReason, or for KindTunnelDown a teardown slug
+	// (mib.OtherOfflineReason for text outside the catalogue, "" for none).
 	// ReasonText is the text as sent; it is never used as a label.
 	ReasonCode string
 	Reason     string
 	ReasonText string
+
+	// Details the notification carried that never become labels; /events
+	// shows them. Numbers are decimal text, empty when not sent.
+	SeqNum       string // IPSec policy sequence number
+	PolicyName   string
+	LocalAddress string
+	IKEVersion   string
+	Status       string // the raw status of a status change
+	TunnelVPN    string
+	FlowVPN      string
+	Certificate  string
 
 	Time time.Time
 }

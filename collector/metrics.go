@@ -46,6 +46,8 @@ type Metrics struct {
 	lastFailure      *prometheus.GaugeVec
 	successes        *prometheus.CounterVec
 	tunnelUp         *prometheus.GaugeVec
+	tunnelPlanned    *prometheus.GaugeVec
+	deviceNotifs     *prometheus.CounterVec
 	stateChanges     *prometheus.CounterVec
 	received         *prometheus.CounterVec
 	dropped          *prometheus.CounterVec
@@ -63,6 +65,7 @@ type Metrics struct {
 	successSeries *seriesIndex[[2]string]
 	tunnelSeries  *seriesIndex[[2]string]
 	stateSeries   *seriesIndex[[4]string]
+	notifSeries   *seriesIndex[[2]string]
 }
 
 // NewMetrics registers the exporter's metrics on reg.
@@ -85,10 +88,18 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 			Name: "ipsec_tunnel_up",
 			Help: "1 after a tunnel up/start notification, 0 after a down/stop notification.",
 		}, []string{"device", "peer"}),
+		tunnelPlanned: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ipsec_tunnel_down_planned",
+			Help: "1 while a tunnel is down after a planned teardown (classes lifecycle and administrative), else 0: availability SLOs and IPSecTunnelDown leave such downtime out.",
+		}, []string{"device", "peer"}),
 		stateChanges: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ipsec_tunnel_state_changes_total",
-			Help: "Tunnel up/down notifications, by new state and offline reason.",
+			Help: "Tunnel up/down notifications, by new state and teardown reason (a rekey's teardown is counted here but leaves ipsec_tunnel_up alone).",
 		}, []string{"device", "peer", "state", "reason"}),
+		deviceNotifs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ipsec_device_notifications_total",
+			Help: "Accepted notifications of the catalogue, by sending device and name.",
+		}, []string{"device", "notification"}),
 		received: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ipsec_trap_packets_received_total",
 			Help: "SNMP packets received and parsed as the given version, whether or not they were accepted afterwards.",
@@ -113,9 +124,10 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 		successSeries: newSeriesIndex[[2]string](),
 		tunnelSeries:  newSeriesIndex[[2]string](),
 		stateSeries:   newSeriesIndex[[4]string](),
+		notifSeries:   newSeriesIndex[[2]string](),
 	}
 	m.SetLimits(limits)
-	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.stateChanges,
+	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.stateChanges, m.deviceNotifs,
 		m.received, m.dropped, m.notifications, m.informsAcked, m.discoveryReports)
 
 	m.droppedBy = make(map[string]prometheus.Counter, len(dropReasons))
@@ -138,7 +150,7 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 // SetLimits changes the series limits; existing series beyond a lowered
 // cap stay until they expire.
 func (m *Metrics) SetLimits(l Limits) {
-	for _, s := range []interface{ setLimits(Limits) }{m.failureSeries, m.successSeries, m.tunnelSeries, m.stateSeries} {
+	for _, s := range []interface{ setLimits(Limits) }{m.failureSeries, m.successSeries, m.tunnelSeries, m.stateSeries, m.notifSeries} {
 		s.setLimits(l)
 	}
 }
@@ -172,6 +184,9 @@ func (m *Metrics) Record(ev *Event) bool {
 	m.notificationsBy[ev.Notification].Inc()
 	now := ev.Time.UnixNano()
 	ok := true
+	if ev.Notification != mib.NotifOther {
+		ok = m.deviceNotification(ev, now)
+	}
 	switch ev.Kind {
 	case KindNegotiationFailure:
 		labels := [6]string{ev.Device, ev.Peer, ev.Interface, ev.Vsys, ev.Reason, ev.ReasonCode}
@@ -187,14 +202,26 @@ func (m *Metrics) Record(ev *Event) bool {
 		s.counter.Inc()
 		s.gauge.Set(float64(ev.Time.UnixNano()) / 1e9)
 	case KindNegotiationSuccess:
-		ok = m.success(ev, now)
+		ok = m.success(ev, now) && ok
 	case KindTunnelUp:
-		ok = m.success(ev, now)
-		ok = m.tunnelState(ev, now, "up", 1) && ok
+		ok = m.success(ev, now) && ok
+		ok = m.tunnelState(ev, now, "up") && ok
 	case KindTunnelDown:
-		ok = m.tunnelState(ev, now, "down", 0)
+		ok = m.tunnelState(ev, now, "down") && ok
 	}
 	return ok
+}
+
+func (m *Metrics) deviceNotification(ev *Event, now int64) bool {
+	labels := [2]string{ev.Device, ev.Notification}
+	s := m.notifSeries.get(labels, now, func() *series {
+		return &series{counter: m.deviceNotifs.WithLabelValues(labels[:]...)}
+	})
+	if s == nil {
+		return false
+	}
+	s.counter.Inc()
+	return true
 }
 
 func (m *Metrics) success(ev *Event, now int64) bool {
@@ -209,21 +236,40 @@ func (m *Metrics) success(ev *Event, now int64) bool {
 	return true
 }
 
-func (m *Metrics) tunnelState(ev *Event, now int64, state string, up float64) bool {
+// tunnelState counts a state change and moves the tunnel's gauges. A
+// teardown whose class keeps the tunnel up (a rekey replaced the SA) is
+// counted but leaves ipsec_tunnel_up alone: the replacement SA's start often
+// arrives before the old SA's stop.
+func (m *Metrics) tunnelState(ev *Event, now int64, state string) bool {
 	peer := [2]string{ev.Device, ev.Peer}
+	created := false
 	t := m.tunnelSeries.get(peer, now, func() *series {
-		return &series{gauge: m.tunnelUp.WithLabelValues(peer[:]...)}
+		created = true
+		return &series{
+			gauge:   m.tunnelUp.WithLabelValues(peer[:]...),
+			planned: m.tunnelPlanned.WithLabelValues(peer[:]...),
+		}
 	})
-	reason := ""
+	reason, up, planned := "", 1.0, 0.0
 	if state == "down" {
 		reason = ev.Reason
+		class := mib.TeardownClassOf(reason)
+		up = 0
+		if class.KeepsTunnelUp() {
+			up = 1
+		}
+		if up == 0 && class.Planned() {
+			planned = 1
+		}
 	}
 	change := [4]string{ev.Device, ev.Peer, state, reason}
 	c := m.stateSeries.get(change, now, func() *series {
 		return &series{counter: m.stateChanges.WithLabelValues(change[:]...)}
 	})
-	if t != nil {
+	// A rekey of a tunnel not seen before still says it is up.
+	if t != nil && (created || !(state == "down" && up == 1)) {
 		t.gauge.Set(up)
+		t.planned.Set(planned)
 	}
 	if c != nil {
 		c.counter.Inc()
@@ -238,7 +284,11 @@ func (m *Metrics) Expire(now time.Time) {
 		m.lastFailure.DeleteLabelValues(l[:]...)
 	})
 	m.successSeries.expire(now.UnixNano(), func(l [2]string) { m.successes.DeleteLabelValues(l[:]...) })
-	m.tunnelSeries.expire(now.UnixNano(), func(l [2]string) { m.tunnelUp.DeleteLabelValues(l[:]...) })
+	m.tunnelSeries.expire(now.UnixNano(), func(l [2]string) {
+		m.tunnelUp.DeleteLabelValues(l[:]...)
+		m.tunnelPlanned.DeleteLabelValues(l[:]...)
+	})
+	m.notifSeries.expire(now.UnixNano(), func(l [2]string) { m.deviceNotifs.DeleteLabelValues(l[:]...) })
 	m.stateSeries.expire(now.UnixNano(), func(l [4]string) { m.stateChanges.DeleteLabelValues(l[:]...) })
 }
 
@@ -248,6 +298,7 @@ func (m *Metrics) Expire(now time.Time) {
 type series struct {
 	counter    prometheus.Counter
 	gauge      prometheus.Gauge
+	planned    prometheus.Gauge // tunnel series only
 	lastUpdate atomic.Int64
 }
 
@@ -337,6 +388,7 @@ func (c seriesCollector) Collect(ch chan<- prometheus.Metric) {
 		"ipsec_negotiation_successes_total": m.successSeries.len(),
 		"ipsec_tunnel_up":                   m.tunnelSeries.len(),
 		"ipsec_tunnel_state_changes_total":  m.stateSeries.len(),
+		"ipsec_device_notifications_total":  m.notifSeries.len(),
 	} {
 		ch <- prometheus.MustNewConstMetric(seriesDesc, prometheus.GaugeValue, float64(n), name)
 	}

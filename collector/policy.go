@@ -25,6 +25,9 @@ type Policy struct {
 	AllowedSources []netip.Prefix
 	// Devices names senders: agent address -> device label.
 	Devices map[string]string
+	// TunnelStatus maps hwIPSecTunnelStatusChange's status values to up
+	// and down; nil means DefaultTunnelStatus.
+	TunnelStatus TunnelStatusMap
 }
 
 // sourceAllowed reports whether a packet from addr may be looked at.

@@ -74,7 +74,10 @@ type Receiver struct {
 	queue  chan *datagram
 	pool   sync.Pool
 
-	started     time.Time
+	started time.Time
+	// superseding outlives policy reloads: what a device has shown it
+	// sends does not change with the config.
+	superseding *Superseding
 	discoveries atomic.Uint32
 
 	overflowDone    chan struct{}
@@ -109,6 +112,8 @@ func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, metric
 		sinks:   append([]Sink{metrics}, sinks...),
 		queue:   make(chan *datagram, opts.QueueSize),
 		started: time.Now(),
+
+		superseding: NewSuperseding(),
 
 		overflowStopped: make(chan struct{}),
 	}
@@ -172,7 +177,7 @@ func (r *Receiver) SetPolicy(p *Policy) error {
 	if old := r.policy.Load(); old != nil {
 		gen = old.generation + 1
 	}
-	r.policy.Store(&policyState{policy: p, generation: gen, decoder: Decoder{Devices: p.Devices}})
+	r.policy.Store(&policyState{policy: p, generation: gen, decoder: Decoder{Devices: p.Devices, Status: p.TunnelStatus, Superseding: r.superseding}})
 	return nil
 }
 

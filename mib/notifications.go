@@ -15,12 +15,28 @@ const (
 	FamilyRouter   Family = "router"   // AR / NE (VRP), HUAWEI-IPSEC-MIB
 )
 
-// Notification is one entry of the notification catalogue.
+// Notification is one entry of the notification catalogue: everything the
+// decoder, the send sub-command, the generated rules and the documentation
+// know about a notification.
 type Notification struct {
 	Name        string // the MIB name; the value of the notification label
 	OID         string // dotted, no leading dot
 	Family      Family
-	Description string // one line
+	Kind        Kind
+	Description string // one line: what the device says by sending it
+	// Objects are the OIDs (no instance) of the objects the MIB's OBJECTS
+	// clause lists, in its order: what a real device sends.
+	Objects []string
+	// SupersededBy names a notification that reports the same negotiation
+	// failure more completely: once a device has sent that one, this one is
+	// counted by name only, so a router that sends both counts once.
+	SupersededBy string
+	// Predicts is set for notifications that announce a failure before it
+	// happens (a resource running out, a certificate about to expire): what
+	// will fail next. Each gets an alert with this text.
+	Predicts string
+	// Clears names the alarm notification this one clears, if any.
+	Clears string
 }
 
 // Notification names: the values of the notification label, so alert rules
@@ -28,15 +44,24 @@ type Notification struct {
 const (
 	NotifTunnelStart          = "hwIPSecTunnelStart"
 	NotifTunnelStop           = "hwIPSecTunnelStop"
+	NotifPolicyAdd            = "hwIPSecPolicyAdd"
+	NotifPolicyDel            = "hwIPSecPolicyDel"
+	NotifPolicyAttach         = "hwIPSecPolicyAttach"
+	NotifPolicyDetach         = "hwIPSecPolicyDetach"
+	NotifIKEReset             = "hwIPSecIKEReset"
+	NotifIPSecReset           = "hwIPSecIPSecReset"
 	NotifIKEPhase1Established = "hwIKESaPhase1Establish"
 	NotifNegoFail             = "hwIPSecNegoFail"
+	NotifOPRRouteMissed       = "hwIPSecOPRRouteMissed"
+	NotifLowSecurityLevel     = "hwIPSecLowSecurityLevel"
+	NotifWeakEncr             = "hwIPSecWeakEncr"
 	NotifTunnelStatusChange   = "hwIPSecTunnelStatusChange"
 
-	// The capacity notifications (9-12, 15) carry no varbinds and no
-	// description, and public copies of the MIB are not consistent about
-	// their names. These follow the public HUAWEI-SECURITY-IPSEC-MIB copy the
-	// project checked; from here on they are the project's names, stable as
-	// label values whatever a device's own MIB calls them.
+	// The capacity notifications (9-12, 15) carry no varbinds, and public
+	// copies of the MIB are not consistent about their names. These follow
+	// the public HUAWEI-SECURITY-IPSEC-MIB copy the project checked; from here
+	// on they are the project's names, stable as label values whatever a
+	// device's own MIB calls them.
 	NotifTunnelReachMax        = "hwIPSecTunnelReachMax"
 	NotifTunnelReachMaxAtOnce  = "hwIPSecTunnelReachMaxAtOnce"
 	NotifTunnelHaveReachMax    = "hwIPSecTunnelHaveReachMax"
@@ -45,13 +70,18 @@ const (
 
 	NotifRouterTunnelUp       = "hwIPSecTunnelStateUp"
 	NotifRouterTunnelDown     = "hwIPSecTunnelStateDown"
+	NotifRouterPkiWhitelist   = "hwIPSecPkiWhitelistNegotiationFail"
 	NotifRouterDPDProbeFail   = "hwIKEDPDProbeFail"
+	NotifRouterDPDProbeOK     = "hwIKEDPDProbeSuccess"
 	NotifRouterIKESAFail      = "hwIkeSANegotiationFail"
 	NotifRouterIKESASuccess   = "hwIkeSANegotiationSuccess"
 	NotifRouterIPSecSAFail    = "hwIPSECSANegotiationFail"
 	NotifRouterIPSecSASuccess = "hwIPSECSANegotiationSuccess"
 	NotifRouterNegoFail       = "hwIPSecNegotiationFail"
 	NotifRouterNegoSuccess    = "hwIPSecNegotiationSuccess"
+	NotifRouterNegoConflict   = "hwIPSecNegotiationConflict"
+	NotifRouterSessionThresh  = "hwIPsecSessionThresholdAlarm"
+	NotifRouterSessionExhaust = "hwIPsecSessionExhaustAlarm"
 
 	// NotifOther is the label value for a notification OID not in the
 	// catalogue, so unknown OIDs cannot inflate the label's cardinality.
@@ -59,32 +89,13 @@ const (
 )
 
 var notifications = func() []Notification {
-	fw := func(n int, name, desc string) Notification {
-		return Notification{name, OIDFirewallNotifications + "." + strconv.Itoa(n), FamilyFirewall, desc}
-	}
-	rt := func(n int, name, desc string) Notification {
-		return Notification{name, OIDRouterNotifications + "." + strconv.Itoa(n), FamilyRouter, desc}
-	}
-	ns := []Notification{
-		fw(1, NotifTunnelStart, "An IPSec tunnel was negotiated and came up."),
-		fw(2, NotifTunnelStop, "An IPSec tunnel went down; carries the offline reason."),
-		fw(9, NotifTunnelReachMax, "The number of IPSec tunnels reached the maximum (no varbinds)."),
-		fw(10, NotifTunnelReachMaxAtOnce, "The number of IPSec tunnels reached the maximum (variant 10; no varbinds)."),
-		fw(11, NotifIKEPeerReachMax, "The number of IKE peers reached the maximum (no varbinds)."),
-		fw(12, NotifIKEPeerReachMaxAtOnce, "The number of IKE peers reached the maximum (variant 12; no varbinds)."),
-		fw(13, NotifIKEPhase1Established, "An IKE phase 1 SA was established."),
-		fw(14, NotifNegoFail, "IPSec tunnel negotiation failed; carries the reason code."),
-		fw(15, NotifTunnelHaveReachMax, "The number of IPSec tunnels reached the maximum (variant 15; no varbinds)."),
-		fw(19, NotifTunnelStatusChange, "An IPSec tunnel changed status; carries the reason."),
-		rt(1, NotifRouterTunnelUp, "An IPSec tunnel came up."),
-		rt(2, NotifRouterTunnelDown, "An IPSec tunnel went down."),
-		rt(33, NotifRouterDPDProbeFail, "IKE dead peer detection failed."),
-		rt(35, NotifRouterIKESAFail, "IKE SA negotiation failed."),
-		rt(36, NotifRouterIKESASuccess, "IKE SA negotiation succeeded."),
-		rt(37, NotifRouterIPSecSAFail, "IPSec SA negotiation failed."),
-		rt(38, NotifRouterIPSecSASuccess, "IPSec SA negotiation succeeded."),
-		rt(57, NotifRouterNegoFail, "IPSec tunnel negotiation failed; carries the reason as text only."),
-		rt(58, NotifRouterNegoSuccess, "IPSec tunnel negotiation succeeded."),
+	ns := slices.Clone(notificationTable)
+	for _, n := range ns {
+		for _, o := range n.Objects {
+			if _, ok := objects[o]; !ok {
+				panic("mib: " + n.Name + " lists object " + o + ", which is not in the object table")
+			}
+		}
 	}
 	slices.SortFunc(ns, func(a, b Notification) int { return compareOIDs(a.OID, b.OID) })
 	return ns
@@ -100,13 +111,30 @@ var notificationsByOID = func() map[string]Notification {
 
 // Notifications returns the catalogue sorted by OID, arc by arc numerically.
 func Notifications() []Notification {
-	return slices.Clone(notifications)
+	ns := slices.Clone(notifications)
+	for i := range ns {
+		ns[i].Objects = slices.Clone(ns[i].Objects)
+	}
+	return ns
+}
+
+// NotificationByName looks a notification up by its catalogue name, ignoring
+// case (the send sub-command's --notification).
+func NotificationByName(name string) (Notification, bool) {
+	for _, n := range notifications {
+		if strings.EqualFold(n.Name, name) {
+			n.Objects = slices.Clone(n.Objects)
+			return n, true
+		}
+	}
+	return Notification{}, false
 }
 
 // NotificationByOID looks a notification up by its OID, with or without the
 // leading dot that net-snmp and gosnmp put in front of OIDs.
 func NotificationByOID(oid string) (Notification, bool) {
 	n, ok := notificationsByOID[strings.TrimPrefix(oid, ".")]
+	n.Objects = slices.Clone(n.Objects)
 	return n, ok
 }
 

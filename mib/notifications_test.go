@@ -41,20 +41,24 @@ func TestNotifications(t *testing.T) {
 		if n.Description == "" || strings.Contains(n.Description, "\n") {
 			t.Errorf("%s: description must be one non-empty line", n.Name)
 		}
-		prefix := map[mib.Family]string{
-			mib.FamilyFirewall: mib.OIDFirewallNotifications + ".",
-			mib.FamilyRouter:   mib.OIDRouterNotifications + ".",
-		}[n.Family]
-		if prefix == "" || !strings.HasPrefix(n.OID, prefix) || strings.Contains(strings.TrimPrefix(n.OID, prefix), ".") {
+		inFamily := false
+		for _, root := range map[mib.Family][]string{
+			mib.FamilyFirewall: {mib.OIDFirewallNotifications},
+			mib.FamilyRouter:   {mib.OIDRouterNotifications, mib.OIDRouterResourceNotifications},
+		}[n.Family] {
+			rest, ok := strings.CutPrefix(n.OID, root+".")
+			inFamily = inFamily || ok && !strings.Contains(rest, ".")
+		}
+		if !inFamily {
 			t.Errorf("%s: OID %q outside its family %q", n.Name, n.OID, n.Family)
 		}
 		for _, oid := range []string{n.OID, "." + n.OID} {
-			if got, ok := mib.NotificationByOID(oid); !ok || got != n {
+			if got, ok := mib.NotificationByOID(oid); !ok || got.Name != n.Name || !slices.Equal(got.Objects, n.Objects) {
 				t.Errorf("NotificationByOID(%q) = %+v, %v", oid, got, ok)
 			}
 		}
 	}
-	for _, oid := range []string{"", ".", mib.OIDFirewallNotifications, mib.OIDFirewallNotifications + ".3",
+	for _, oid := range []string{"", ".", mib.OIDFirewallNotifications, mib.OIDFirewallNotifications + ".99",
 		mib.OIDFirewallNotifications + ".14.0", "1.3.6.1.4.1.2011.5.25.224.2.1.99", "..1.3.6.1.4.1.2011.6.122.26.6.14"} {
 		if n, ok := mib.NotificationByOID(oid); ok {
 			t.Errorf("NotificationByOID(%q) unexpectedly found %+v", oid, n)
@@ -89,12 +93,21 @@ func TestNotificationCatalogue(t *testing.T) {
 		rt + "58": mib.NotifRouterNegoSuccess,
 	}
 	ns := mib.Notifications()
-	if len(ns) != len(want) {
-		t.Errorf("catalogue has %d notifications, want %d", len(ns), len(want))
-	}
 	for oid, name := range want {
 		if n, ok := mib.NotificationByOID(oid); !ok || n.Name != name {
 			t.Errorf("%s: got %+v, %v; want %s", oid, n, ok, name)
+		}
+	}
+	kinds := map[string]mib.Kind{
+		mib.NotifNegoFail: mib.KindNegotiationFailure, mib.NotifRouterNegoFail: mib.KindNegotiationFailure,
+		mib.NotifRouterIKESAFail: mib.KindNegotiationFailure, mib.NotifRouterIPSecSAFail: mib.KindNegotiationFailure,
+		mib.NotifTunnelStart: mib.KindTunnelUp, mib.NotifRouterTunnelUp: mib.KindTunnelUp,
+		mib.NotifTunnelStop: mib.KindTunnelDown, mib.NotifRouterTunnelDown: mib.KindTunnelDown,
+		mib.NotifTunnelStatusChange: mib.KindTunnelStatusChange, mib.NotifRouterNegoSuccess: mib.KindNegotiationSuccess,
+	}
+	for _, n := range ns {
+		if want, ok := kinds[n.Name]; n.Kind != want || !ok && n.Kind != mib.KindNotification {
+			t.Errorf("%s: kind %s, want %s", n.Name, n.Kind, want)
 		}
 	}
 	if n, _ := mib.NotificationByOID("1.3.6.1.4.1.2011.6.122.26.6.14"); n.Name != "hwIPSecNegoFail" || n.Family != mib.FamilyFirewall {
@@ -148,21 +161,126 @@ func TestOIDConstants(t *testing.T) {
 	}
 }
 
+func TestNotificationObjects(t *testing.T) {
+	names := map[string]bool{}
+	for _, n := range mib.Notifications() {
+		names[n.Name] = true
+	}
+	for _, n := range mib.Notifications() {
+		seen := map[string]bool{}
+		for _, oid := range n.Objects {
+			o, ok := mib.ObjectByOID(oid)
+			if !ok {
+				t.Errorf("%s: object %s not in the object table", n.Name, oid)
+				continue
+			}
+			if seen[oid] {
+				t.Errorf("%s: object %s listed twice", n.Name, o.Name)
+			}
+			seen[oid] = true
+			// What a sender appends must lead back to the object.
+			if got, ok := mib.ObjectOf(oid + mib.InstanceOf(o)); !ok || got.OID != oid {
+				t.Errorf("%s: ObjectOf(%s%s) = %+v, %v", n.Name, oid, mib.InstanceOf(o), got, ok)
+			}
+		}
+		for _, other := range []string{n.SupersededBy, n.Clears} {
+			if other != "" && !names[other] {
+				t.Errorf("%s names %q, which is not in the catalogue", n.Name, other)
+			}
+		}
+		if (n.Kind == mib.KindNegotiationFailure || n.Kind == mib.KindTunnelUp || n.Kind == mib.KindTunnelDown ||
+			n.Kind == mib.KindTunnelStatusChange) && !hasField(n, mib.FieldPeer) {
+			t.Errorf("%s (%s) carries no peer object", n.Name, n.Kind)
+		}
+		if n.Kind == mib.KindTunnelStatusChange && (!hasField(n, mib.FieldStatus) || !hasField(n, mib.FieldReasonText)) {
+			t.Errorf("%s: a status change needs a status and a reason object", n.Name)
+		}
+	}
+	for _, bad := range []string{"", "1.3.6.1.4.1.2011.6.122.26.5", "1.3.6.1.4.1.2011.6.122.26.5.99.0", "1.3.6.1.2.1.1.5.0",
+		"1.3.6.1.4.1.2011.6.122.26.55.1.0"} {
+		if o, ok := mib.ObjectOf(bad); ok {
+			t.Errorf("ObjectOf(%q) unexpectedly found %+v", bad, o)
+		}
+	}
+	for in, want := range map[string]string{
+		mib.OIDFwReasonCode + ".0":       mib.OIDFwReasonCode,
+		mib.OIDFwReasonCode:              mib.OIDFwReasonCode,
+		mib.OIDFwTunnelDstIP + ".3.10.1": mib.OIDFwTunnelDstIP,
+		mib.OIDFwTunnelDstIP + ".7":      mib.OIDFwTunnelDstIP,
+		mib.OIDRtNegoFailReason + ".0":   mib.OIDRtNegoFailReason,
+		mib.OIDRtSessionMaximum + ".0":   mib.OIDRtSessionMaximum,
+	} {
+		if o, ok := mib.ObjectOf(in); !ok || o.OID != want {
+			t.Errorf("ObjectOf(%q) = %+v, %v; want %s", in, o, ok, want)
+		}
+	}
+}
+
+func hasField(n mib.Notification, f mib.Field) bool {
+	for _, oid := range n.Objects {
+		if o, _ := mib.ObjectByOID(oid); o.Field == f {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTeardowns(t *testing.T) {
+	ts := mib.Teardowns()
+	if len(ts) != 27 {
+		t.Errorf("%d teardown reasons, want the 27 Huawei documents", len(ts))
+	}
+	for _, td := range ts {
+		if td.Slug != mib.Slug(td.Text) || td.Meaning == "" || td.Guidance == "" {
+			t.Errorf("teardown %q incomplete: %+v", td.Text, td)
+		}
+		if !slices.Contains(mib.TeardownClasses(), td.Class) || td.Class == mib.TeardownUnknown {
+			t.Errorf("teardown %q: class %q", td.Text, td.Class)
+		}
+		if got := mib.OfflineReasonSlug(td.Text); got != td.Slug {
+			t.Errorf("OfflineReasonSlug(%q) = %q, want %q", td.Text, got, td.Slug)
+		}
+		if got := mib.TeardownClassOf(td.Slug); got != td.Class {
+			t.Errorf("TeardownClassOf(%q) = %q", td.Slug, got)
+		}
+	}
+	for slug, class := range map[string]mib.TeardownClass{
+		"phase2_sa_replace": mib.TeardownRekey, "dpd_timeout": mib.TeardownOutage,
+		"config_modify_or_manual_offline": mib.TeardownAdministrative, "receive_invalid_spi_notify": mib.TeardownPeer,
+		"other": mib.TeardownUnknown, "": mib.TeardownUnknown,
+	} {
+		if got := mib.TeardownClassOf(slug); got != class {
+			t.Errorf("TeardownClassOf(%q) = %q, want %q", slug, got, class)
+		}
+	}
+	if !mib.TeardownRekey.KeepsTunnelUp() || mib.TeardownOutage.KeepsTunnelUp() {
+		t.Error("only rekeys keep the tunnel up")
+	}
+	for _, c := range mib.TeardownClasses() {
+		want := c == mib.TeardownRekey || c == mib.TeardownLifecycle || c == mib.TeardownAdministrative
+		if c.Planned() != want {
+			t.Errorf("%s.Planned() = %v", c, c.Planned())
+		}
+	}
+}
+
 func TestOfflineReasons(t *testing.T) {
-	want := []string{"dpd_timeout", "peer_request", "config_modify_or_manual_offline", "phase1_hard_expiry",
-		"phase2_hard_expiry", "heartbeat_timeout", "modecfg_address_soft_expiry", "re_auth_timeout", "aaa_cut_user"}
 	got := mib.OfflineReasons()
-	if !slices.Equal(got, want) {
-		t.Errorf("OfflineReasons() = %q, want %q", got, want)
+	if len(got) != 27 || !slices.IsSorted(got) {
+		t.Errorf("OfflineReasons() = %q, want 27 sorted slugs", got)
 	}
 	got[0] = "changed"
-	if mib.OfflineReasons()[0] != "dpd_timeout" {
+	if mib.OfflineReasons()[0] == "changed" {
 		t.Error("OfflineReasons() shares its backing array")
 	}
 	for _, tc := range []struct{ in, want string }{
 		{"dpd timeout", "dpd_timeout"},
 		{"DPD Timeout", "dpd_timeout"},
 		{"re-auth timeout", "re_auth_timeout"},
+		{"disconnect track nqa/bfd/vrrp", "disconnect_track_nqa_bfd_vrrp"},
+		{"ikev1 phase1-phase2 sa dependent offline", "ikev1_phase1_phase2_sa_dependent_offline"},
+		{"phase2 sa replace", "phase2_sa_replace"},
+		{"receive invalid spi notify", "receive_invalid_spi_notify"},
 		{"config modify or manual offline", "config_modify_or_manual_offline"},
 		{"something else", mib.OtherOfflineReason},
 		{"---", mib.OtherOfflineReason},
