@@ -53,3 +53,39 @@ type Event struct {
 
 	Time time.Time
 }
+
+// Field returns the event's value for a catalogue field, so that code that
+// walks the catalogue (the /events page, tests) needs no switch of its own.
+func (e *Event) Field(f mib.Field) string {
+	switch f {
+	case mib.FieldPeer:
+		return e.Peer
+	case mib.FieldPeerPort:
+		return e.PeerPort
+	case mib.FieldInterface:
+		return e.Interface
+	case mib.FieldVsys:
+		return e.Vsys
+	case mib.FieldReasonCode:
+		return e.ReasonCode
+	case mib.FieldReasonText:
+		return e.ReasonText
+	case mib.FieldStatus:
+		return e.Status
+	case mib.FieldSeqNum:
+		return e.SeqNum
+	case mib.FieldPolicyName:
+		return e.PolicyName
+	case mib.FieldLocalAddress:
+		return e.LocalAddress
+	case mib.FieldIKEVersion:
+		return e.IKEVersion
+	case mib.FieldTunnelVPN:
+		return e.TunnelVPN
+	case mib.FieldFlowVPN:
+		return e.FlowVPN
+	case mib.FieldCertificate:
+		return e.Certificate
+	}
+	return ""
+}

@@ -19,16 +19,22 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-// Trap is the content of one notification.
+// Trap is the content of one notification. Which objects it carries and in
+// what order comes from the notification catalogue in mib/, so the sender
+// and the decoder cannot disagree about a notification's shape.
 type Trap struct {
 	Notification  string // catalogue name
 	ReasonCode    int    // <0: leave the varbind out
-	ReasonText    string
+	ReasonText    string // a failure's reason text; empty: the catalogue text of ReasonCode
 	Peer          string
 	PeerPort      int
 	Interface     string
-	Vsys          string
-	OfflineReason string
+	Vsys          string // left out when empty
+	OfflineReason string // the teardown reason of a stop or status change
+	Status        int    // the new status of a status change
+	// Details sets any other field (mib.FieldSeqNum, FieldPolicyName, ...);
+	// fields not set get a plausible value, as a device would send.
+	Details map[mib.Field]string
 }
 
 // Options say where and how to send.
@@ -54,71 +60,82 @@ type Options struct {
 	Trap Trap
 }
 
-// Varbinds returns the notification OID and the varbinds of t, laid out as
-// the device MIBs define them.
-func Varbinds(t Trap) (string, []gosnmp.SnmpPDU, error) {
-	var oid string
-	for _, n := range mib.Notifications() {
-		if strings.EqualFold(n.Name, t.Notification) {
-			oid, t.Notification = n.OID, n.Name
-		}
+// sampleDetails are what the sender puts in objects the Trap does not set.
+var sampleDetails = map[mib.Field]string{
+	mib.FieldSeqNum: "10", mib.FieldPolicyName: "policy1", mib.FieldLocalAddress: "192.0.2.1",
+	mib.FieldIKEVersion: "2", mib.FieldCertificate: "CN=peer.example.net",
+}
+
+// value is the text of field f in t, and whether to send the object at all.
+func (t Trap) value(n mib.Notification, f mib.Field) (string, bool) {
+	if v, ok := t.Details[f]; ok {
+		return v, true
 	}
-	if oid == "" {
+	switch f {
+	case mib.FieldPeer:
+		return t.Peer, true
+	case mib.FieldPeerPort:
+		return strconv.Itoa(t.PeerPort), true
+	case mib.FieldInterface:
+		return t.Interface, true
+	case mib.FieldVsys:
+		return t.Vsys, t.Vsys != ""
+	case mib.FieldReasonCode:
+		return strconv.Itoa(t.ReasonCode), t.ReasonCode >= 0
+	case mib.FieldStatus:
+		return strconv.Itoa(t.Status), true
+	case mib.FieldReasonText:
+		switch n.Kind {
+		case mib.KindTunnelDown, mib.KindTunnelStatusChange:
+			return t.OfflineReason, true
+		case mib.KindNegotiationFailure:
+			if t.ReasonText == "" {
+				if r, ok := mib.ReasonByCode(t.ReasonCode); ok {
+					return r.Text, true
+				}
+			}
+			return t.ReasonText, t.ReasonText != ""
+		}
+		return t.ReasonText, true
+	}
+	return sampleDetails[f], true
+}
+
+// Varbinds returns the notification OID and the varbinds of t: every object
+// of the notification's OBJECTS clause, in the MIB's order, with the
+// instance suffix and the syntax real devices use.
+func Varbinds(t Trap) (string, []gosnmp.SnmpPDU, error) {
+	n, ok := mib.NotificationByName(t.Notification)
+	if !ok {
 		return "", nil, fmt.Errorf("unknown notification %q", t.Notification)
 	}
-	text := func(o, v string) gosnmp.SnmpPDU {
-		return gosnmp.SnmpPDU{Name: o, Type: gosnmp.OctetString, Value: []byte(v)}
+	vbs := make([]gosnmp.SnmpPDU, 0, len(n.Objects))
+	for _, oid := range n.Objects {
+		o, _ := mib.ObjectByOID(oid)
+		v, send := t.value(n, o.Field)
+		if !send {
+			continue
+		}
+		name := oid + mib.InstanceOf(o)
+		switch o.Syntax {
+		case mib.SyntaxText:
+			vbs = append(vbs, gosnmp.SnmpPDU{Name: name, Type: gosnmp.OctetString, Value: []byte(v)})
+		case mib.SyntaxGauge, mib.SyntaxInteger:
+			num, err := strconv.Atoi(v)
+			if v == "" {
+				num, err = 1, nil // an object the trap leaves unset: a plausible index
+			}
+			if err != nil || num < 0 {
+				return "", nil, fmt.Errorf("%s: %s must be a non-negative number, not %q", n.Name, o.Name, v)
+			}
+			if o.Syntax == mib.SyntaxGauge {
+				vbs = append(vbs, gosnmp.SnmpPDU{Name: name, Type: gosnmp.Gauge32, Value: uint(num)})
+			} else {
+				vbs = append(vbs, gosnmp.SnmpPDU{Name: name, Type: gosnmp.Integer, Value: num})
+			}
+		}
 	}
-	gauge := func(o string, v int) gosnmp.SnmpPDU {
-		return gosnmp.SnmpPDU{Name: o, Type: gosnmp.Gauge32, Value: uint(v)} //nolint:gosec // small positive values
-	}
-	var vbs []gosnmp.SnmpPDU
-	switch t.Notification {
-	case mib.NotifNegoFail:
-		vbs = append(vbs, gauge(mib.OIDFwTrapIfIndex+".0", 3), gauge(mib.OIDFwTrapPolicyNum+".0", 10))
-		if t.ReasonText != "" {
-			vbs = append(vbs, text(mib.OIDFwReason+".0", t.ReasonText))
-		}
-		if t.ReasonCode >= 0 {
-			vbs = append(vbs, gauge(mib.OIDFwReasonCode+".0", t.ReasonCode))
-		}
-		vbs = append(vbs, text(mib.OIDFwPeerAddress+".0", t.Peer), gauge(mib.OIDFwPeerPort+".0", t.PeerPort))
-		if t.Vsys != "" {
-			vbs = append(vbs, text(mib.OIDFwVsysName+".0", t.Vsys))
-		}
-		vbs = append(vbs, text(mib.OIDFwIfName+".0", t.Interface))
-	case mib.NotifTunnelStart, mib.NotifTunnelStop:
-		const index = ".1.1" // tunnel table index
-		vbs = append(vbs,
-			gauge(mib.OIDFwTunnelIfIndex+index, 3),
-			gauge(mib.OIDFwTunnelPolicyNum+index, 10),
-			text(mib.OIDFwTunnelDstIP+index, t.Peer),
-			gauge(mib.OIDFwTunnelRemotePort+index, t.PeerPort),
-		)
-		if t.Notification == mib.NotifTunnelStop {
-			vbs = append(vbs, text(mib.OIDFwOfflineReason+".0", t.OfflineReason))
-		}
-		vbs = append(vbs, text(mib.OIDFwVsysName+".0", t.Vsys), text(mib.OIDFwIfName+".0", t.Interface))
-	case mib.NotifRouterTunnelUp, mib.NotifRouterTunnelDown:
-		vbs = append(vbs,
-			text(mib.OIDRtPolicyName+".0", "policy1"),
-			gauge(mib.OIDRtPolicySeq+".0", 10),
-			text(mib.OIDRtInterface+".0", t.Interface),
-			text(mib.OIDRtRemoteIP+".0", t.Peer),
-			gauge(mib.OIDRtRemotePort+".0", t.PeerPort),
-		)
-	case mib.NotifRouterNegoFail, mib.NotifRouterNegoSuccess:
-		if t.Notification == mib.NotifRouterNegoFail {
-			vbs = append(vbs, text(mib.OIDRtNegoFailReason+".0", t.ReasonText))
-		}
-		vbs = append(vbs,
-			text(mib.OIDRtRemoteIP+".0", t.Peer),
-			text(mib.OIDRtVrfName+".0", t.Vsys),
-			text(mib.OIDRtInterface+".0", t.Interface),
-			gosnmp.SnmpPDU{Name: mib.OIDRtIkeVersion + ".0", Type: gosnmp.Integer, Value: 2},
-		)
-	}
-	return oid, vbs, nil
+	return n.OID, vbs, nil
 }
 
 // Send sends o.Count notifications, paced at o.Rate, and reports what it

@@ -9,47 +9,40 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-func TestVarbindsCarryTheFields(t *testing.T) {
-	trap := Trap{ReasonCode: 6, ReasonText: "responder dh mismatch", Peer: "203.0.113.9", PeerPort: 500,
-		Interface: "Gi0/0/1", Vsys: "vsys1", OfflineReason: "dpd timeout"}
-	tests := []struct {
-		notification string
-		wantOID      string
-		wantObjects  []string // object OIDs (prefixes) that must be present
-	}{
-		{mib.NotifNegoFail, "1.3.6.1.4.1.2011.6.122.26.6.14",
-			[]string{mib.OIDFwReasonCode, mib.OIDFwReason, mib.OIDFwPeerAddress, mib.OIDFwPeerPort, mib.OIDFwVsysName, mib.OIDFwIfName}},
-		{mib.NotifTunnelStart, "1.3.6.1.4.1.2011.6.122.26.6.1", []string{mib.OIDFwTunnelDstIP, mib.OIDFwTunnelRemotePort, mib.OIDFwIfName}},
-		{mib.NotifTunnelStop, "1.3.6.1.4.1.2011.6.122.26.6.2", []string{mib.OIDFwTunnelDstIP, mib.OIDFwOfflineReason}},
-		{mib.NotifRouterTunnelUp, "1.3.6.1.4.1.2011.5.25.224.2.1.1", []string{mib.OIDRtRemoteIP, mib.OIDRtInterface}},
-		{mib.NotifRouterTunnelDown, "1.3.6.1.4.1.2011.5.25.224.2.1.2", []string{mib.OIDRtRemoteIP}},
-		{mib.NotifRouterNegoFail, "1.3.6.1.4.1.2011.5.25.224.2.1.57", []string{mib.OIDRtNegoFailReason, mib.OIDRtRemoteIP, mib.OIDRtVrfName}},
-		{mib.NotifRouterNegoSuccess, "1.3.6.1.4.1.2011.5.25.224.2.1.58", []string{mib.OIDRtRemoteIP}},
-		{strings.ToLower(mib.NotifIKEPhase1Established), "1.3.6.1.4.1.2011.6.122.26.6.13", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.notification, func(t *testing.T) {
-			trap.Notification = tt.notification
-			oid, vbs, err := Varbinds(trap)
+// TestVarbindsFollowTheMIB: every catalogued notification is sent with its
+// whole OBJECTS clause, in order, with real instance suffixes and syntaxes.
+func TestVarbindsFollowTheMIB(t *testing.T) {
+	for _, n := range mib.Notifications() {
+		t.Run(n.Name, func(t *testing.T) {
+			oid, vbs, err := Varbinds(Trap{Notification: strings.ToLower(n.Name), ReasonCode: 6, Peer: "203.0.113.9",
+				PeerPort: 500, Interface: "Gi0/0/1", Vsys: "vsys1", OfflineReason: "dpd timeout", Status: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if oid != tt.wantOID {
-				t.Errorf("OID = %s, want %s", oid, tt.wantOID)
+			if oid != n.OID {
+				t.Errorf("OID = %s, want %s", oid, n.OID)
 			}
-			for _, want := range tt.wantObjects {
-				found := false
-				for _, vb := range vbs {
-					found = found || strings.HasPrefix(vb.Name, want+".")
+			if len(vbs) != len(n.Objects) {
+				t.Fatalf("%d varbinds for %d objects", len(vbs), len(n.Objects))
+			}
+			for i, object := range n.Objects {
+				o, _ := mib.ObjectByOID(object)
+				if want := object + mib.InstanceOf(o); vbs[i].Name != want {
+					t.Errorf("varbind %d = %s, want %s", i, vbs[i].Name, want)
 				}
-				if !found {
-					t.Errorf("no varbind under %s", want)
+				want := map[mib.Syntax]gosnmp.Asn1BER{mib.SyntaxText: gosnmp.OctetString, mib.SyntaxGauge: gosnmp.Gauge32,
+					mib.SyntaxInteger: gosnmp.Integer}[o.Syntax]
+				if vbs[i].Type != want {
+					t.Errorf("%s sent as %s, want %s", o.Name, vbs[i].Type, want)
 				}
 			}
 		})
 	}
 	if _, _, err := Varbinds(Trap{Notification: "hwNoSuchTrap"}); err == nil {
 		t.Error("unknown notification accepted")
+	}
+	if _, _, err := Varbinds(Trap{Notification: mib.NotifNegoFail, Details: map[mib.Field]string{mib.FieldSeqNum: "x"}}); err == nil {
+		t.Error("text in a number object accepted")
 	}
 }
 
