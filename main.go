@@ -310,6 +310,15 @@ func (e *exporter) policy(cfg *config.Config) *collector.Policy {
 	if len(p.Communities) == 0 {
 		p.Communities = e.communities
 	}
+	if ts := cfg.TunnelStatus; ts != nil {
+		p.TunnelStatus = collector.TunnelStatusMap{}
+		for _, v := range ts.Up {
+			p.TunnelStatus[v] = collector.KindTunnelUp
+		}
+		for _, v := range ts.Down {
+			p.TunnelStatus[v] = collector.KindTunnelDown
+		}
+	}
 	for _, s := range cfg.AllowedSources {
 		p.AllowedSources = append(p.AllowedSources, netip.Prefix(s))
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -22,7 +23,7 @@ func addSendFlags(cmd *kingpin.CmdClause) *sender.Options {
 		Version: "v2c", Community: "public", Count: 1, Timeout: 2 * time.Second, Retries: 1, Peers: 1,
 		Trap: sender.Trap{
 			Notification: mib.NotifNegoFail, ReasonCode: 1, Peer: "203.0.113.9", PeerPort: 500,
-			Interface: "GigabitEthernet0/0/1", OfflineReason: "dpd timeout",
+			Interface: "GigabitEthernet0/0/1", OfflineReason: "dpd timeout", Status: 2,
 		},
 	}
 	str := func(name, help string, v *string) { cmd.Flag(name, help).Default(*v).StringVar(v) }
@@ -38,7 +39,11 @@ func addSendFlags(cmd *kingpin.CmdClause) *sender.Options {
 	num("retries", "Inform retransmissions.", &o.Retries)
 	str("agent-address", "SNMPv1 agent-addr (the device address the exporter labels with); empty sends 0.0.0.0, which means the UDP source.", &o.AgentAddress)
 
-	str("notification", "Notification to send, by catalogue name: hwIPSecNegoFail, hwIPSecTunnelStart, hwIPSecTunnelStop, hwIPSecTunnelStateUp, hwIPSecTunnelStateDown, hwIPSecNegotiationFail, hwIPSecNegotiationSuccess, ...", &o.Trap.Notification)
+	names := make([]string, 0, len(mib.Notifications()))
+	for _, n := range mib.Notifications() {
+		names = append(names, n.Name)
+	}
+	str("notification", "Notification to send, by catalogue name: "+strings.Join(names, ", ")+".", &o.Trap.Notification)
 	num("reason-code", "ReasonCode of a negotiation failure; -1 leaves it out.", &o.Trap.ReasonCode)
 	str("reason-text", "Reason text (hwIPSecNegoFail's Reason, the router family's NegoFailReason).", &o.Trap.ReasonText)
 	str("peer", "PeerAddress.", &o.Trap.Peer)
@@ -46,7 +51,8 @@ func addSendFlags(cmd *kingpin.CmdClause) *sender.Options {
 	num("peer-port", "PeerPort.", &o.Trap.PeerPort)
 	str("interface", "InterfaceName.", &o.Trap.Interface)
 	str("vsys", "VsysName (left out when empty).", &o.Trap.Vsys)
-	str("offline-reason", "Offline reason of a tunnel stop.", &o.Trap.OfflineReason)
+	str("offline-reason", "Teardown (offline) reason of a tunnel stop or status change.", &o.Trap.OfflineReason)
+	num("status", "New status of hwIPSecTunnelStatusChange (by default 1 means up, 2 down).", &o.Trap.Status)
 
 	str("user", "v3 user name.", &o.User)
 	str("auth-protocol", "v3 authentication: MD5 SHA SHA224 SHA256 SHA384 SHA512; empty for noAuthNoPriv.", &o.AuthProtocol)

@@ -39,6 +39,16 @@ type Config struct {
 	AllowedSources []Prefix          `yaml:"allowed_sources"`
 	Devices        map[string]string `yaml:"devices"`
 	Limits         Limits            `yaml:"limits"`
+	// TunnelStatus overrides which status values of
+	// hwIPSecTunnelStatusChange mean up and down (the MIB does not say).
+	TunnelStatus *TunnelStatus `yaml:"tunnel_status"`
+}
+
+// TunnelStatus lists the status values that mean up and down; a value in
+// neither is counted by name and leaves the tunnel's state alone.
+type TunnelStatus struct {
+	Up   []int64 `yaml:"up"`
+	Down []int64 `yaml:"down"`
 }
 
 // User is one SNMPv3 USM credential. Several may share a user name (devices
@@ -111,6 +121,18 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 		devices[a.Unmap().String()] = name
 	}
 	cfg.Devices = devices
+	if ts := cfg.TunnelStatus; ts != nil {
+		seen := map[int64]bool{}
+		for _, v := range append(append([]int64{}, ts.Up...), ts.Down...) {
+			if seen[v] {
+				return nil, fmt.Errorf("line %d: tunnel_status: %d is listed twice or as both up and down", lineOf(&root, "tunnel_status"), v)
+			}
+			if v < 0 {
+				return nil, fmt.Errorf("line %d: tunnel_status: %d is negative; the status is a Gauge32", lineOf(&root, "tunnel_status"), v)
+			}
+			seen[v] = true
+		}
+	}
 	return cfg, nil
 }
 

@@ -75,6 +75,9 @@ func TestRefused(t *testing.T) {
 		{"negative max_series", "limits:\n  max_series: -1\n", "line 2: limits.max_series must not be negative"},
 		{"empty community", "communities:\n  - a\n  - \"\"\n", "line 3: communities[1] is empty"},
 		{"bad duration", "limits:\n  series_ttl: soon\n", "soon"},
+		{"status both up and down", "devices: {}\ntunnel_status:\n  up: [1]\n  down: [1, 2]\n", "line 2: tunnel_status: 1 is listed twice"},
+		{"negative status", "tunnel_status:\n  down: [-2]\n", "line 1: tunnel_status: -2 is negative"},
+		{"unknown status key", "tunnel_status:\n  sideways: [3]\n", "line 2: field sideways not found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,6 +86,19 @@ func TestRefused(t *testing.T) {
 				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestTunnelStatus(t *testing.T) {
+	cfg, err := Parse([]byte("tunnel_status:\n  up: [1, 3]\n  down: [2]\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts := cfg.TunnelStatus; ts == nil || len(ts.Up) != 2 || ts.Up[1] != 3 || len(ts.Down) != 1 || ts.Down[0] != 2 {
+		t.Errorf("tunnel_status = %+v", cfg.TunnelStatus)
+	}
+	if cfg, _ := Parse(nil, env(nil)); cfg.TunnelStatus != nil {
+		t.Error("tunnel_status without the key must stay nil (the default mapping)")
 	}
 }
 
