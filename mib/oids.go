@@ -80,20 +80,20 @@ const (
 // hwIPSecMIB.1.19 and (resource alarms) 1.22; matched as prefixes for the
 // same reason as the firewall's.
 const (
-	OIDRtPolicyName      = "1.3.6.1.4.1.2011.5.25.224.1.19.1"
-	OIDRtPolicySeq       = "1.3.6.1.4.1.2011.5.25.224.1.19.2"
-	OIDRtInterface       = "1.3.6.1.4.1.2011.5.25.224.1.19.3"
-	OIDRtLocalIP         = "1.3.6.1.4.1.2011.5.25.224.1.19.4"
-	OIDRtRemoteIP        = "1.3.6.1.4.1.2011.5.25.224.1.19.5"
-	OIDRtRemotePort      = "1.3.6.1.4.1.2011.5.25.224.1.19.6"
-	OIDRtPkiFailedPeer   = "1.3.6.1.4.1.2011.5.25.224.1.19.19" // PKI whitelist failure: the peer (not 1.19.5)
-	OIDRtPkiCN           = "1.3.6.1.4.1.2011.5.25.224.1.19.20"
-	OIDRtVrfName         = "1.3.6.1.4.1.2011.5.25.224.1.19.23" // named hwIPSecPkiIkeFailedVrfName, but the VPN instance of every router notification
-	OIDRtPkiPort         = "1.3.6.1.4.1.2011.5.25.224.1.19.24"
-	OIDRtIkeVersion      = "1.3.6.1.4.1.2011.5.25.224.1.19.25"
-	OIDRtDPDFailReason   = "1.3.6.1.4.1.2011.5.25.224.1.19.26" // DPD failure description, free text
-	OIDRtNegoFailReason  = "1.3.6.1.4.1.2011.5.25.224.1.19.49" // free text only: no code
-	OIDRtSessionSlot     = "1.3.6.1.4.1.2011.5.25.224.1.22.1"
-	OIDRtSessionCurrent  = "1.3.6.1.4.1.2011.5.25.224.1.22.2"
-	OIDRtSessionMaximum  = "1.3.6.1.4.1.2011.5.25.224.1.22.3"
+	OIDRtPolicyName     = "1.3.6.1.4.1.2011.5.25.224.1.19.1"
+	OIDRtPolicySeq      = "1.3.6.1.4.1.2011.5.25.224.1.19.2"
+	OIDRtInterface      = "1.3.6.1.4.1.2011.5.25.224.1.19.3"
+	OIDRtLocalIP        = "1.3.6.1.4.1.2011.5.25.224.1.19.4"
+	OIDRtRemoteIP       = "1.3.6.1.4.1.2011.5.25.224.1.19.5"
+	OIDRtRemotePort     = "1.3.6.1.4.1.2011.5.25.224.1.19.6"
+	OIDRtPkiFailedPeer  = "1.3.6.1.4.1.2011.5.25.224.1.19.19" // PKI whitelist failure: the peer (not 1.19.5)
+	OIDRtPkiCN          = "1.3.6.1.4.1.2011.5.25.224.1.19.20"
+	OIDRtVrfName        = "1.3.6.1.4.1.2011.5.25.224.1.19.23" // named hwIPSecPkiIkeFailedVrfName, but the VPN instance of every router notification
+	OIDRtPkiPort        = "1.3.6.1.4.1.2011.5.25.224.1.19.24"
+	OIDRtIkeVersion     = "1.3.6.1.4.1.2011.5.25.224.1.19.25"
+	OIDRtDPDFailReason  = "1.3.6.1.4.1.2011.5.25.224.1.19.26" // DPD failure description, free text
+	OIDRtNegoFailReason = "1.3.6.1.4.1.2011.5.25.224.1.19.49" // free text only: no code
+	OIDRtSessionSlot    = "1.3.6.1.4.1.2011.5.25.224.1.22.1"
+	OIDRtSessionCurrent = "1.3.6.1.4.1.2011.5.25.224.1.22.2"
+	OIDRtSessionMaximum = "1.3.6.1.4.1.2011.5.25.224.1.22.3"
 )
