@@ -19,6 +19,8 @@ type GeneratedFile struct {
 var Generated = []GeneratedFile{
 	{"ipsec_negotiation_failures.rules.yml", RenderRules},
 	{"ipsec_slo.rules.yml", RenderSLORules},
+	{"ipsec_tunnels.rules.yml", RenderTunnelRules},
+	{"tests/ipsec_tunnel_generated.test.yml", RenderTunnelTests},
 	{"tests/ipsec_negotiation_failures.test.yml", RenderFailureTests},
 	{"../docs/runbook.md", RenderRunbook},
 }

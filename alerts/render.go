@@ -337,12 +337,73 @@ func RenderRunbook(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "\n**Escalation (vendor procedure):** %s\n", mib.EscalationProcedure)
 	}
+	b.WriteString("\n# Tunnel teardowns\n\n")
+	b.WriteString("Tunnel stop and status-change notifications carry a teardown (offline) reason: the label `reason` of\n")
+	b.WriteString("`ipsec_tunnel_state_changes_total{state=\"down\"}`. Each reason has a class that says what it means for\n")
+	b.WriteString("stability. The meanings and guidance are the project's own: the vendor publishes no procedure for them.\n\n")
+	b.WriteString("| class | ipsec_tunnel_up | counts as instability (flapping, availability) | alert |\n|---|---|---|---|\n")
+	for _, c := range mib.TeardownClasses() {
+		up, inst, alert := "0", "yes", "no"
+		if c.KeepsTunnelUp() {
+			up = "stays 1"
+		}
+		if c.Planned() {
+			inst = "no"
+			if !c.KeepsTunnelUp() {
+				up = "0, with `ipsec_tunnel_down_planned` 1"
+			}
+		}
+		if c == mib.TeardownOutage {
+			alert = "`IPSecTunnelTeardown…`, one per reason"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c, up, inst, alert)
+	}
+	b.WriteString("\n`unknown` is the class of a reason text outside the catalogue (label `other`) and of a down without a reason.\n")
+	for _, t := range mib.Teardowns() {
+		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n## %s\n\n", TeardownAnchor(t.Slug), t.Text)
+		fmt.Fprintf(&b, "Label `reason=\"%s\"`, class `%s`", t.Slug, t.Class)
+		if t.Class == mib.TeardownOutage {
+			fmt.Fprintf(&b, ", alert `%s`", TeardownAlertName(t.Slug))
+		}
+		fmt.Fprintf(&b, ".\n\n%s\n\n**Guidance (project):** %s\n", t.Meaning, t.Guidance)
+	}
+	b.WriteString("\n# Notifications\n\nWhat each catalogued notification does to the metrics. Every accepted one is counted in\n")
+	b.WriteString("`ipsec_trap_notifications_total{notification}` and `ipsec_device_notifications_total{device,notification}`.\n\n")
+	b.WriteString("| notification | OID | effect | meaning |\n|---|---|---|---|\n")
+	for _, n := range mib.Notifications() {
+		fmt.Fprintf(&b, "| <a id=\"%s\"></a>`%s` | `%s` | %s | %s", NotificationAnchor(n.Name), n.Name, n.OID, NotificationEffect(n), n.Description)
+		if n.Predicts != "" {
+			fmt.Fprintf(&b, " Alert `%s`: %s", PredictiveAlertName(n.Name), n.Predicts)
+		}
+		b.WriteString(" |\n")
+	}
 	b.WriteString("\n# Other alerts\n\nThe guidance below is the project's own, not the vendor's.\n")
 	for _, s := range otherSections {
 		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n## %s\n\n%s\n", s.anchor, s.title, s.text)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// NotificationEffect says, in a few words, what a notification does to the
+// series.
+func NotificationEffect(n mib.Notification) string {
+	switch n.Kind {
+	case mib.KindNegotiationFailure:
+		if n.SupersededBy != "" {
+			return fmt.Sprintf("a failure (reason `unknown`), until the device has sent `%s`; counted by name only after that", n.SupersededBy)
+		}
+		return "a failure: `ipsec_negotiation_failures_total`, last-failure time"
+	case mib.KindNegotiationSuccess:
+		return "a success: `ipsec_negotiation_successes_total`"
+	case mib.KindTunnelUp:
+		return "tunnel up: `ipsec_tunnel_up` 1, a success, a state change"
+	case mib.KindTunnelDown:
+		return "tunnel down by the teardown reason's class, a state change"
+	case mib.KindTunnelStatusChange:
+		return "up or down by the status (`tunnel_status` in the config file; 1 up, 2 down by default), as tunnel start and stop; another status is counted by name only"
+	}
+	return "counted by name"
 }
 
 // otherSections are the runbook sections of the hand-written alerts (files
