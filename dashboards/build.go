@@ -422,6 +422,22 @@ func drilldownLink(withPeer bool) DataLink {
 	return DataLink{Title: title, URL: u + "&${__url_time_range}"}
 }
 
+// teardownMapping shows a teardown reason slug as its text and class, so
+// that a rekey is told from an outage at a glance.
+func teardownMapping() ValueMapping {
+	pairs := [][2]string{{mib.OtherOfflineReason, "other (text not in the catalogue; see /events)"}, {"", "(no reason sent)"}}
+	for _, t := range mib.Teardowns() {
+		pairs = append(pairs, [2]string{t.Slug, fmt.Sprintf("%s (%s)", t.Text, t.Class)})
+	}
+	return valueMapping(pairs)
+}
+
+// teardownRunbookLink opens the runbook section of the row's teardown
+// reason; the raw value is the slug, whatever the mapping displays.
+func teardownRunbookLink() DataLink {
+	return DataLink{TargetBlank: true, Title: "Runbook: ${__value.raw}", URL: RunbookURL + "#teardown-${__value.raw}"}
+}
+
 func upDownMapping() ValueMapping {
 	return ValueMapping{Type: "value", Options: map[string]MappingResult{
 		"0": {Color: "red", Index: 0, Text: "DOWN"},

@@ -56,9 +56,10 @@ func Drilldown() *Dashboard {
 	l.add(12, 9, changes)
 
 	stops := tablePanel("Stop reasons in range",
-		"Why tunnels of the selected device and peers went down in the selected range: the offline reason the stop trap carried.",
+		"Why tunnels of the selected device and peers went down in the selected range: the teardown reason the stop or status-change notification carried, with its class. Rekeys (class rekey) leave the tunnel up; lifecycle and administrative teardowns are planned; the rest is instability. The link opens the reason's guidance.",
 		"short", [][2]string{{"peer", "peer"}, {"reason", "reason"}, {"Value", "Stops in range"}}, "Stops in range",
 		table(sumBy("peer, reason", maxBy(stateKey, increaseRange(sel(metricStates, deviceMatch, peerMatch, `state="down"`))))))
+	stops.override("reason", mappingsProp(teardownMapping()), linksProp(teardownRunbookLink()))
 	stops.MustHaveData = true
 	l.add(12, 9, stops)
 
