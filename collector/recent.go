@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
 // Recent keeps the last events in a ring, for the /events page. It is the
@@ -73,6 +75,16 @@ type eventJSON struct {
 	ReasonCode   string    `json:"reason_code,omitempty"`
 	Reason       string    `json:"reason,omitempty"`
 	ReasonText   string    `json:"reason_text,omitempty"`
+	// TeardownClass is the class of a down transition's reason.
+	TeardownClass string `json:"teardown_class,omitempty"`
+	SeqNum        string `json:"seq_num,omitempty"`
+	PolicyName    string `json:"policy_name,omitempty"`
+	LocalAddress  string `json:"local_address,omitempty"`
+	IKEVersion    string `json:"ike_version,omitempty"`
+	Status        string `json:"status,omitempty"`
+	TunnelVPN     string `json:"tunnel_vpn,omitempty"`
+	FlowVPN       string `json:"flow_vpn,omitempty"`
+	Certificate   string `json:"certificate,omitempty"`
 }
 
 // ServeHTTP serves the newest events as JSON; ?limit=N caps how many.
@@ -93,6 +105,11 @@ func (r *Recent) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			Time: ev.Time.UTC(), Kind: ev.Kind.String(), Notification: ev.Notification,
 			Device: ev.Device, Peer: ev.Peer, PeerPort: ev.PeerPort, Interface: ev.Interface, Vsys: ev.Vsys,
 			ReasonCode: ev.ReasonCode, Reason: ev.Reason, ReasonText: ev.ReasonText,
+			SeqNum: ev.SeqNum, PolicyName: ev.PolicyName, LocalAddress: ev.LocalAddress, IKEVersion: ev.IKEVersion,
+			Status: ev.Status, TunnelVPN: ev.TunnelVPN, FlowVPN: ev.FlowVPN, Certificate: ev.Certificate,
+		}
+		if ev.Kind == KindTunnelDown {
+			out[i].TeardownClass = string(mib.TeardownClassOf(ev.Reason))
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")

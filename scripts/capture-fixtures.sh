@@ -60,3 +60,15 @@ capture v3_md5_des -- snmptrap -v 3 -e 0x80001f8880aabbccdd -u legacy -l authPri
 capture v3_sha512_authnopriv -- snmptrap -v 3 -e 0x80001f8880aabbccdd -u audit -l authNoPriv -a SHA-512 -A authpass123 "$T" '' $FW.6.14 "${full[@]}"
 capture v3_noauth -- snmptrap -v 3 -e 0x80001f8880aabbccdd -u noc -l noAuthNoPriv "$T" '' $FW.6.14 "${full[@]}"
 capture v3_discovery -- snmpinform -v 3 -u noc -l authPriv -a SHA-256 -A authpass123 -x AES-256 -X privpass123 "$T" '' $FW.6.14 "${full[@]}"
+# Shapes of the whole catalogue as real devices send them: three-arc tunnel
+# table index, full object lists, Integer32 router numbers.
+capture v2c_status_change_down -- snmptrap -v 2c -c public "$T" '' $FW.6.19 $FW.5.13.0 s Public $FW.5.14.0 s GigabitEthernet0/0/1 $FW.2.1.27.3.10.1 s to-branch $FW.2.1.2.3.10.1 u 10 $FW.2.1.31.3.10.1 s branch-7 $FW.5.19.0 s vpn-t $FW.5.20.0 s vpn-f $FW.5.7.0 s 203.0.113.21 $FW.2.1.18.3.10.1 u 4500 $FW.5.8.0 s 192.0.2.1 $FW.2.1.17.3.10.1 u 4500 $FW.2.1.30.3.10.1 s "10.1.0.0/16-10.2.0.0/16" $FW.5.22.0 s "dpd timeout" $FW.5.21.0 u 2
+capture v2c_status_change_up -- snmptrap -v 2c -c public "$T" '' $FW.6.19 $FW.5.7.0 s 203.0.113.21 $FW.2.1.18.3.10.1 u 4500 $FW.5.22.0 s "" $FW.5.21.0 u 1
+capture v2c_status_change_unmapped -- snmptrap -v 2c -c public "$T" '' $FW.6.19 $FW.5.7.0 s 203.0.113.21 $FW.5.22.0 s "dpd timeout" $FW.5.21.0 u 9
+capture v2c_tunnel_stop_rekey -- snmptrap -v 2c -c public "$T" '' $FW.6.2 $FW.2.1.1.3.10.1 u 3 $FW.2.1.2.3.10.1 u 10 $FW.2.1.3.3.10.1 u 1 $FW.2.1.5.3.10.1 s 203.0.113.22 $FW.2.1.7.3.10.1 u 500 $FW.5.12.0 s "phase2 sa replace" $FW.5.13.0 s Public $FW.5.14.0 s GigabitEthernet0/0/1
+capture v1_tunnel_stop_invalid_spi -- snmptrap -v 1 -c public "$T" $FW.6 10.1.1.1 6 2 '' $FW.2.1.5.3.10.1 s 203.0.113.23 $FW.5.12.0 s "receive invalid spi notify"
+capture v2c_router_ike_sa_fail -- snmptrap -v 2c -c public "$T" '' $RT.2.1.35 $RT.1.19.23.0 s vrf1 $RT.1.19.4.0 s 192.0.2.1 $RT.1.19.5.0 s 198.51.100.40 $RT.1.19.1.0 s policy1 $RT.1.19.3.0 s Tunnel0/0/1 $RT.1.19.25.0 i 1
+capture v2c_router_ipsec_sa_fail -- snmptrap -v 2c -c public "$T" '' $RT.2.1.37 $RT.1.19.23.0 s vrf1 $RT.1.19.4.0 s 192.0.2.1 $RT.1.19.5.0 s 198.51.100.40 $RT.1.19.1.0 s policy1 $RT.1.19.3.0 s Tunnel0/0/1 $RT.1.19.2.0 i 10 $RT.1.19.25.0 i 2
+capture v2c_router_dpd_fail -- snmptrap -v 2c -c public "$T" '' $RT.2.1.33 $RT.1.19.23.0 s vrf1 $RT.1.19.4.0 s 192.0.2.1 $RT.1.19.5.0 s 198.51.100.41 $RT.1.19.1.0 s policy1 $RT.1.19.3.0 s Tunnel0/0/1 $RT.1.19.26.0 s "no reply to 5 DPD requests" $RT.1.19.25.0 i 2
+capture v2c_router_pki_whitelist -- snmptrap -v 2c -c public "$T" '' $RT.2.1.32 $RT.1.19.19.0 s 198.51.100.42 $RT.1.19.20.0 s "CN=branch-42" $RT.1.19.23.0 s vrf1 $RT.1.19.24.0 i 500
+capture v2c_router_session_exhausted -- snmptrap -v 2c -c public "$T" '' $RT.5.3 $RT.1.22.1.0 s "0" $RT.1.22.2.0 i 4096 $RT.1.22.3.0 i 4096
