@@ -158,6 +158,25 @@ func TestEndToEndCapacityAlertReachesAlertmanager(t *testing.T) {
 		t.Errorf("receivers %+v, want pager", alert.Receivers)
 	}
 
+	// A tunnel torn down by DPD: its outage-class teardown alert reaches
+	// Alertmanager with the catalogue's guidance, as a ticket.
+	for _, e := range []*testenv.Exporter{a, b} {
+		testenv.SNMPTrap(t, "-v", "2c", "-c", "public", e.TrapAddr, "", "1.3.6.1.4.1.2011.6.122.26.6.2",
+			"1.3.6.1.4.1.2011.6.122.26.2.1.5.3.10.1", "s", "203.0.113.77",
+			"1.3.6.1.4.1.2011.6.122.26.5.12.0", "s", "dpd timeout")
+	}
+	td, _ := mib.TeardownBySlug("dpd_timeout")
+	teardown := am.WaitAlert(t, 150*time.Second, func(a testenv.Alert) bool {
+		return a.Labels["alertname"] == TeardownAlertName(td.Slug)
+	})
+	if got, want := teardown.Annotations["remediation"], ProjectGuidancePrefix+td.Guidance; got != want {
+		t.Errorf("teardown remediation\n got %q\nwant %q", got, want)
+	}
+	if teardown.Labels["peer"] != "203.0.113.77" || teardown.Labels["class"] != "outage" ||
+		len(teardown.Receivers) != 1 || teardown.Receivers[0].Name != "ticket" {
+		t.Errorf("teardown alert labels %v, receivers %+v", teardown.Labels, teardown.Receivers)
+	}
+
 	// The page, rendered with templates/ipsec.tmpl, opens with the remedy.
 	want := "What to do: " + RemediationText(group)
 	deadline := time.Now().Add(30 * time.Second)
