@@ -45,51 +45,64 @@ type Decoder struct {
 	Superseding *Superseding
 }
 
+// carried is what a notification's bytes say, before the catalogue gives it
+// meaning: both decode paths (gosnmp's packet, the lean BER walk) fill it,
+// and build turns it into an Event, so the two cannot disagree on meaning.
+type carried struct {
+	notificationOID string
+	agent           string // v1 agent-addr, when set
+	trapAddress     string // snmpTrapAddress.0, set by a proxy
+	values          [mib.FieldCount]string
+}
+
 // Decode maps pkt, received from source, to an Event. It never fails for a
 // well-formed notification it does not know: that becomes a
 // KindNotification event named mib.NotifOther.
 func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Time) (Event, error) {
-	var notificationOID, agent string
+	var c carried
 	switch pkt.PDUType {
 	case gosnmp.Trap:
-		notificationOID = v1NotificationOID(pkt)
+		c.notificationOID = v1NotificationOID(strings.TrimPrefix(pkt.Enterprise, "."), pkt.GenericTrap, pkt.SpecificTrap)
 		if pkt.AgentAddress != "" && pkt.AgentAddress != "0.0.0.0" {
-			agent = pkt.AgentAddress
+			c.agent = pkt.AgentAddress
 		}
 	case gosnmp.SNMPv2Trap, gosnmp.InformRequest:
 	default:
 		return Event{}, fmt.Errorf("%w: %s", errUnsupportedPDU, pkt.PDUType)
 	}
-
-	var values [mib.FieldCount]string
-	var trapAddress string
 	for i := range pkt.Variables {
 		vb := &pkt.Variables[i]
 		name := strings.TrimPrefix(vb.Name, ".")
 		switch name {
 		case mib.OIDSnmpTrapOID:
 			if oid, ok := vb.Value.(string); ok && vb.Type == gosnmp.ObjectIdentifier {
-				notificationOID = strings.TrimPrefix(oid, ".")
+				c.notificationOID = strings.TrimPrefix(oid, ".")
 			}
 			continue
 		case mib.OIDSnmpTrapAddress:
 			if addr, ok := vb.Value.(string); ok && vb.Type == gosnmp.IPAddress {
-				trapAddress = addr
+				c.trapAddress = addr
 			}
 			continue
 		}
 		o, ok := mib.ObjectOf(name)
-		if !ok || o.Field == mib.FieldNone || values[o.Field] != "" {
+		if !ok || o.Field == mib.FieldNone || c.values[o.Field] != "" {
 			continue
 		}
-		values[o.Field] = varbindText(vb, o.Field)
+		c.values[o.Field] = varbindText(vb, o.Field)
 	}
-	if notificationOID == "" {
+	return d.build(&c, source, now)
+}
+
+// build gives carried values their meaning: the device label, the
+// notification's kind from the catalogue, and the reason labels.
+func (d *Decoder) build(c *carried, source netip.Addr, now time.Time) (Event, error) {
+	if c.notificationOID == "" {
 		return Event{}, errNoTrapOID
 	}
-
+	agent := c.agent
 	if agent == "" {
-		agent = trapAddress
+		agent = c.trapAddress
 	}
 	if agent == "" {
 		agent = source.Unmap().String()
@@ -99,6 +112,7 @@ func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Tim
 		device = name
 	}
 
+	values := &c.values
 	ev := Event{
 		Kind:         KindNotification,
 		Notification: mib.NotifOther,
@@ -118,7 +132,7 @@ func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Tim
 		Certificate:  values[mib.FieldCertificate],
 		Time:         now,
 	}
-	n, known := mib.NotificationByOID(notificationOID)
+	n, known := mib.NotificationByOID(c.notificationOID)
 	if !known {
 		return ev, nil
 	}
@@ -167,13 +181,12 @@ func failureReason(code, text string) (reasonCode, reason string) {
 // v1NotificationOID maps an SNMPv1 trap to its SNMPv2 notification OID
 // (RFC 3584 section 3.1). Huawei defines its notifications as
 // enterprise.N, not enterprise.0.N, so the catalogue form is tried first.
-func v1NotificationOID(pkt *gosnmp.SnmpPacket) string {
-	enterprise := strings.TrimPrefix(pkt.Enterprise, ".")
-	if pkt.GenericTrap != 6 {
+func v1NotificationOID(enterprise string, generic, specificTrap int) string {
+	if generic != 6 {
 		// coldStart(0) .. egpNeighborLoss(5) are snmpTraps.1 .. snmpTraps.6.
-		return "1.3.6.1.6.3.1.1.5." + strconv.Itoa(pkt.GenericTrap+1)
+		return "1.3.6.1.6.3.1.1.5." + strconv.Itoa(generic+1)
 	}
-	specific := strconv.Itoa(pkt.SpecificTrap)
+	specific := strconv.Itoa(specificTrap)
 	direct := enterprise + "." + specific
 	if _, ok := mib.NotificationByOID(direct); ok {
 		return direct
