@@ -4,6 +4,9 @@ import "strconv"
 
 func fw(n int) string { return OIDFirewallNotifications + "." + strconv.Itoa(n) }
 func rt(n int) string { return OIDRouterNotifications + "." + strconv.Itoa(n) }
+func rtTrap(n int) string {
+	return OIDRouterResourceNotifications + "." + strconv.Itoa(n)
+}
 
 // Object lists shared by several notifications, in the MIB's order.
 var (
@@ -17,7 +20,44 @@ var (
 	rtIKESA        = []string{OIDRtVrfName, OIDRtLocalIP, OIDRtRemoteIP, OIDRtPolicyName, OIDRtInterface, OIDRtIkeVersion}
 	rtIPSecSA      = []string{OIDRtVrfName, OIDRtLocalIP, OIDRtRemoteIP, OIDRtPolicyName, OIDRtInterface, OIDRtPolicySeq, OIDRtIkeVersion}
 	rtNegotiation  = []string{OIDRtNegoFailReason, OIDRtRemoteIP, OIDRtVrfName, OIDRtInterface, OIDRtIkeVersion}
-	rtSession      = []string{OIDRtSessionSlot, OIDRtSessionCurrent, OIDRtSessionMaximum}
+
+	rtCrlByURL   = []string{OIDRtPkiGetCertURL, OIDRtVrfName}
+	rtCrlByLDAP  = []string{OIDRtPkiGetCertIP, OIDRtPkiGetCertPort, OIDRtPkiCertAttr, OIDRtPkiCertDiffName, OIDRtPkiLdapVersion, OIDRtVrfName}
+	rtCertByURL  = []string{OIDRtPkiGetCertURL, OIDRtPkiSaveCAName, OIDRtVrfName}
+	rtCertByLDAP = []string{OIDRtPkiGetCertIP, OIDRtPkiGetCertPort, OIDRtPkiCertAttr, OIDRtPkiCertDiffName, OIDRtPkiLdapVersion,
+		OIDRtPkiSaveCAName, OIDRtVrfName}
+	// Certificate and CRL validity alarms. Newer firmware appends the
+	// certificate file name and, to the "invalid" alarms, the reason; V2.46
+	// devices send only the first four (three for a CRL).
+	rtCert        = []string{OIDRtPkiStartTime, OIDRtPkiExpiredTime, OIDRtPkiCAIssuer, OIDRtPkiCASubject, OIDRtPkiCertFileName}
+	rtCertInvalid = concat(rtCert, []string{OIDRtPkiInvalidReason})
+	rtCrl         = []string{OIDRtPkiStartTime, OIDRtPkiExpiredTime, OIDRtPkiCrlIssuer, OIDRtPkiCertFileName}
+	rtCrlInvalid  = concat(rtCrl, []string{OIDRtPkiInvalidReason})
+	// The RSA key and key update alarms carry the CRL issuer in V2.46; that
+	// is what the MIB says, odd as it is.
+	rtKeyUpdate      = []string{OIDRtPkiStartTime, OIDRtPkiExpiredTime, OIDRtPkiCrlIssuer}
+	rtNamedCert      = []string{OIDRtPkiCAName, OIDRtPkiStartTime, OIDRtPkiExpiredTime, OIDRtPkiCAIssuer, OIDRtPkiCASubject}
+	rtWhitelistCount = []string{OIDRtPkiThreshold, OIDRtPkiConfiguredCnt}
+	rtLicense        = []string{OIDRtSvcType, OIDRtPAFCapacity}
+	rtCmp            = []string{OIDRtPkiCmpSession, OIDRtPkiCmpRequireType}
+	rtCrlCheck       = []string{OIDRtPkiCertIssuer, OIDRtPkiCertSubject}
+	rtCertChain      = []string{OIDRtCertChainReason, OIDRtPkiCertIssuer, OIDRtPkiCertSubject, OIDRtPkiCertFileName, OIDRtCertDomainName}
+	rtServiceFault   = []string{OIDRtServiceFaultCode, OIDRtServiceFaultKey, OIDRtServiceFaultReason, OIDRtServiceFaultBoard, OIDRtServiceFaultCPU}
+	rtXsecFault      = []string{OIDRtXsecFaultCode, OIDRtXsecFaultReason, OIDRtXsecFaultBoard, OIDRtXsecFaultCPU}
+	rtXsecLicense    = []string{OIDRtXsecSvcType, OIDRtXsecPAFCapacity}
+	rtMhResources    = []string{OIDRtMhUserTotal, OIDRtMhTriggerSuccess, OIDRtMhTriggerFail, OIDRtMhReason}
+	rtMhPool         = []string{OIDRtMhVpnName, OIDRtMhIPTotal, OIDRtMhIPUsed}
+	rtXsecNego       = []string{OIDRtXsecNegoReason, OIDRtXsecRemoteRouter, OIDRtXsecRemoteConnID, OIDRtXsecPolicyName, OIDRtXsecNegoCode}
+	rtXsecPlain      = []string{OIDRtXsecSlotID, OIDRtXsecEngineID, OIDRtXsecPlainDetail, OIDRtXsecPlainReasonID}
+	rtSaCount        = []string{OIDRtSaSlotID, OIDRtSessionNumber}
+
+	rtSession       = []string{OIDRtTrapSlotID, OIDRtTrapCPUID, OIDRtSaNumber}
+	rtBandwidth     = []string{OIDRtVSUThreshold, OIDRtVSUBpsInUse, OIDRtVSUMbpsRate, OIDRtLicenseBandwidth, OIDRtVSUSlot}
+	rtBandwidthUsed = rtBandwidth[1:]
+	rtLicenseLack   = []string{OIDRtLicenseItem, OIDRtLicenseDescription, OIDRtVSUSlot}
+	rtXsecBandwidth = []string{OIDRtXsecVSUThreshold, OIDRtXsecVSUBpsInUse, OIDRtXsecVSUMbpsRate, OIDRtXsecLicenseBandwidth, OIDRtXsecVSUSlot, OIDRtXsecVSUCPUID}
+	rtXsecBandUsed  = rtXsecBandwidth[1:]
+	rtBoardMatch    = []string{OIDRtVSUSlot, OIDRtLicenseDescription}
 )
 
 func concat(lists ...[]string) []string {
@@ -28,15 +68,22 @@ func concat(lists ...[]string) []string {
 	return out
 }
 
+// What an operator does about a certificate before it expires; shared by
+// the several alarms that announce the same expiry.
+const (
+	certExpiryAction = "Renew or re-enroll the certificate (pki enroll-certificate, CMP/SCEP, or import a new one) and check that the device uses it, before then."
+	caExpiryAction   = "Obtain the CA's renewed certificate, import it on the device, and check that peers' certificates chain to it, before then."
+)
+
 // notificationTable is the catalogue; descriptions are the project's words.
 var notificationTable = []Notification{
 	{Name: NotifTunnelStart, OID: fw(1), Family: FamilyFirewall, Kind: KindTunnelUp,
 		Description: "An IPSec tunnel was negotiated and came up.",
-		Objects: concat(fwTunnelColumns, []string{OIDFwTunnelLifeSize, OIDFwTunnelLifeTime, OIDFwTunnelSlotID,
-			OIDFwVsysName, OIDFwIfName, OIDFwIKERole})},
+		Objects: concat(fwTunnelColumns, []string{OIDFwTunnelLifeSize, OIDFwTunnelLifeTime,
+			OIDFwVsysName, OIDFwIfName, OIDFwTunnelSlotID, OIDFwInitiator})},
 	{Name: NotifTunnelStop, OID: fw(2), Family: FamilyFirewall, Kind: KindTunnelDown,
 		Description: "An IPSec tunnel was deleted; carries the teardown (offline) reason.",
-		Objects:     concat(fwTunnelColumns, []string{OIDFwTunnelSlotID, OIDFwOfflineReason, OIDFwVsysName, OIDFwIfName})},
+		Objects:     concat(fwTunnelColumns, []string{OIDFwOfflineReason, OIDFwVsysName, OIDFwIfName, OIDFwTunnelSlotID})},
 	{Name: NotifPolicyAdd, OID: fw(3), Family: FamilyFirewall,
 		Description: "An IPSec policy was added (configuration change).", Objects: fwPolicyChange},
 	{Name: NotifPolicyDel, OID: fw(4), Family: FamilyFirewall,
@@ -53,39 +100,106 @@ var notificationTable = []Notification{
 		Description: "The number of IPSec tunnels is approaching the device's maximum (no varbinds).",
 		Predicts:    "What fails next: new IPSec tunnels fail to negotiate with reason code 41 (ipsec tunnel number reaches limitation) once the maximum is reached. Remove unused tunnels or raise the capacity (license) before then."},
 	{Name: NotifTunnelReachMaxAtOnce, OID: fw(10), Family: FamilyFirewall,
-		Description: "The number of IPSec tunnels reached the maximum in one step (no varbinds)."},
+		Description: "The number of IPSec tunnels reached the maximum in one step (no varbinds).",
+		Predicts:    "What fails next: every further IPSec tunnel on this device fails to negotiate with reason code 41 (ipsec tunnel number reaches limitation), including tunnels that go down and try to come back. Remove unused tunnels or raise the capacity (license) now."},
 	{Name: NotifIKEPeerReachMax, OID: fw(11), Family: FamilyFirewall,
 		Description: "The number of IKE peers is approaching the device's maximum (no varbinds).",
 		Predicts:    "What fails next: new dynamic peers fail to negotiate with reason code 42 (dynamic peers number reaches limitation) once the maximum is reached. Remove stale peers or raise the capacity (license) before then."},
 	{Name: NotifIKEPeerReachMaxAtOnce, OID: fw(12), Family: FamilyFirewall,
-		Description: "The number of IKE peers reached the maximum in one step (no varbinds)."},
+		Description: "The number of IKE peers reached the maximum in one step (no varbinds).",
+		Predicts:    "What fails next: every further dynamic peer fails to negotiate with reason code 42 (dynamic peers number reaches limitation), including branches that reconnect after an outage. Remove stale peers or raise the capacity (license) now."},
 	{Name: NotifIKEPhase1Established, OID: fw(13), Family: FamilyFirewall,
 		Description: "An IKE phase 1 SA was established.",
 		Objects: []string{OIDFwPeerAddress, OIDFwPeerPort, OIDFwLocalAddress, OIDFwTrapAuthMethod, OIDFwTrapAuthID,
-			OIDFwTrapAuthIDType, OIDFwVsysName, OIDFwIKERole}},
+			OIDFwTrapAuthIDType, OIDFwVsysName, OIDFwInitiator}},
 	{Name: NotifNegoFail, OID: fw(14), Family: FamilyFirewall, Kind: KindNegotiationFailure,
 		Description: "IPSec tunnel negotiation failed; carries the reason code (IPSEC/4/IPSECNEGOFAIL).",
 		Objects: []string{OIDFwTrapIfIndex, OIDFwTrapPolicyNum, OIDFwReason, OIDFwReasonCode, OIDFwPeerAddress,
 			OIDFwPeerPort, OIDFwVsysName, OIDFwIfName}},
 	{Name: NotifTunnelHaveReachMax, OID: fw(15), Family: FamilyFirewall,
-		Description: "The number of IPSec tunnels has reached the maximum (no varbinds)."},
+		Description: "The number of IPSec tunnels has reached the maximum (no varbinds).",
+		Predicts:    "What fails next: every further IPSec tunnel on this device fails to negotiate with reason code 41 (ipsec tunnel number reaches limitation), including tunnels that go down and try to come back. Remove unused tunnels or raise the capacity (license) now."},
 	{Name: NotifOPRRouteMissed, OID: fw(16), Family: FamilyFirewall,
 		Description: "Route injection for an IPSec tunnel failed: traffic for the tunnel's network is not routed into it.",
-		Objects:     []string{OIDFwPeerAddress, OIDFwRouteDest, OIDFwRouteMask, OIDFwRouteNextHop, OIDFwTrapIfIndex, OIDFwVsysName}},
+		Objects:     []string{OIDFwPeerAddress, OIDFwDstIPMask, OIDFwRouteNextHop, OIDFwTrapIfIndex, OIDFwVsysName, OIDFwOprPriority}},
 	{Name: NotifLowSecurityLevel, OID: fw(17), Family: FamilyFirewall,
-		Description: "An IPSec policy uses a low security level (security posture, not stability)."},
+		Description: "The device uses a weak PKCS#1 security level (security posture, not stability)."},
 	{Name: NotifWeakEncr, OID: fw(18), Family: FamilyFirewall,
-		Description: "An IPSec proposal uses a weak encryption algorithm (security posture, not stability)."},
+		Description: "An IPSec SA to a peer uses a weaker, non-GCM encryption algorithm (security posture, not stability).",
+		Objects:     []string{OIDFwPeerAddress, OIDFwIfName}},
 	{Name: NotifTunnelStatusChange, OID: fw(19), Family: FamilyFirewall, Kind: KindTunnelStatusChange,
 		Description: "An IPSec tunnel was established or deleted; carries the new status and the reason (MIB V1.22 and later).",
 		Objects: []string{OIDFwVsysName, OIDFwIfName, OIDFwTunnelPolicyName, OIDFwTunnelPolicyNum, OIDFwTunnelPolicyAlias,
 			OIDFwTunnelVPNName, OIDFwFlowVPNName, OIDFwPeerAddress, OIDFwTunnelDstPort, OIDFwLocalAddress,
 			OIDFwTunnelSrcPort, OIDFwTunnelFlowInfo, OIDFwStatusChangeText, OIDFwTunnelStatus}},
 
+	// Router family, hwIPSecNotifications (2.1.N).
 	{Name: NotifRouterTunnelUp, OID: rt(1), Family: FamilyRouter, Kind: KindTunnelUp,
 		Description: "An IPSec tunnel came up.", Objects: rtTunnelState},
 	{Name: NotifRouterTunnelDown, OID: rt(2), Family: FamilyRouter, Kind: KindTunnelDown,
 		Description: "An IPSec tunnel went down (the router family sends no reason).", Objects: rtTunnelState},
+	{Name: "hwIPSecPkiHttpGetCrlSuccess", OID: rt(3), Family: FamilyRouter,
+		Description: "The device fetched a CRL over HTTP.", Objects: rtCrlByURL},
+	{Name: "hwIPSecPkiHttpGetCrlFail", OID: rt(4), Family: FamilyRouter,
+		Description: "The device could not fetch a CRL over HTTP: certificate checks use the CRL it already has.", Objects: rtCrlByURL},
+	{Name: "hwIPSecPkiLdapGetCrlSuccess", OID: rt(5), Family: FamilyRouter,
+		Description: "The device fetched a CRL over LDAP.", Objects: rtCrlByLDAP},
+	{Name: "hwIPSecPkiLdapGetCrlFail", OID: rt(6), Family: FamilyRouter,
+		Description: "The device could not fetch a CRL over LDAP: certificate checks use the CRL it already has.", Objects: rtCrlByLDAP},
+	{Name: "hwIPSecPkiHttpGetCertSuccess", OID: rt(7), Family: FamilyRouter,
+		Description: "The device downloaded a certificate over HTTP.", Objects: rtCertByURL},
+	{Name: "hwIPSecPkiHttpGetCertFail", OID: rt(8), Family: FamilyRouter,
+		Description: "The device could not download a certificate over HTTP.", Objects: rtCertByURL},
+	{Name: "hwIPSecPkiLdapGetCertSuccess", OID: rt(9), Family: FamilyRouter,
+		Description: "The device downloaded a certificate over LDAP.", Objects: rtCertByLDAP},
+	{Name: "hwIPSecPkiLdapGetCertFail", OID: rt(10), Family: FamilyRouter,
+		Description: "The device could not download a certificate over LDAP.", Objects: rtCertByLDAP},
+	{Name: "hwIPSecPkiCACertInValid", OID: rt(11), Family: FamilyRouter,
+		Description: "A CA certificate on the device is not valid (not yet valid, expired or otherwise rejected).", Objects: rtCertInvalid},
+	{Name: "hwIPSecPkiCACertValid", OID: rt(12), Family: FamilyRouter, Clears: "hwIPSecPkiCACertInValid",
+		Description: "A CA certificate on the device is valid again.", Objects: rtCert},
+	{Name: "hwIPSecPkiCACertExpired", OID: rt(13), Family: FamilyRouter,
+		Description: "A CA certificate on the device is about to expire (despite the name, it has not expired yet).", Objects: rtCert,
+		Predicts: "What fails next: when the CA certificate expires, every IKE negotiation that authenticates with certificates issued by this CA fails, and established tunnels go down at their next re-authentication. " + caExpiryAction},
+	{Name: "hwIPSecPkiLocalCertInValid", OID: rt(14), Family: FamilyRouter,
+		Description: "The device's own (local) certificate is not valid.", Objects: rtCertInvalid},
+	{Name: "hwIPSecPkiLocalCertValid", OID: rt(15), Family: FamilyRouter, Clears: "hwIPSecPkiLocalCertInValid",
+		Description: "The device's own certificate is valid again.", Objects: rtCert},
+	{Name: "hwIPSecPkiLocalCertExpired", OID: rt(16), Family: FamilyRouter,
+		Description: "The device's own certificate is about to expire (despite the name, it has not expired yet).", Objects: rtCert,
+		Predicts: "What fails next: when the local certificate expires, peers reject this device's certificate, so every certificate-authenticated IKE negotiation fails and established tunnels go down at their next re-authentication. " + certExpiryAction},
+	{Name: "hwIPSecPkiCrlInValid", OID: rt(17), Family: FamilyRouter,
+		Description: "A CRL on the device is not valid.", Objects: rtCrlInvalid},
+	{Name: "hwIPSecPkiCrlValid", OID: rt(18), Family: FamilyRouter, Clears: "hwIPSecPkiCrlInValid",
+		Description: "A CRL on the device is valid again.", Objects: rtCrl},
+	{Name: "hwIPSecPkiCrlExpired", OID: rt(19), Family: FamilyRouter,
+		Description: "A CRL on the device is about to expire (despite the name, it has not expired yet).", Objects: rtCrl,
+		Predicts: "What fails next: when the CRL expires, certificate revocation checks fail, so IKE negotiations with certificate authentication fail where CRL checking is required (and revoked peers are no longer caught where it is optional). Make sure the device can fetch the CA's next CRL (HTTP/LDAP reachability, CRL URL) or import it, before then."},
+	{Name: "hwIPSecPkiRsaKeyRemoteInValid", OID: rt(20), Family: FamilyRouter,
+		Description: "The RSA key pairs of the master and the backup device differ (hot standby).", Objects: rtKeyUpdate},
+	{Name: "hwIPSecPkiKeyUpdateInValid", OID: rt(21), Family: FamilyRouter,
+		Description: "Automatic certificate (key) renewal failed.", Objects: rtKeyUpdate},
+	{Name: "hwIPSecPkiKeyUpdateValid", OID: rt(22), Family: FamilyRouter, Clears: "hwIPSecPkiKeyUpdateInValid",
+		Description: "Automatic certificate (key) renewal succeeded.", Objects: rtKeyUpdate},
+	{Name: "hwIPSecPkiCACertUnexpired", OID: rt(23), Family: FamilyRouter, Clears: "hwIPSecPkiCACertExpired",
+		Description: "The CA certificate that was about to expire was renewed or removed.", Objects: rtCert},
+	{Name: "hwIPSecPkiLocalCertUnexpired", OID: rt(24), Family: FamilyRouter, Clears: "hwIPSecPkiLocalCertExpired",
+		Description: "The local certificate that was about to expire was renewed or removed.", Objects: rtCert},
+	{Name: "hwIPSecPkiCrlUnexpired", OID: rt(25), Family: FamilyRouter, Clears: "hwIPSecPkiCrlExpired",
+		Description: "The CRL that was about to expire was renewed or removed.", Objects: rtCrl},
+	{Name: "hwIPSecPKIWriteToCFFail", OID: rt(26), Family: FamilyRouter,
+		Description: "Saving a PKI file to the CF card failed (no varbinds)."},
+	{Name: "hwIPSecPKIWriteToCFSuccess", OID: rt(27), Family: FamilyRouter, Clears: "hwIPSecPKIWriteToCFFail",
+		Description: "Saving a PKI file to the CF card succeeded again (no varbinds)."},
+	{Name: "hwIPSecHotStandbyWithoutDpd", OID: rt(28), Family: FamilyRouter,
+		Description: "IPSec hot standby runs without DPD, so a failover may leave stale SAs on peers (no varbinds)."},
+	{Name: "hwIPSecHotStandbyWithDpd", OID: rt(29), Family: FamilyRouter, Clears: "hwIPSecHotStandbyWithoutDpd",
+		Description: "DPD was enabled for hot standby, or hot standby was turned off (no varbinds)."},
+	{Name: "hwIPSecPkiWhitelistCnNumberTrap", OID: rt(30), Family: FamilyRouter,
+		Description: "The number of CNs in the PKI whitelist reached the alarm threshold.", Objects: rtWhitelistCount,
+		Predicts: "What fails next: once the whitelist is full no more CNs can be added, so new peers whose certificate CN is not listed are refused (hwIPSecPkiWhitelistNegotiationFail). Remove CNs of retired peers or raise the limit before then."},
+	{Name: "hwIPSecPkiWhitelistCnNumberResumeTrap", OID: rt(31), Family: FamilyRouter, Clears: "hwIPSecPkiWhitelistCnNumberTrap",
+		Description: "The number of CNs in the PKI whitelist fell below the alarm threshold.", Objects: rtWhitelistCount},
 	{Name: NotifRouterPkiWhitelist, OID: rt(32), Family: FamilyRouter,
 		Description: "A negotiation was refused because the peer's certificate is not on the PKI whitelist.",
 		Objects:     []string{OIDRtPkiFailedPeer, OIDRtPkiCN, OIDRtVrfName, OIDRtPkiPort}},
@@ -108,18 +222,138 @@ var notificationTable = []Notification{
 	{Name: NotifRouterIPSecSASuccess, OID: rt(38), Family: FamilyRouter, Clears: NotifRouterIPSecSAFail,
 		Description: "IPSec SA negotiation succeeded, or its configuration was deleted (clears hwIPSECSANegotiationFail).",
 		Objects:     rtIPSecSA},
+	{Name: "hwIPSecPkiLocalCertAboutToExpire", OID: rt(39), Family: FamilyRouter,
+		Description: "A local certificate on the device is about to expire.", Objects: rtNamedCert,
+		Predicts: "What fails next: when the local certificate expires, peers reject this device's certificate, so every certificate-authenticated IKE negotiation fails and established tunnels go down at their next re-authentication. " + certExpiryAction},
+	{Name: "hwIPSecPkiLocalCertAlrValid", OID: rt(40), Family: FamilyRouter, Clears: "hwIPSecPkiLocalCertAboutToExpire",
+		Description: "The local certificate that was about to expire was renewed or deleted.", Objects: rtNamedCert},
+	{Name: "hwIPSecPkiCALocalCertExpired", OID: rt(41), Family: FamilyRouter,
+		Description: "A certificate on the device has expired.", Objects: rtNamedCert,
+		Predicts: "What fails next: new certificate-authenticated IKE negotiations with this certificate fail now, and every established tunnel that uses it goes down at its next re-authentication or after a reboot. " + certExpiryAction},
+	{Name: "hwIPSecPkiCALocalCertValid", OID: rt(42), Family: FamilyRouter, Clears: "hwIPSecPkiCALocalCertExpired",
+		Description: "The expired certificate was renewed or deleted.", Objects: rtNamedCert},
+	{Name: "hwIPSecLicenseExhaustAlarm", OID: rt(43), Family: FamilyRouter,
+		Description: "The number of IKE peers or tunnels reached the capacity the license (PAF) allows.", Objects: rtLicense,
+		Predicts: "What fails next: every further IKE negotiation beyond the licensed capacity is refused, including branches that reconnect after an outage. Remove unused peers or load a license with more capacity now."},
+	{Name: "hwIPSecLicenseExhaustAlarmResume", OID: rt(44), Family: FamilyRouter, Clears: "hwIPSecLicenseExhaustAlarm",
+		Description: "IKE use fell back below the licensed capacity.", Objects: rtLicense},
+	{Name: "hwIPSecPkiCmpDownloadCertSuc", OID: rt(45), Family: FamilyRouter,
+		Description: "A CMP session obtained a certificate.", Objects: rtCmp},
+	{Name: "hwIPSecPkiCmpDownloadCertFail", OID: rt(46), Family: FamilyRouter,
+		Description: "A CMP session failed to obtain a certificate: enrollment or renewal did not happen.", Objects: rtCmp},
+	{Name: "hwIPSecPkiLocalCertClrFSuc", OID: rt(47), Family: FamilyRouter, Clears: "hwIPSecPkiLocalCertClrFail",
+		Description: "The local certificate passed its check against the CRL.", Objects: rtCrlCheck},
+	{Name: "hwIPSecPkiLocalCertClrFail", OID: rt(48), Family: FamilyRouter,
+		Description: "The local certificate failed its check against the CRL (it may be revoked).", Objects: rtCrlCheck},
+	{Name: "hwIPSecPkiCertExpiredCritical", OID: rt(49), Family: FamilyRouter,
+		Description: "A certificate on the device is about to expire, at the critical level (expiry is close).", Objects: rtCert,
+		Predicts: "What fails next: when the certificate expires, certificate-authenticated IKE negotiations that use it fail, and established tunnels go down at their next re-authentication; little time is left. " + certExpiryAction},
+	{Name: "hwIPSecPkiCertUnexpiredCritical", OID: rt(50), Family: FamilyRouter, Clears: "hwIPSecPkiCertExpiredCritical",
+		Description: "The certificate that was critically close to expiry was renewed or removed.", Objects: rtCert},
 	{Name: NotifRouterNegoConflict, OID: rt(51), Family: FamilyRouter,
-		Description: "A negotiation was refused because its ACL range is already used by another tunnel."},
+		Description: "A negotiation was refused because its ACL range is already used by another tunnel.",
+		Objects: []string{OIDRtNewPeerAddress, OIDRtNewPeerPort, OIDRtNewVrfName, OIDRtNewACLSource, OIDRtNewACLDestination,
+			OIDRtNewACLVrfName, OIDRtOldPeerAddress, OIDRtOldPeerPort, OIDRtOldVrfName, OIDRtOldACLSource,
+			OIDRtOldACLDestination, OIDRtOldACLVrfName}},
+	{Name: "hwIPsecServiceFaultAlarm", OID: rt(52), Family: FamilyRouter,
+		Description: "The IPSec service failed on a board or CPU; carries a fault code and description.", Objects: rtServiceFault},
+	{Name: "hwIPsecServiceFaultResumeAlarm", OID: rt(53), Family: FamilyRouter, Clears: "hwIPsecServiceFaultAlarm",
+		Description: "The IPSec service recovered from its fault.", Objects: rtServiceFault},
+	{Name: "hwxSECServiceFaultAlarm", OID: rt(54), Family: FamilyRouter,
+		Description: "The xSEC service failed on a board or CPU; carries a fault code and description.", Objects: rtXsecFault},
+	{Name: "hwxSECServiceFaultResumeAlarm", OID: rt(55), Family: FamilyRouter, Clears: "hwxSECServiceFaultAlarm",
+		Description: "The xSEC service recovered from its fault.", Objects: rtXsecFault},
+	{Name: "hwIPSecHotStandbyConfigurationInconsistent", OID: rt(56), Family: FamilyRouter,
+		Description: "The IPSec configuration of the master and the backup device differs: a failover may not keep the tunnels.",
+		Objects:     []string{OIDRtHotStandbyInstance, OIDRtHotStandbyPolicy, OIDRtHotStandbyErrCode, OIDRtHotStandbyErrText}},
 	{Name: NotifRouterNegoFail, OID: rt(57), Family: FamilyRouter, Kind: KindNegotiationFailure,
 		Description: "IPSec tunnel negotiation failed; carries the reason as text only (newer routers).",
 		Objects:     rtNegotiation},
+	// The newer list gives hwIPSecNegotiationSuccess the same objects as the
+	// failure, reason included.
 	{Name: NotifRouterNegoSuccess, OID: rt(58), Family: FamilyRouter, Kind: KindNegotiationSuccess, Clears: NotifRouterNegoFail,
 		Description: "IPSec tunnel negotiation succeeded, or its configuration was deleted (clears hwIPSecNegotiationFail).",
-		Objects:     rtNegotiation[1:]},
-	{Name: NotifRouterSessionThresh, OID: OIDRouterResourceNotifications + ".1", Family: FamilyRouter,
+		Objects:     rtNegotiation},
+	{Name: "hwIPSecPkiCertChainInValid", OID: rt(59), Family: FamilyRouter,
+		Description: "The local certificate's chain is not valid (a missing or bad intermediate or CA certificate).", Objects: rtCertChain},
+	{Name: "hwIPSecPkiCertChainValid", OID: rt(60), Family: FamilyRouter, Clears: "hwIPSecPkiCertChainInValid",
+		Description: "The local certificate's chain is valid again.", Objects: rtCertChain},
+	{Name: "hwXsecPafExhaustAlarm", OID: rt(61), Family: FamilyRouter,
+		Description: "The number of xSEC services reached the capacity the license (PAF) allows.", Objects: rtXsecLicense,
+		Predicts: "What fails next: every further xSEC service (negotiation) beyond the licensed capacity is refused. Remove unused xSEC services or load a license with more capacity now."},
+	{Name: "hwXsecPafExhaustAlarmResume", OID: rt(62), Family: FamilyRouter, Clears: "hwXsecPafExhaustAlarm",
+		Description: "xSEC use fell back below the licensed capacity.", Objects: rtXsecLicense},
+	{Name: "hwIPSecMhOutOfResourcesAlarm", OID: rt(63), Family: FamilyRouter,
+		Description: "The mobile-home IPSec policy ran out of resources to trigger more negotiations.", Objects: rtMhResources,
+		Predicts: "What fails next: further mobile-home users are not connected: their negotiations are not triggered until resources are freed. Remove stale mobile-home users or raise the capacity now."},
+	{Name: "hwIPSecMhOutOfResourcesAlarmResume", OID: rt(64), Family: FamilyRouter, Clears: "hwIPSecMhOutOfResourcesAlarm",
+		Description: "The mobile-home IPSec policy has resources to trigger negotiations again.", Objects: rtMhResources},
+	{Name: "hwIPSecMhLocalPoolThresholdAlarm", OID: rt(65), Family: FamilyRouter,
+		Description: "Use of the mobile-home local address pool reached its alarm threshold.", Objects: rtMhPool,
+		Predicts: "What fails next: once the local address pool is used up, new mobile-home users get no address and cannot connect. Enlarge the pool or release addresses of stale users before then."},
+	{Name: "hwIPSecMhLocalPoolThresholdAlarmResume", OID: rt(66), Family: FamilyRouter, Clears: "hwIPSecMhLocalPoolThresholdAlarm",
+		Description: "Use of the mobile-home local address pool fell below its alarm threshold.", Objects: rtMhPool},
+	{Name: "hwXsecNegoFailAlarm", OID: rt(67), Family: FamilyRouter,
+		Description: "xSEC SA negotiation with a remote router failed; carries an xSEC reason and code.", Objects: rtXsecNego},
+	{Name: "hwXsecNegoFailAlarmResume", OID: rt(68), Family: FamilyRouter, Clears: "hwXsecNegoFailAlarm",
+		Description: "xSEC SA negotiation succeeded, or its configuration was deleted.", Objects: rtXsecNego},
+	{Name: "hwXsecPlainSwitchAlarm", OID: rt(69), Family: FamilyRouter,
+		Description: "xSEC switched to forwarding traffic in plain text (unencrypted) on an engine.", Objects: rtXsecPlain},
+	{Name: "hwXsecPlainSwitchAlarmResume", OID: rt(70), Family: FamilyRouter, Clears: "hwXsecPlainSwitchAlarm",
+		Description: "xSEC stopped forwarding in plain text.", Objects: rtXsecPlain},
+	{Name: "hwIPsecSaCountThresholdAlarm", OID: rt(71), Family: FamilyRouter,
+		Description: "The number of IPSec SAs on a slot went above the alarm threshold.", Objects: rtSaCount,
+		Predicts: "What fails next: once the SA count reaches the slot's maximum, new IPSec tunnels on it fail to negotiate and rekeys may fail. Find what holds the SAs (display ipsec sa) and free them, or spread tunnels or raise the capacity, before then."},
+	{Name: "hwIPsecSaCountThresholdAlarmResume", OID: rt(72), Family: FamilyRouter, Clears: "hwIPsecSaCountThresholdAlarm",
+		Description: "The number of IPSec SAs on a slot fell below the alarm threshold.", Objects: rtSaCount},
+	{Name: "hwIPsecSaCountExhaustAlarm", OID: rt(73), Family: FamilyRouter,
+		Description: "The number of IPSec SAs on a slot reached the maximum: no more can be set up.", Objects: rtSaCount,
+		Predicts: "What fails next: every new IPSec negotiation on this slot, and rekeys of existing tunnels, until SAs are freed. Find what holds the SAs (display ipsec sa) and free them, or raise the capacity, now."},
+	{Name: "hwIPsecSaCountExhaustAlarmResume", OID: rt(74), Family: FamilyRouter, Clears: "hwIPsecSaCountExhaustAlarm",
+		Description: "The number of IPSec SAs on a slot fell below the maximum.", Objects: rtSaCount},
+
+	// Router family, hwIPsecTraps (5.N).
+	{Name: NotifRouterSessionThresh, OID: rtTrap(1), Family: FamilyRouter,
 		Description: "IPSec SA session resources reached the alarm threshold.", Objects: rtSession,
 		Predicts: "What fails next: new IPSec tunnels fail to negotiate once the SA session resources are used up. Find what holds the sessions (display ipsec sa) and free them, or raise the capacity, before then."},
-	{Name: NotifRouterSessionExhaust, OID: OIDRouterResourceNotifications + ".3", Family: FamilyRouter,
+	{Name: "hwIPsecSessionThresholdAlarmResume", OID: rtTrap(2), Family: FamilyRouter, Clears: NotifRouterSessionThresh,
+		Description: "IPSec SA session resource use fell below the alarm threshold.", Objects: rtSession},
+	{Name: NotifRouterSessionExhaust, OID: rtTrap(3), Family: FamilyRouter,
 		Description: "IPSec SA session resources are used up: new tunnels cannot be set up.", Objects: rtSession,
 		Predicts: "What fails next: every new IPSec negotiation on this device, until SA sessions are freed or the capacity is raised. Find what holds the sessions (display ipsec sa) and free them."},
+	{Name: "hwIPsecSessionExhaustAlarmResume", OID: rtTrap(4), Family: FamilyRouter, Clears: NotifRouterSessionExhaust,
+		Description: "IPSec SA session resources are no longer used up.", Objects: rtSession},
+	{Name: "hwIPSECVSUBBandwidthAlarm", OID: rtTrap(5), Family: FamilyRouter,
+		Description: "IPSec bandwidth use of a service board (VSU) went above its alarm threshold.", Objects: rtBandwidth,
+		Predicts: "What fails next: once the board's licensed IPSec bandwidth is used up, encrypted traffic above it is dropped, so tunnels lose packets under load. Move tunnels to another board or load a bandwidth license before then."},
+	{Name: "hwIPSECVSUBBandwidthResumeAlarm", OID: rtTrap(6), Family: FamilyRouter, Clears: "hwIPSECVSUBBandwidthAlarm",
+		Description: "IPSec bandwidth use of the service board fell below its alarm threshold.", Objects: rtBandwidth},
+	{Name: "hwIPSECVSUBBandwidthExhaustAlarm", OID: rtTrap(7), Family: FamilyRouter,
+		Description: "The IPSec bandwidth of a service board (VSU) is used up.", Objects: rtBandwidthUsed,
+		Predicts: "What fails next: encrypted traffic above the board's licensed bandwidth is dropped now, so tunnels on it lose packets whenever load rises. Move tunnels to another board or load a bandwidth license."},
+	{Name: "hwIPSECVSUBBandwidthExhaustResumeAlarm", OID: rtTrap(8), Family: FamilyRouter, Clears: "hwIPSECVSUBBandwidthExhaustAlarm",
+		Description: "IPSec bandwidth of the service board is available again.", Objects: rtBandwidthUsed},
+	{Name: "hwIPSecIKEV1UnsupportedAlarm", OID: rtTrap(9), Family: FamilyRouter,
+		Description: "The device does not support IKEv1 (patch missing): IKEv1 peers cannot negotiate (no varbinds)."},
+	{Name: "hwIPSecIKEV1UnsupportedAlarmResume", OID: rtTrap(10), Family: FamilyRouter, Clears: "hwIPSecIKEV1UnsupportedAlarm",
+		Description: "IKEv1 support was installed: IKEv1 peers can negotiate again (no varbinds)."},
+	{Name: "hwIPSECBandwidthLicenseResLackAlarm", OID: rtTrap(11), Family: FamilyRouter,
+		Description: "The IPSec enhanced-bandwidth license has too few resources for the service boards.", Objects: rtLicenseLack,
+		Predicts: "What fails next: boards without license resources run at their base IPSec bandwidth, so encrypted traffic above it is dropped under load. Add license resources (or free them from unused boards) before traffic grows."},
+	{Name: "hwIPSECBandwidthLicenseResLackResumeAlarm", OID: rtTrap(12), Family: FamilyRouter, Clears: "hwIPSECBandwidthLicenseResLackAlarm",
+		Description: "The IPSec enhanced-bandwidth license has enough resources again.", Objects: rtLicenseLack},
+	{Name: "hwxSECVSUBBandwidthAlarm", OID: rtTrap(13), Family: FamilyRouter,
+		Description: "xSEC bandwidth use of a service board went above its alarm threshold.", Objects: rtXsecBandwidth,
+		Predicts: "What fails next: once the board's licensed xSEC bandwidth is used up, encrypted traffic above it is dropped. Move load to another board or load a bandwidth license before then."},
+	{Name: "hwxSECVSUBBandwidthResumeAlarm", OID: rtTrap(14), Family: FamilyRouter, Clears: "hwxSECVSUBBandwidthAlarm",
+		Description: "xSEC bandwidth use of the service board fell below its alarm threshold.", Objects: rtXsecBandwidth},
+	{Name: "hwxSECVSUBBandwidthExhaustAlarm", OID: rtTrap(15), Family: FamilyRouter,
+		Description: "The xSEC bandwidth of a service board is used up.", Objects: rtXsecBandUsed,
+		Predicts: "What fails next: encrypted xSEC traffic above the board's licensed bandwidth is dropped now, whenever load rises. Move load to another board or load a bandwidth license."},
+	{Name: "hwxSECVSUBBandwidthExhaustResumeAlarm", OID: rtTrap(16), Family: FamilyRouter, Clears: "hwxSECVSUBBandwidthExhaustAlarm",
+		Description: "xSEC bandwidth of the service board is available again.", Objects: rtXsecBandUsed},
+	{Name: "hwIPSecVsuBoardMatchAlarm", OID: rtTrap(17), Family: FamilyRouter,
+		Description: "The license matching a service board (VSU) is not loaded.", Objects: rtBoardMatch},
+	{Name: "hwIPSecVsuBoardMatchAlarmResume", OID: rtTrap(18), Family: FamilyRouter, Clears: "hwIPSecVsuBoardMatchAlarm",
+		Description: "The license matching the service board is loaded.", Objects: rtBoardMatch},
 }

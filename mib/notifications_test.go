@@ -69,28 +69,166 @@ func TestNotifications(t *testing.T) {
 	}
 }
 
+// TestNotificationCatalogue holds the catalogue to the MIBs: every
+// notification of HUAWEI-SECURITY-IPSEC-MIB V1.24 (hwIpsec.6.N) and of
+// HUAWEI-IPSEC-MIB (hwIPSecNotifications 2.1.N and hwIPsecTraps 5.N, V2.46
+// plus the later revision's 2.1.49-74 and 5.13-18) by OID and name, and
+// nothing else.
 func TestNotificationCatalogue(t *testing.T) {
-	fw, rt := mib.OIDFirewallNotifications+".", mib.OIDRouterNotifications+"."
+	fw, rt, rt5 := mib.OIDFirewallNotifications+".", mib.OIDRouterNotifications+".", mib.OIDRouterResourceNotifications+"."
 	want := map[string]string{
-		fw + "1":  mib.NotifTunnelStart,
-		fw + "2":  mib.NotifTunnelStop,
-		fw + "9":  mib.NotifTunnelReachMax,
-		fw + "10": mib.NotifTunnelReachMaxAtOnce,
-		fw + "11": mib.NotifIKEPeerReachMax,
-		fw + "12": mib.NotifIKEPeerReachMaxAtOnce,
-		fw + "13": mib.NotifIKEPhase1Established,
-		fw + "14": mib.NotifNegoFail,
-		fw + "15": mib.NotifTunnelHaveReachMax,
-		fw + "19": mib.NotifTunnelStatusChange,
-		rt + "1":  mib.NotifRouterTunnelUp,
-		rt + "2":  mib.NotifRouterTunnelDown,
-		rt + "33": mib.NotifRouterDPDProbeFail,
-		rt + "35": mib.NotifRouterIKESAFail,
-		rt + "36": mib.NotifRouterIKESASuccess,
-		rt + "37": mib.NotifRouterIPSecSAFail,
-		rt + "38": mib.NotifRouterIPSecSASuccess,
-		rt + "57": mib.NotifRouterNegoFail,
-		rt + "58": mib.NotifRouterNegoSuccess,
+		fw + "1":  "hwIPSecTunnelStart",
+		fw + "2":  "hwIPSecTunnelStop",
+		fw + "3":  "hwIPSecPolicyAdd",
+		fw + "4":  "hwIPSecPolicyDel",
+		fw + "5":  "hwIPSecPolicyAttach",
+		fw + "6":  "hwIPSecPolicyDetach",
+		fw + "7":  "hwIPSecIKEReset",
+		fw + "8":  "hwIPSecIPSecReset",
+		fw + "9":  "hwIPSecTunnelReachMax",
+		fw + "10": "hwIPSecTunnelReachMaxAtOnce",
+		fw + "11": "hwIKEPeerReachMax",
+		fw + "12": "hwIKEPeerReachMaxAtOnce",
+		fw + "13": "hwIKESaPhase1Establish",
+		fw + "14": "hwIPSecNegoFail",
+		fw + "15": "hwIPSecTunnelHaveReachMax",
+		fw + "16": "hwIPSecOPRRouteMissed",
+		fw + "17": "hwIPSecLowSecurityLevel",
+		fw + "18": "hwIPSecWeakEncr",
+		fw + "19": "hwIPSecTunnelStatusChange",
+
+		rt + "1":  "hwIPSecTunnelStateUp",
+		rt + "2":  "hwIPSecTunnelStateDown",
+		rt + "3":  "hwIPSecPkiHttpGetCrlSuccess",
+		rt + "4":  "hwIPSecPkiHttpGetCrlFail",
+		rt + "5":  "hwIPSecPkiLdapGetCrlSuccess",
+		rt + "6":  "hwIPSecPkiLdapGetCrlFail",
+		rt + "7":  "hwIPSecPkiHttpGetCertSuccess",
+		rt + "8":  "hwIPSecPkiHttpGetCertFail",
+		rt + "9":  "hwIPSecPkiLdapGetCertSuccess",
+		rt + "10": "hwIPSecPkiLdapGetCertFail",
+		rt + "11": "hwIPSecPkiCACertInValid",
+		rt + "12": "hwIPSecPkiCACertValid",
+		rt + "13": "hwIPSecPkiCACertExpired",
+		rt + "14": "hwIPSecPkiLocalCertInValid",
+		rt + "15": "hwIPSecPkiLocalCertValid",
+		rt + "16": "hwIPSecPkiLocalCertExpired",
+		rt + "17": "hwIPSecPkiCrlInValid",
+		rt + "18": "hwIPSecPkiCrlValid",
+		rt + "19": "hwIPSecPkiCrlExpired",
+		rt + "20": "hwIPSecPkiRsaKeyRemoteInValid",
+		rt + "21": "hwIPSecPkiKeyUpdateInValid",
+		rt + "22": "hwIPSecPkiKeyUpdateValid",
+		rt + "23": "hwIPSecPkiCACertUnexpired",
+		rt + "24": "hwIPSecPkiLocalCertUnexpired",
+		rt + "25": "hwIPSecPkiCrlUnexpired",
+		rt + "26": "hwIPSecPKIWriteToCFFail",
+		rt + "27": "hwIPSecPKIWriteToCFSuccess",
+		rt + "28": "hwIPSecHotStandbyWithoutDpd",
+		rt + "29": "hwIPSecHotStandbyWithDpd",
+		rt + "30": "hwIPSecPkiWhitelistCnNumberTrap",
+		rt + "31": "hwIPSecPkiWhitelistCnNumberResumeTrap",
+		rt + "32": "hwIPSecPkiWhitelistNegotiationFail",
+		rt + "33": "hwIKEDPDProbeFail",
+		rt + "34": "hwIKEDPDProbeSuccess",
+		rt + "35": "hwIkeSANegotiationFail",
+		rt + "36": "hwIkeSANegotiationSuccess",
+		rt + "37": "hwIPSECSANegotiationFail",
+		rt + "38": "hwIPSECSANegotiationSuccess",
+		rt + "39": "hwIPSecPkiLocalCertAboutToExpire",
+		rt + "40": "hwIPSecPkiLocalCertAlrValid",
+		rt + "41": "hwIPSecPkiCALocalCertExpired",
+		rt + "42": "hwIPSecPkiCALocalCertValid",
+		rt + "43": "hwIPSecLicenseExhaustAlarm",
+		rt + "44": "hwIPSecLicenseExhaustAlarmResume",
+		rt + "45": "hwIPSecPkiCmpDownloadCertSuc",
+		rt + "46": "hwIPSecPkiCmpDownloadCertFail",
+		rt + "47": "hwIPSecPkiLocalCertClrFSuc",
+		rt + "48": "hwIPSecPkiLocalCertClrFail",
+		rt + "49": "hwIPSecPkiCertExpiredCritical",
+		rt + "50": "hwIPSecPkiCertUnexpiredCritical",
+		rt + "51": "hwIPSecNegotiationConflict",
+		rt + "52": "hwIPsecServiceFaultAlarm",
+		rt + "53": "hwIPsecServiceFaultResumeAlarm",
+		rt + "54": "hwxSECServiceFaultAlarm",
+		rt + "55": "hwxSECServiceFaultResumeAlarm",
+		rt + "56": "hwIPSecHotStandbyConfigurationInconsistent",
+		rt + "57": "hwIPSecNegotiationFail",
+		rt + "58": "hwIPSecNegotiationSuccess",
+		rt + "59": "hwIPSecPkiCertChainInValid",
+		rt + "60": "hwIPSecPkiCertChainValid",
+		rt + "61": "hwXsecPafExhaustAlarm",
+		rt + "62": "hwXsecPafExhaustAlarmResume",
+		rt + "63": "hwIPSecMhOutOfResourcesAlarm",
+		rt + "64": "hwIPSecMhOutOfResourcesAlarmResume",
+		rt + "65": "hwIPSecMhLocalPoolThresholdAlarm",
+		rt + "66": "hwIPSecMhLocalPoolThresholdAlarmResume",
+		rt + "67": "hwXsecNegoFailAlarm",
+		rt + "68": "hwXsecNegoFailAlarmResume",
+		rt + "69": "hwXsecPlainSwitchAlarm",
+		rt + "70": "hwXsecPlainSwitchAlarmResume",
+		rt + "71": "hwIPsecSaCountThresholdAlarm",
+		rt + "72": "hwIPsecSaCountThresholdAlarmResume",
+		rt + "73": "hwIPsecSaCountExhaustAlarm",
+		rt + "74": "hwIPsecSaCountExhaustAlarmResume",
+
+		rt5 + "1":  "hwIPsecSessionThresholdAlarm",
+		rt5 + "2":  "hwIPsecSessionThresholdAlarmResume",
+		rt5 + "3":  "hwIPsecSessionExhaustAlarm",
+		rt5 + "4":  "hwIPsecSessionExhaustAlarmResume",
+		rt5 + "5":  "hwIPSECVSUBBandwidthAlarm",
+		rt5 + "6":  "hwIPSECVSUBBandwidthResumeAlarm",
+		rt5 + "7":  "hwIPSECVSUBBandwidthExhaustAlarm",
+		rt5 + "8":  "hwIPSECVSUBBandwidthExhaustResumeAlarm",
+		rt5 + "9":  "hwIPSecIKEV1UnsupportedAlarm",
+		rt5 + "10": "hwIPSecIKEV1UnsupportedAlarmResume",
+		rt5 + "11": "hwIPSECBandwidthLicenseResLackAlarm",
+		rt5 + "12": "hwIPSECBandwidthLicenseResLackResumeAlarm",
+		rt5 + "13": "hwxSECVSUBBandwidthAlarm",
+		rt5 + "14": "hwxSECVSUBBandwidthResumeAlarm",
+		rt5 + "15": "hwxSECVSUBBandwidthExhaustAlarm",
+		rt5 + "16": "hwxSECVSUBBandwidthExhaustResumeAlarm",
+		rt5 + "17": "hwIPSecVsuBoardMatchAlarm",
+		rt5 + "18": "hwIPSecVsuBoardMatchAlarmResume",
+	}
+	for oid, name := range map[string]string{
+		fw + "1": mib.NotifTunnelStart, fw + "2": mib.NotifTunnelStop, fw + "9": mib.NotifTunnelReachMax,
+		fw + "10": mib.NotifTunnelReachMaxAtOnce, fw + "11": mib.NotifIKEPeerReachMax, fw + "12": mib.NotifIKEPeerReachMaxAtOnce,
+		fw + "13": mib.NotifIKEPhase1Established, fw + "14": mib.NotifNegoFail, fw + "15": mib.NotifTunnelHaveReachMax,
+		fw + "19": mib.NotifTunnelStatusChange, rt + "1": mib.NotifRouterTunnelUp, rt + "2": mib.NotifRouterTunnelDown,
+		rt + "33": mib.NotifRouterDPDProbeFail, rt + "35": mib.NotifRouterIKESAFail, rt + "36": mib.NotifRouterIKESASuccess,
+		rt + "37": mib.NotifRouterIPSecSAFail, rt + "38": mib.NotifRouterIPSecSASuccess, rt + "57": mib.NotifRouterNegoFail,
+		rt + "58": mib.NotifRouterNegoSuccess, rt5 + "1": mib.NotifRouterSessionThresh, rt5 + "3": mib.NotifRouterSessionExhaust,
+	} {
+		if want[oid] != name {
+			t.Errorf("constant for %s is %q, the MIB says %q", oid, name, want[oid])
+		}
+	}
+	if got := len(mib.Notifications()); got != len(want) {
+		t.Errorf("%d notifications catalogued, want %d", got, len(want))
+	}
+	// Notifications that announce a failure before it happens: certificates
+	// and CRLs about to expire, capacity near or at its limit.
+	predicting := []string{"hwIPSecPkiCACertExpired", "hwIPSecPkiLocalCertExpired", "hwIPSecPkiCrlExpired",
+		"hwIPSecPkiLocalCertAboutToExpire", "hwIPSecPkiCALocalCertExpired", "hwIPSecPkiCertExpiredCritical",
+		"hwIPSecPkiWhitelistCnNumberTrap", "hwIPSecLicenseExhaustAlarm", "hwXsecPafExhaustAlarm",
+		"hwIPSecMhOutOfResourcesAlarm", "hwIPSecMhLocalPoolThresholdAlarm", "hwIPsecSaCountThresholdAlarm",
+		"hwIPsecSaCountExhaustAlarm", "hwIPsecSessionThresholdAlarm", "hwIPsecSessionExhaustAlarm",
+		"hwIPSECVSUBBandwidthAlarm", "hwIPSECVSUBBandwidthExhaustAlarm", "hwIPSECBandwidthLicenseResLackAlarm",
+		"hwxSECVSUBBandwidthAlarm", "hwxSECVSUBBandwidthExhaustAlarm", mib.NotifTunnelReachMax,
+		mib.NotifTunnelReachMaxAtOnce, mib.NotifTunnelHaveReachMax, mib.NotifIKEPeerReachMax, mib.NotifIKEPeerReachMaxAtOnce}
+	for _, n := range mib.Notifications() {
+		if want := slices.Contains(predicting, n.Name); want != (n.Predicts != "") {
+			t.Errorf("%s: Predicts %q, want it set: %v", n.Name, n.Predicts, want)
+		}
+		if n.Predicts != "" && (!strings.HasPrefix(n.Predicts, "What fails next: ") || strings.Contains(n.Predicts, "\n")) {
+			t.Errorf("%s: Predicts must be one line starting \"What fails next: \": %q", n.Name, n.Predicts)
+		}
+		if n.Clears != "" {
+			if c, ok := mib.NotificationByName(n.Clears); !ok || c.Family != n.Family || c.Clears != "" || n.Predicts != "" {
+				t.Errorf("%s clears %q, which is not an alarm of its family (or predicts itself)", n.Name, n.Clears)
+			}
+		}
 	}
 	ns := mib.Notifications()
 	for oid, name := range want {
@@ -208,7 +346,8 @@ func TestNotificationObjects(t *testing.T) {
 		mib.OIDFwTunnelDstIP + ".3.10.1": mib.OIDFwTunnelDstIP,
 		mib.OIDFwTunnelDstIP + ".7":      mib.OIDFwTunnelDstIP,
 		mib.OIDRtNegoFailReason + ".0":   mib.OIDRtNegoFailReason,
-		mib.OIDRtSessionMaximum + ".0":   mib.OIDRtSessionMaximum,
+		mib.OIDRtSaNumber + ".0":         mib.OIDRtSaNumber,
+		mib.OIDRtServiceFaultCode + ".0": mib.OIDRtServiceFaultCode,
 	} {
 		if o, ok := mib.ObjectOf(in); !ok || o.OID != want {
 			t.Errorf("ObjectOf(%q) = %+v, %v; want %s", in, o, ok, want)

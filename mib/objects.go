@@ -32,7 +32,7 @@ type objectRoot struct {
 	objects  map[string]Object
 }
 
-// The four object subtrees both MIB families send from.
+// The object subtrees both MIB families send from.
 var objectRoots = []*objectRoot{
 	{oid: "1.3.6.1.4.1.2011.6.122.26.5", instance: ".0"},
 	// Tunnel table columns are sent with the table index
@@ -40,6 +40,7 @@ var objectRoots = []*objectRoot{
 	{oid: "1.3.6.1.4.1.2011.6.122.26.2.1", instance: ".3.10.1"},
 	{oid: "1.3.6.1.4.1.2011.5.25.224.1.19", instance: ".0"},
 	{oid: "1.3.6.1.4.1.2011.5.25.224.1.22", instance: ".0"},
+	{oid: "1.3.6.1.4.1.2011.5.25.224.1.1", instance: ".0"},
 }
 
 var objects = func() map[string]Object {
