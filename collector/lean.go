@@ -176,7 +176,10 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 	}
 
 	var c carried
-	var oidBuf [160]byte
+	// oidBuf holds each varbind's name while it is looked up; notifBuf the
+	// notification OID until build has looked it up (build keeps no
+	// reference to it, so a view of the buffer costs no allocation).
+	var oidBuf, notifBuf [160]byte
 	if tag == tagV1Trap {
 		var enterprise, agent, generic, specific, ticks []byte
 		var t [5]byte
@@ -243,8 +246,8 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 		switch view(name) {
 		case mib.OIDSnmpTrapOID:
 			if v.tag == tagOID {
-				oid, _ := appendOID(nil, v.value)
-				c.notificationOID = string(oid)
+				oid, _ := appendOID(notifBuf[:0], v.value)
+				c.notificationOID = view(oid)
 			}
 			continue
 		case mib.OIDSnmpTrapAddress:

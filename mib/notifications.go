@@ -24,9 +24,11 @@ type Notification struct {
 	Family      Family
 	Kind        Kind
 	Description string // one line: what the device says by sending it
-	// Objects are the OIDs (no instance) of the objects the MIB's OBJECTS
-	// clause lists, in its order: what a real device sends.
-	Objects []string
+	// objects are the OIDs (no instance) of the objects the MIB's OBJECTS
+	// clause lists, in its order: what a real device sends. Unexported so
+	// that a Notification can be copied without copying them, which keeps
+	// the decoder's lookup free of allocations.
+	objects []string
 	// SupersededBy names a notification that reports the same negotiation
 	// failure more completely: once a device has sent that one, this one is
 	// counted by name only, so a router that sends both counts once.
@@ -91,7 +93,7 @@ const (
 var notifications = func() []Notification {
 	ns := slices.Clone(notificationTable)
 	for _, n := range ns {
-		for _, o := range n.Objects {
+		for _, o := range n.objects {
 			if _, ok := objects[o]; !ok {
 				panic("mib: " + n.Name + " lists object " + o + ", which is not in the object table")
 			}
@@ -111,19 +113,18 @@ var notificationsByOID = func() map[string]Notification {
 
 // Notifications returns the catalogue sorted by OID, arc by arc numerically.
 func Notifications() []Notification {
-	ns := slices.Clone(notifications)
-	for i := range ns {
-		ns[i].Objects = slices.Clone(ns[i].Objects)
-	}
-	return ns
+	return slices.Clone(notifications)
 }
+
+// Objects returns the OIDs (no instance) of the objects the notification
+// carries, in the order of the MIB's OBJECTS clause.
+func (n Notification) Objects() []string { return slices.Clone(n.objects) }
 
 // NotificationByName looks a notification up by its catalogue name, ignoring
 // case (the send sub-command's --notification).
 func NotificationByName(name string) (Notification, bool) {
 	for _, n := range notifications {
 		if strings.EqualFold(n.Name, name) {
-			n.Objects = slices.Clone(n.Objects)
 			return n, true
 		}
 	}
@@ -134,7 +135,6 @@ func NotificationByName(name string) (Notification, bool) {
 // leading dot that net-snmp and gosnmp put in front of OIDs.
 func NotificationByOID(oid string) (Notification, bool) {
 	n, ok := notificationsByOID[strings.TrimPrefix(oid, ".")]
-	n.Objects = slices.Clone(n.Objects)
 	return n, ok
 }
 

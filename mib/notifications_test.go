@@ -53,7 +53,7 @@ func TestNotifications(t *testing.T) {
 			t.Errorf("%s: OID %q outside its family %q", n.Name, n.OID, n.Family)
 		}
 		for _, oid := range []string{n.OID, "." + n.OID} {
-			if got, ok := mib.NotificationByOID(oid); !ok || got.Name != n.Name || !slices.Equal(got.Objects, n.Objects) {
+			if got, ok := mib.NotificationByOID(oid); !ok || got.Name != n.Name || !slices.Equal(got.Objects(), n.Objects()) {
 				t.Errorf("NotificationByOID(%q) = %+v, %v", oid, got, ok)
 			}
 		}
@@ -306,7 +306,7 @@ func TestNotificationObjects(t *testing.T) {
 	}
 	for _, n := range mib.Notifications() {
 		seen := map[string]bool{}
-		for _, oid := range n.Objects {
+		for _, oid := range n.Objects() {
 			o, ok := mib.ObjectByOID(oid)
 			if !ok {
 				t.Errorf("%s: object %s not in the object table", n.Name, oid)
@@ -356,7 +356,7 @@ func TestNotificationObjects(t *testing.T) {
 }
 
 func hasField(n mib.Notification, f mib.Field) bool {
-	for _, oid := range n.Objects {
+	for _, oid := range n.Objects() {
 		if o, _ := mib.ObjectByOID(oid); o.Field == f {
 			return true
 		}

@@ -9,9 +9,10 @@ import (
 type Syntax uint8
 
 const (
-	SyntaxText    Syntax = iota // OCTET STRING (addresses too: both MIBs send them as text)
-	SyntaxGauge                 // Gauge32 (firewall numbers)
-	SyntaxInteger               // Integer32 (router numbers)
+	SyntaxText      Syntax = iota // OCTET STRING (addresses too: both MIBs send them as text)
+	SyntaxGauge                   // Gauge32 (firewall numbers)
+	SyntaxInteger                 // Integer32 (router numbers)
+	SyntaxIPAddress               // IpAddress (one PKI object; every address the MIBs use for peers is text)
 )
 
 // Object is a varbind object a notification carries.

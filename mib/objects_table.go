@@ -68,11 +68,7 @@ var objectTable = []Object{
 	{OIDRtRemoteIP, "hwIPSecRemoteIp", SyntaxText, FieldPeer},
 	{OIDRtRemotePort, "hwIPSecRemotePort", SyntaxInteger, FieldPeerPort},
 	{OIDRtPkiGetCertURL, "hwIPSecPkiGetCertUrl", SyntaxText, FieldNone},
-	// The MIB types hwIPSecPkiGetCertIp as IpAddress, the one IpAddress a
-	// router notification carries. It is listed as text because the sender
-	// has no IpAddress syntax yet; it fills no field, so decoding does not
-	// depend on it.
-	{OIDRtPkiGetCertIP, "hwIPSecPkiGetCertIp", SyntaxText, FieldNone},
+	{OIDRtPkiGetCertIP, "hwIPSecPkiGetCertIp", SyntaxIPAddress, FieldNone},
 	{OIDRtPkiGetCertPort, "hwIPSecPkiGetCertPort", SyntaxInteger, FieldNone},
 	{OIDRtPkiLdapVersion, "hwIPSecPkiGetCertLdapVersion", SyntaxInteger, FieldNone},
 	{OIDRtPkiCertAttr, "hwIPSecPkiCertAttr", SyntaxText, FieldNone},

@@ -59,7 +59,7 @@ func TestRoundTrip(t *testing.T) {
 					t.Errorf("kind %s, want %s", ev.Kind, wantKind)
 				}
 				carried := map[mib.Field]bool{}
-				for _, object := range n.Objects {
+				for _, object := range n.Objects() {
 					obj, _ := mib.ObjectByOID(object)
 					carried[obj.Field] = true
 				}

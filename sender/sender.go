@@ -109,8 +109,8 @@ func Varbinds(t Trap) (string, []gosnmp.SnmpPDU, error) {
 	if !ok {
 		return "", nil, fmt.Errorf("unknown notification %q", t.Notification)
 	}
-	vbs := make([]gosnmp.SnmpPDU, 0, len(n.Objects))
-	for _, oid := range n.Objects {
+	vbs := make([]gosnmp.SnmpPDU, 0, len(n.Objects()))
+	for _, oid := range n.Objects() {
 		o, _ := mib.ObjectByOID(oid)
 		v, send := t.value(n, o.Field)
 		if !send {
@@ -120,6 +120,11 @@ func Varbinds(t Trap) (string, []gosnmp.SnmpPDU, error) {
 		switch o.Syntax {
 		case mib.SyntaxText:
 			vbs = append(vbs, gosnmp.SnmpPDU{Name: name, Type: gosnmp.OctetString, Value: []byte(v)})
+		case mib.SyntaxIPAddress:
+			if v == "" {
+				v = "192.0.2.1"
+			}
+			vbs = append(vbs, gosnmp.SnmpPDU{Name: name, Type: gosnmp.IPAddress, Value: v})
 		case mib.SyntaxGauge, mib.SyntaxInteger:
 			num, err := strconv.Atoi(v)
 			if v == "" {

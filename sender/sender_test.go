@@ -22,16 +22,16 @@ func TestVarbindsFollowTheMIB(t *testing.T) {
 			if oid != n.OID {
 				t.Errorf("OID = %s, want %s", oid, n.OID)
 			}
-			if len(vbs) != len(n.Objects) {
-				t.Fatalf("%d varbinds for %d objects", len(vbs), len(n.Objects))
+			if len(vbs) != len(n.Objects()) {
+				t.Fatalf("%d varbinds for %d objects", len(vbs), len(n.Objects()))
 			}
-			for i, object := range n.Objects {
+			for i, object := range n.Objects() {
 				o, _ := mib.ObjectByOID(object)
 				if want := object + mib.InstanceOf(o); vbs[i].Name != want {
 					t.Errorf("varbind %d = %s, want %s", i, vbs[i].Name, want)
 				}
 				want := map[mib.Syntax]gosnmp.Asn1BER{mib.SyntaxText: gosnmp.OctetString, mib.SyntaxGauge: gosnmp.Gauge32,
-					mib.SyntaxInteger: gosnmp.Integer}[o.Syntax]
+					mib.SyntaxInteger: gosnmp.Integer, mib.SyntaxIPAddress: gosnmp.IPAddress}[o.Syntax]
 				if vbs[i].Type != want {
 					t.Errorf("%s sent as %s, want %s", o.Name, vbs[i].Type, want)
 				}
