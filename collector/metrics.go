@@ -23,12 +23,15 @@ const (
 	DropUnsupportedPDU   = "unsupported_pdu"
 	DropSeriesLimit      = "series_limit"
 	DropUnsupportedSec   = "unsupported_security_model"
+	DropNotInTimeWindow  = "not_in_time_window"
+	DropUnknownEngineID  = "unknown_engine_id"
+	DropDuplicateInform  = "duplicate_inform"
 )
 
 var dropReasons = []string{
 	DropMalformed, DropUnknownCommunity, DropAuthFailure, DropSourceNotAllowed,
 	DropQueueFull, DropSocketOverflow, DropUnsupportedPDU, DropSeriesLimit,
-	DropUnsupportedSec,
+	DropUnsupportedSec, DropNotInTimeWindow, DropUnknownEngineID, DropDuplicateInform,
 }
 
 // Limits bound the series that untrusted label values can create.

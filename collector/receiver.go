@@ -45,6 +45,11 @@ type ReceiverOptions struct {
 	QueueSize int
 	// Workers is the number of decode goroutines; 0 means GOMAXPROCS.
 	Workers int
+	// EngineBoots is snmpEngineBoots of the local SNMPv3 engine: how many
+	// times it has started, kept by the caller across restarts and one
+	// higher at each start, so that informs captured before a restart are
+	// refused after it (RFC 3414 section 2.2). 0 means 1.
+	EngineBoots uint32
 }
 
 // Sink receives every accepted event. It returns false when it could not
@@ -74,11 +79,14 @@ type Receiver struct {
 	queue  chan *datagram
 	pool   sync.Pool
 
-	started time.Time
+	// engine is the local SNMPv3 engine, authoritative for informs.
+	engine *localEngine
+	// informs remembers accepted informs, so that retransmissions are
+	// answered again but counted once.
+	informs *informCache
 	// superseding outlives policy reloads: what a device has shown it
 	// sends does not change with the config.
 	superseding *Superseding
-	discoveries atomic.Uint32
 
 	overflowDone    chan struct{}
 	overflowStopped chan struct{}
@@ -111,7 +119,8 @@ func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, metric
 		metrics: metrics,
 		sinks:   append([]Sink{metrics}, sinks...),
 		queue:   make(chan *datagram, opts.QueueSize),
-		started: time.Now(),
+		engine:  newLocalEngine(opts.EngineBoots, time.Now),
+		informs: newInformCache(informCacheSize, informMemory),
 
 		superseding: NewSuperseding(),
 
@@ -385,7 +394,7 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 		}
 		// Credentials refused it; the one v3 message that needs none is an
 		// engine discovery request from an inform sender.
-		probe, perr := dec.discovery.UnmarshalTrap(d.buf, true)
+		probe, perr := decodeProbe(dec.discovery, d.buf)
 		if perr != nil || !isDiscoveryRequest(probe) {
 			return DropAuthFailure, err
 		}
@@ -397,16 +406,31 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 	if version != gosnmp.Version3 && !state.policy.communityAccepted(pkt.Community) {
 		return DropUnknownCommunity, nil
 	}
-	if version == gosnmp.Version3 && pkt.SecurityModel != gosnmp.UserSecurityModel {
-		return DropUnsupportedSec, nil
+	if version == gosnmp.Version3 {
+		if pkt.SecurityModel != gosnmp.UserSecurityModel {
+			return DropUnsupportedSec, nil
+		}
+		// For a trap the sender is the authoritative engine and nothing here
+		// knows its clock; for an inform this receiver is, and checks it.
+		if isConfirmedClass(pkt.PDUType) {
+			if done, reason, err := r.checkAuthoritative(d, pkt, state.policy.EngineID); done {
+				return reason, err
+			}
+		}
 	}
 
-	ev, err := state.decoder.Decode(pkt, d.src.Addr(), time.Now())
+	ev, err := state.decoder.Decode(pkt, d.src.Addr(), r.engine.now())
 	switch {
 	case errors.Is(err, errUnsupportedPDU):
 		return DropUnsupportedPDU, err
 	case err != nil:
 		return DropMalformed, err
+	}
+	if pkt.PDUType == gosnmp.InformRequest && !r.informs.firstSeen(newInformKey(pkt, d.src), r.engine.now()) {
+		// A retransmission: the device did not get our response. Answer
+		// again; the event was counted the first time.
+		r.answerInform(d, pkt)
+		return DropDuplicateInform, nil
 	}
 	accepted := true
 	for _, s := range r.sinks {
@@ -416,11 +440,7 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 		// The inform was authenticated and recorded. A series-limit refusal
 		// is this exporter's policy, not a lost packet: withholding the
 		// response would only make the device retransmit into the same limit.
-		if err := r.acknowledge(d, pkt); err != nil {
-			level.Warn(r.logger).Log("msg", "Acknowledging an inform failed", "source", d.src, "err", err)
-		} else {
-			r.metrics.InformAcknowledged()
-		}
+		r.answerInform(d, pkt)
 	}
 	if !accepted {
 		return DropSeriesLimit, nil
@@ -428,14 +448,26 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 	return "", nil
 }
 
+// answerInform acknowledges an accepted inform; a failure to answer costs
+// the sender a retransmission, not the event.
+func (r *Receiver) answerInform(d *datagram, pkt *gosnmp.SnmpPacket) {
+	if err := r.acknowledge(d, pkt); err != nil {
+		level.Warn(r.logger).Log("msg", "Acknowledging an inform failed", "source", d.src, "err", err)
+		return
+	}
+	r.metrics.InformAcknowledged()
+}
+
 // acknowledge answers an inform with a response carrying the same
-// request ID and varbinds (RFC 3416 4.2.7).
+// request ID and varbinds (RFC 3416 4.2.7), at the inform's security level.
 func (r *Receiver) acknowledge(d *datagram, pkt *gosnmp.SnmpPacket) error {
 	pkt.PDUType = gosnmp.GetResponse
 	pkt.Error = gosnmp.NoError
 	pkt.ErrorIndex = 0
 	if pkt.Version == gosnmp.Version3 {
-		pkt.MsgFlags &^= gosnmp.Reportable
+		if err := r.prepareV3Response(pkt); err != nil {
+			return err
+		}
 	}
 	out, err := pkt.MarshalMsg()
 	if err != nil {
