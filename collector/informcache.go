@@ -52,12 +52,10 @@ func newInformKey(pkt *gosnmp.SnmpPacket, src netip.AddrPort) informKey {
 	} else {
 		addr := src.Addr().Unmap().As16()
 		field(addr[:])
-		binary.BigEndian.PutUint16(n[:2], src.Port())
-		field(n[:2])
+		field(binary.BigEndian.AppendUint16(nil, src.Port()))
 		field([]byte(pkt.Community))
 	}
-	binary.BigEndian.PutUint32(n[:], pkt.RequestID)
-	h.Write(n[:])
+	field(binary.BigEndian.AppendUint32(nil, pkt.RequestID))
 	for _, v := range pkt.Variables {
 		field([]byte(v.Name))
 		field([]byte{byte(v.Type)})
