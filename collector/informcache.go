@@ -27,15 +27,20 @@ const (
 )
 
 // informKey identifies one inform across its retransmissions: a digest of
-// who sent it, its request ID and its variable bindings. A retransmission
-// keeps the request ID and the bindings; v3 senders re-encrypt and may
-// change the message ID and engine time, so the bytes are not compared.
+// who sent it and its variable bindings, which start with the sender's
+// sysUpTime (RFC 3416 4.2.7), so that two informs of the same content sent
+// at different times differ. v3 senders re-encrypt each try and may change
+// the message ID and engine time, so the bytes are not compared.
 type informKey [sha256.Size]byte
 
-// newInformKey names pkt, an authenticated inform from src. A v2c sender is
-// its source address and port and community. A v3 sender is its user
-// (authenticated): a copy of its inform replayed from another address
-// inside the time window is answered but not counted again either.
+// newInformKey names pkt, an authenticated inform from src.
+//
+// A v3 sender is its user (authenticated) and the request ID, which every
+// stack keeps across retransmissions: a copy of its inform replayed from
+// another address inside the time window is answered but not counted again.
+//
+// A v2c sender is its source address, port and community. The request ID is
+// left out: pysnmp gives each v2c retransmission a new one.
 func newInformKey(pkt *gosnmp.SnmpPacket, src netip.AddrPort) informKey {
 	h := sha256.New()
 	var n [4]byte
@@ -49,13 +54,13 @@ func newInformKey(pkt *gosnmp.SnmpPacket, src netip.AddrPort) informKey {
 		field([]byte(usm.UserName))
 		field([]byte(usm.AuthoritativeEngineID))
 		field([]byte(pkt.ContextName))
+		field(binary.BigEndian.AppendUint32(nil, pkt.RequestID))
 	} else {
 		addr := src.Addr().Unmap().As16()
 		field(addr[:])
 		field(binary.BigEndian.AppendUint16(nil, src.Port()))
 		field([]byte(pkt.Community))
 	}
-	field(binary.BigEndian.AppendUint32(nil, pkt.RequestID))
 	for _, v := range pkt.Variables {
 		field([]byte(v.Name))
 		field([]byte{byte(v.Type)})

@@ -447,12 +447,27 @@ func TestRetransmission(t *testing.T) {
 
 func TestRetransmissionV2c(t *testing.T) {
 	u := newUSMTest(t, 1)
-	inform := readFixture(t, "v2c_inform")
+	v2c := func(reqID uint32, peer string) []byte {
+		b, err := (&gosnmp.SnmpPacket{Version: gosnmp.Version2c, Community: "public", PDUType: gosnmp.InformRequest,
+			RequestID: reqID, Variables: informVarbinds(peer)}).MarshalMsg()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	inform := v2c(1, "203.0.113.9")
 	if drop, _ := u.send(inform); drop != "" {
 		t.Fatalf("first: %q", drop)
 	}
 	if drop, answer := u.send(inform); drop != DropDuplicateInform || answer == nil {
 		t.Fatalf("retransmission: drop %q, answered %v", drop, answer != nil)
+	}
+	// pysnmp gives each v2c retry a new request ID.
+	if drop, answer := u.send(v2c(2, "203.0.113.9")); drop != DropDuplicateInform || answer == nil {
+		t.Fatalf("retransmission with a new request ID: drop %q, answered %v", drop, answer != nil)
+	}
+	if drop, _ := u.send(v2c(3, "203.0.113.10")); drop != "" {
+		t.Fatalf("another inform: drop %q", drop)
 	}
 	// Another port is another sender: v2c has nothing else to tell them by.
 	if drop, _ := u.sendFrom(loopbackConn(t), inform); drop != "" {
@@ -462,8 +477,8 @@ func TestRetransmissionV2c(t *testing.T) {
 	if drop, _ := u.send(inform); drop != "" {
 		t.Fatalf("after informMemory: drop %q", drop)
 	}
-	if len(u.rec.events) != 3 {
-		t.Fatalf("%d events, want 3", len(u.rec.events))
+	if len(u.rec.events) != 4 {
+		t.Fatalf("%d events, want 4", len(u.rec.events))
 	}
 }
 

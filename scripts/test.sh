@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: unit, fixture, end-to-end (net-snmp, Prometheus,
-# Alertmanager) and the generated-file staleness checks. Installs the Debian
-# packages the end-to-end tests need when they are missing.
+# Runs every test: unit, fixture, end-to-end (net-snmp, pysnmp and npm
+# net-snmp as senders, Prometheus, Alertmanager) and the generated-file
+# staleness checks. Installs the Debian packages and the npm packages the
+# end-to-end tests need when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,12 +10,23 @@ missing=()
 command -v snmptrap >/dev/null 2>&1 || missing+=(snmp)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+# pysnmp 4.4 for Debian's own python3, which the tests run by its path.
+/usr/bin/python3 -c 'import pysnmp.hlapi' >/dev/null 2>&1 || missing+=(python3-pysnmp4)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   echo "Installing ${missing[*]} for the end-to-end tests"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# npm net-snmp, at the versions of the committed lock file.
+senders=internal/testenv/senders
+if [ ! -d "$senders/node_modules" ]; then
+  echo "Installing the npm test senders in $senders"
+  (cd "$senders" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 unformatted=$(gofmt -l $(git ls-files '*.go'))
