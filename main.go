@@ -129,6 +129,9 @@ func run(args []string) int {
 			ReceiveBuffer:   *receiveBuffer,
 			QueueSize:       *queueSize,
 			Workers:         *workers,
+			// Kept in memory only until the state directory stores it: every
+			// start is boot 1 (README, security model).
+			EngineBoots: 1,
 		},
 		metricsPath: *metricsPath,
 		eventsKept:  *eventsKept,
