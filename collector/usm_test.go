@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -23,7 +24,7 @@ func (c *fakeClock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 // usmTest is a receiver with an engine ID, a clock the test moves, and a
 // sender socket that reads what the receiver answers.
 type usmTest struct {
-	t      *testing.T
+	t      testing.TB
 	r      *Receiver
 	rec    *recorder
 	clock  *fakeClock
@@ -32,7 +33,7 @@ type usmTest struct {
 	client *net.UDPConn // the sender's socket
 }
 
-func newUSMTest(t *testing.T, boots uint32) *usmTest {
+func newUSMTest(t testing.TB, boots uint32) *usmTest {
 	t.Helper()
 	p := testPolicy()
 	p.EngineID = testEngineID
@@ -571,5 +572,59 @@ func TestInformCacheBounds(t *testing.T) {
 	clock.Advance(time.Minute)
 	if !c.firstSeen(key(249), clock.Now()) || c.len() != 1 {
 		t.Errorf("entries outlived their expiry: %d left", c.len())
+	}
+}
+
+// BenchmarkInform is the v3 inform path end to end: authenticate, decrypt,
+// check engine ID and time window, decode, remember, count, and encrypt and
+// send the response. Every inform is distinct (its sysUpTime differs).
+func BenchmarkInform(b *testing.B) {
+	for _, name := range []string{"noc", "legacy"} {
+		b.Run(name, func(b *testing.B) {
+			u := newUSMTest(b, 1)
+			u.r.informs = newInformCache(informCacheSize, informMemory)
+			const distinct = 4096
+			msgs := make([][]byte, distinct)
+			for i := range msgs {
+				m := u.inform(uint32(i))
+				m.user = user(b, name)
+				m.vars[0].Value = uint32(i)
+				msgs[i] = m.encode(b)
+			}
+			state := u.r.policy.Load()
+			d := &datagram{src: u.client.LocalAddr().(*net.UDPAddr).AddrPort(), conn: u.server}
+			go func() { // drain the responses
+				buf := make([]byte, maxDatagram)
+				for {
+					if _, err := u.client.Read(buf); err != nil {
+						return
+					}
+				}
+			}()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				d.buf = msgs[i%distinct]
+				if reason, err := u.r.process(d, state, u.dec); reason != "" && reason != DropDuplicateInform {
+					b.Fatal(reason, err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkInformKey is what remembering one inform costs.
+func BenchmarkInformKey(b *testing.B) {
+	c := newInformCache(informCacheSize, informMemory)
+	pkt := &gosnmp.SnmpPacket{Version: gosnmp.Version2c, Community: "public", PDUType: gosnmp.InformRequest, Variables: informVarbinds("203.0.113.9")}
+	src := netip.MustParseAddrPort("192.0.2.1:161")
+	now := time.Now()
+	b.ReportAllocs()
+	i := uint32(0)
+	for b.Loop() {
+		pkt.Variables[0].Value = i
+		c.firstSeen(newInformKey(pkt, src), now)
+		i++
 	}
 }
