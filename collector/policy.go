@@ -17,8 +17,8 @@ type Policy struct {
 	// Users are the SNMPv3 USM credentials; several may share a name.
 	Users []*gosnmp.UsmSecurityParameters
 	// EngineID is the local authoritative engine ID (raw bytes as a
-	// string) used to answer v3 engine discovery and to acknowledge v3
-	// informs.
+	// string): v3 engine discovery learns it, and a v3 inform is accepted
+	// only when its keys were localized for it.
 	EngineID string
 	// AllowedSources lists the networks packets may come from; empty
 	// allows any.
