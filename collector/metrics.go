@@ -121,7 +121,7 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 		}),
 		discoveryReports: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "ipsec_trap_engine_discovery_reports_total",
-			Help: "SNMPv3 engine discovery requests (from inform senders) answered with the local engine ID.",
+			Help: "SNMPv3 engine discovery requests from inform senders answered with a Report: the probe for the engine ID, and the time synchronisation (boots and time 0) some stacks send next.",
 		}),
 		failureSeries: newSeriesIndex[[6]string](),
 		successSeries: newSeriesIndex[[2]string](),
