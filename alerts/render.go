@@ -426,7 +426,8 @@ var otherSections = []struct{ anchor, title, text string }{
 		"`queue_full`: traps arrive faster than the exporter decodes them. `socket_overflow`: the kernel's receive buffer overflowed. " +
 			"Give the exporter CPU, raise `net.core.rmem_max`, and look for a trap storm in `ipsec_trap_packets_received_total`."},
 	{"traps-rejected", "IPSecTrapsRejected",
-		"More than 10 packets in 15 minutes were `malformed`, failed SNMPv3 authentication (`auth_failure`) or carried an unknown community: " +
+		"More than 10 packets in 15 minutes were `malformed`, failed SNMPv3 authentication (`auth_failure`), carried an unknown community, " +
+			"or were SNMPv3 informs outside the time window (`not_in_time_window`: a replay, or a sender that cannot resynchronise) or keyed for another engine ID (`unknown_engine_id`): " +
 			"a device whose trap configuration does not match the exporter's config file, or someone probing. The exporter's debug log names the sender."},
 	{"series-limit", "IPSecTrapSeriesLimitNear, IPSecTrapSeriesLimitReached",
 		"A metric family holds more than 90% of `limits.max_series`, or new label sets were already dropped (`series_limit`): failures of new peers " +

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/netip"
+	"unsafe"
 
 	"github.com/gosnmp/gosnmp"
 )
@@ -51,6 +52,16 @@ func (p *Policy) communityAccepted(community string) bool {
 	match := 0
 	for _, c := range p.Communities {
 		match |= subtle.ConstantTimeCompare([]byte(c), []byte(community))
+	}
+	return match == 1
+}
+
+// communityAcceptedBytes is communityAccepted for a community still in the
+// datagram, so the lean path compares without copying it.
+func (p *Policy) communityAcceptedBytes(community []byte) bool {
+	match := 0
+	for _, c := range p.Communities {
+		match |= subtle.ConstantTimeCompare(unsafe.Slice(unsafe.StringData(c), len(c)), community)
 	}
 	return match == 1
 }

@@ -381,6 +381,22 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 	}
 	r.metrics.countReceived(version)
 
+	if version != gosnmp.Version3 {
+		// The common case of a storm, v1 and v2c traps, walked in place;
+		// what the lean path does not take (informs, odd encodings) goes on
+		// to gosnmp below.
+		ev, _, verdict := state.decoder.leanDecode(d.buf, d.src.Addr(), r.engine.now(), state.policy.communityAcceptedBytes)
+		switch verdict {
+		case leanBadCommunity:
+			return DropUnknownCommunity, nil
+		case leanEvent:
+			if !r.record(&ev) {
+				return DropSeriesLimit, nil
+			}
+			return "", nil
+		}
+	}
+
 	var pkt *gosnmp.SnmpPacket
 	var err error
 	if version == gosnmp.Version3 && len(state.policy.Users) == 0 {
@@ -432,10 +448,7 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 		r.answerInform(d, pkt)
 		return DropDuplicateInform, nil
 	}
-	accepted := true
-	for _, s := range r.sinks {
-		accepted = s.Record(&ev) && accepted
-	}
+	accepted := r.record(&ev)
 	if pkt.PDUType == gosnmp.InformRequest {
 		// The inform was authenticated and recorded. A series-limit refusal
 		// is this exporter's policy, not a lost packet: withholding the
@@ -446,6 +459,16 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 		return DropSeriesLimit, nil
 	}
 	return "", nil
+}
+
+// record hands an event to every sink; false when a series limit kept any
+// of them from recording it.
+func (r *Receiver) record(ev *Event) bool {
+	accepted := true
+	for _, s := range r.sinks {
+		accepted = s.Record(ev) && accepted
+	}
+	return accepted
 }
 
 // answerInform acknowledges an accepted inform; a failure to answer costs
