@@ -176,10 +176,8 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 	}
 
 	var c carried
-	// oidBuf holds each varbind's name while it is looked up; notifBuf the
-	// notification OID until build has looked it up (build keeps no
-	// reference to it, so a view of the buffer costs no allocation).
-	var oidBuf, notifBuf [160]byte
+	// oidBuf holds each varbind's name while it is looked up.
+	var oidBuf [160]byte
 	if tag == tagV1Trap {
 		var enterprise, agent, generic, specific, ticks []byte
 		var t [5]byte
@@ -246,8 +244,14 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 		switch view(name) {
 		case mib.OIDSnmpTrapOID:
 			if v.tag == tagOID {
-				oid, _ := appendOID(notifBuf[:0], v.value)
-				c.notificationOID = view(oid)
+				oid, _ := appendOID(oidBuf[:0], v.value)
+				// A catalogued OID is kept as the catalogue's own string,
+				// so the common case copies nothing.
+				if n, ok := mib.NotificationByOID(view(oid)); ok {
+					c.notificationOID = n.OID
+				} else {
+					c.notificationOID = string(oid)
+				}
 			}
 			continue
 		case mib.OIDSnmpTrapAddress:
@@ -286,7 +290,8 @@ func leanValueOK(tag byte, v []byte) bool {
 	case tagIPAddress:
 		return len(v) == 4
 	case tagOID:
-		_, ok := appendOID(nil, v)
+		var buf [160]byte
+		_, ok := appendOID(buf[:0], v)
 		return ok
 	}
 	return false
