@@ -50,6 +50,7 @@ type Metrics struct {
 	successes        *prometheus.CounterVec
 	tunnelUp         *prometheus.GaugeVec
 	tunnelPlanned    *prometheus.GaugeVec
+	tunnelChange     *prometheus.GaugeVec
 	deviceNotifs     *prometheus.CounterVec
 	stateChanges     *prometheus.CounterVec
 	received         *prometheus.CounterVec
@@ -69,6 +70,11 @@ type Metrics struct {
 	tunnelSeries  *seriesIndex[[2]string]
 	stateSeries   *seriesIndex[[4]string]
 	notifSeries   *seriesIndex[[2]string]
+
+	// changed is set when something the state file keeps changes (a
+	// tunnel state, a last-failure time, an expiry), so that the state
+	// writer writes only after a change.
+	changed atomic.Bool
 }
 
 // NewMetrics registers the exporter's metrics on reg.
@@ -94,6 +100,10 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 		tunnelPlanned: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "ipsec_tunnel_down_planned",
 			Help: "1 while a tunnel is down after a planned teardown (classes lifecycle and administrative), else 0: availability SLOs and IPSecTunnelDown leave such downtime out.",
+		}, []string{"device", "peer"}),
+		tunnelChange: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ipsec_tunnel_last_change_timestamp_seconds",
+			Help: "Unix time at which ipsec_tunnel_up last changed (or was first set), as received by the exporter; kept across restarts.",
 		}, []string{"device", "peer"}),
 		stateChanges: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ipsec_tunnel_state_changes_total",
@@ -130,7 +140,7 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 		notifSeries:   newSeriesIndex[[2]string](),
 	}
 	m.SetLimits(limits)
-	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.stateChanges, m.deviceNotifs,
+	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.tunnelChange, m.stateChanges, m.deviceNotifs,
 		m.received, m.dropped, m.notifications, m.informsAcked, m.discoveryReports)
 
 	m.droppedBy = make(map[string]prometheus.Counter, len(dropReasons))
@@ -204,6 +214,7 @@ func (m *Metrics) Record(ev *Event) bool {
 		}
 		s.counter.Inc()
 		s.gauge.Set(float64(ev.Time.UnixNano()) / 1e9)
+		m.markChanged()
 	case KindNegotiationSuccess:
 		ok = m.success(ev, now) && ok
 	case KindTunnelUp:
@@ -245,34 +256,21 @@ func (m *Metrics) success(ev *Event, now int64) bool {
 // arrives before the old SA's stop.
 func (m *Metrics) tunnelState(ev *Event, now int64, state string) bool {
 	peer := [2]string{ev.Device, ev.Peer}
-	created := false
-	t := m.tunnelSeries.get(peer, now, func() *series {
-		created = true
-		return &series{
-			gauge:   m.tunnelUp.WithLabelValues(peer[:]...),
-			planned: m.tunnelPlanned.WithLabelValues(peer[:]...),
-		}
-	})
-	reason, up, planned := "", 1.0, 0.0
+	t := m.tunnelSeries.get(peer, now, func() *series { return m.newTunnelSeries(peer) })
+	reason, up, planned := "", true, false
 	if state == "down" {
 		reason = ev.Reason
 		class := mib.TeardownClassOf(reason)
-		up = 0
-		if class.KeepsTunnelUp() {
-			up = 1
-		}
-		if up == 0 && class.Planned() {
-			planned = 1
-		}
+		up = class.KeepsTunnelUp()
+		planned = !up && class.Planned()
 	}
 	change := [4]string{ev.Device, ev.Peer, state, reason}
 	c := m.stateSeries.get(change, now, func() *series {
 		return &series{counter: m.stateChanges.WithLabelValues(change[:]...)}
 	})
-	// A rekey of a tunnel not seen before still says it is up.
-	if t != nil && (created || !(state == "down" && up == 1)) {
-		t.gauge.Set(up)
-		t.planned.Set(planned)
+	if t != nil {
+		t.tunnel.set(t, up, planned, reason, now, state == "down" && up)
+		m.markChanged()
 	}
 	if c != nil {
 		c.counter.Inc()
@@ -285,11 +283,14 @@ func (m *Metrics) Expire(now time.Time) {
 	m.failureSeries.expire(now.UnixNano(), func(l [6]string) {
 		m.failures.DeleteLabelValues(l[:]...)
 		m.lastFailure.DeleteLabelValues(l[:]...)
+		m.markChanged()
 	})
 	m.successSeries.expire(now.UnixNano(), func(l [2]string) { m.successes.DeleteLabelValues(l[:]...) })
 	m.tunnelSeries.expire(now.UnixNano(), func(l [2]string) {
 		m.tunnelUp.DeleteLabelValues(l[:]...)
 		m.tunnelPlanned.DeleteLabelValues(l[:]...)
+		m.tunnelChange.DeleteLabelValues(l[:]...)
+		m.markChanged()
 	})
 	m.notifSeries.expire(now.UnixNano(), func(l [2]string) { m.deviceNotifs.DeleteLabelValues(l[:]...) })
 	m.stateSeries.expire(now.UnixNano(), func(l [4]string) { m.stateChanges.DeleteLabelValues(l[:]...) })
@@ -303,6 +304,7 @@ type series struct {
 	gauge      prometheus.Gauge
 	planned    prometheus.Gauge // tunnel series only
 	lastUpdate atomic.Int64
+	tunnel     *tunnelStatus // tunnel series only
 }
 
 // seriesIndex bounds and ages the label sets of one metric family. The key

@@ -68,6 +68,10 @@ type Tunnel struct {
 	Device string `json:"device"`
 	Peer   string `json:"peer"`
 	Up     bool   `json:"up"`
+	// Planned is true while the tunnel is down after a planned teardown
+	// (ipsec_tunnel_down_planned), which IPSecTunnelDown and the
+	// availability SLO leave out.
+	Planned bool `json:"planned,omitempty"`
 	// LastChange is when the tunnel last went up or down.
 	LastChange time.Time `json:"last_change"`
 	// LastUpdate is the last notification about the tunnel, a repeated
