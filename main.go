@@ -33,6 +33,7 @@ import (
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
 )
 
 const exporterName = "ipsec_trap_exporter"
@@ -40,6 +41,11 @@ const exporterName = "ipsec_trap_exporter"
 // defaultWebAddress is the HTTP port; 9162 and 9163 belong to other
 // exporters in Prometheus' default port allocations, this one does not.
 const defaultWebAddress = ":9983"
+
+// defaultStoragePath is relative to the working directory, as
+// Alertmanager's --storage.path is: the README's run command keeps state
+// without a flag, and a service sets an absolute path (StateDirectory=).
+const defaultStoragePath = "data/"
 
 func main() {
 	tuneGC()
@@ -71,6 +77,7 @@ func run(args []string) int {
 		return 0
 	}
 
+	var storagePathSet bool
 	var (
 		trapAddresses = app.Flag("trap.listen-address", "UDP address to receive traps on. Repeatable. Ports below 1024 need root or CAP_NET_BIND_SERVICE.").Default(":162").Strings()
 		communities   = app.Flag("trap.community", "SNMPv1/v2c community to accept. Repeatable. Ignored when the config file lists communities.").Default("public").Strings()
@@ -78,6 +85,8 @@ func run(args []string) int {
 		queueSize     = app.Flag("trap.queue-size", "Datagrams that may wait for a decoder; beyond it packets are dropped and counted as queue_full.").Default(strconv.Itoa(collector.DefaultQueueSize)).Int()
 		workers       = app.Flag("trap.decoders", "Decode goroutines; 0 means one per CPU.").Default("0").Int()
 		eventsKept    = app.Flag("events.buffer-size", "Recent events kept for /events (with the reason text as sent, which never becomes a label).").Default("1000").Int()
+		storagePath   = app.Flag("storage.path", "Directory for what the exporter cannot learn again after a restart: tunnel states, last-failure times, SNMPv3 engine boots. Empty keeps nothing.").Default(defaultStoragePath).IsSetByUser(&storagePathSet).String()
+		writeInterval = app.Flag("storage.write-interval", "How soon after a change the state is written; a crash (kill -9) loses at most this much. Writes cost the same however many traps arrive.").Default("5s").Duration()
 		configFile    = app.Flag("config.file", "YAML config file: communities, SNMPv3 users, engine ID, allowed sources, device names, limits.").String()
 		metricsPath   = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
 		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above. One of: [debug, info, warn, error]").Default("info").Enum("debug", "info", "warn", "error")
@@ -95,6 +104,10 @@ func run(args []string) int {
 		return 2
 	}
 	logger, webLogger := newLogger(*logLevel, *logFormat)
+	if *writeInterval <= 0 {
+		fmt.Fprintf(os.Stderr, "%s: --storage.write-interval must be positive, got %v\n", exporterName, *writeInterval)
+		return 2
+	}
 
 	switch cmd {
 	case checkCmd.FullCommand():
@@ -136,6 +149,11 @@ func run(args []string) int {
 		metricsPath: *metricsPath,
 		eventsKept:  *eventsKept,
 		webFlags:    webFlags,
+		storage: storageOptions{
+			path:          *storagePath,
+			explicit:      storagePathSet,
+			writeInterval: *writeInterval,
+		},
 	})
 }
 
@@ -159,6 +177,15 @@ type exporterOptions struct {
 	metricsPath string
 	eventsKept  int
 	webFlags    *web.FlagConfig
+	storage     storageOptions
+}
+
+type storageOptions struct {
+	path string
+	// explicit is true when the path was given on the command line: a
+	// directory the exporter cannot use is then an error, not a warning.
+	explicit      bool
+	writeInterval time.Duration
 }
 
 // exporter holds what a reload needs.
@@ -206,7 +233,39 @@ func (e *exporter) run(opts exporterOptions) int {
 	e.reloads.WithLabelValues("failure")
 	e.lastOK.Set(1)
 
+	store, restored, err := e.openState(opts.storage, state.NewMetrics(reg))
+	if err != nil {
+		level.Error(logger).Log("msg", "Cannot keep state", "err", err)
+		return 1
+	}
+	if store != nil {
+		defer store.Close()
+	}
+	// A new run is a new SNMPv3 engine incarnation (RFC 3414 2.2.2).
+	opts.receiver.EngineBoots = state.NextEngineBoots(restored.EngineBoots)
+
 	e.metrics = collector.NewMetrics(reg, limits(cfg))
+	stats := e.metrics.Restore(restored.Tunnels, restored.Failures, time.Now())
+	if store != nil {
+		level.Info(logger).Log("msg", "State restored", "file", store.Path(), "tunnels", stats.Tunnels, "failure_series", stats.Failures,
+			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit, "engine_boots", opts.receiver.EngineBoots)
+	}
+	snapshot := func() *state.State {
+		tunnels, failures := e.metrics.Snapshot()
+		return &state.State{EngineBoots: opts.receiver.EngineBoots, Tunnels: tunnels, Failures: failures}
+	}
+	stopWriter, writerDone := make(chan struct{}), make(chan struct{})
+	if store != nil {
+		// The new engine boots are on disk before any sender can see them.
+		if err := store.Save(snapshot()); err != nil {
+			level.Error(logger).Log("msg", "Writing the state failed; retrying at the next interval", "err", err)
+		}
+		w := &state.Writer{Store: store, Interval: opts.storage.writeInterval, Changed: e.metrics.StateChanged, Snapshot: snapshot, Logger: logger}
+		go func() { w.Run(stopWriter); close(writerDone) }()
+	} else {
+		close(writerDone)
+	}
+
 	recent := collector.NewRecent(opts.eventsKept)
 	e.receiver, err = collector.NewReceiver(logger, opts.receiver, policy, e.metrics, recent)
 	if err != nil {
@@ -288,11 +347,49 @@ loop:
 	}
 	e.receiver.Stop()
 	close(stopExpiry)
+	close(stopWriter)
+	<-writerDone
+	if store != nil {
+		// Every queued trap has been recorded: this write holds them all.
+		if err := store.Save(snapshot()); err != nil {
+			level.Error(logger).Log("msg", "Writing the state at shutdown failed", "err", err)
+		} else {
+			level.Info(logger).Log("msg", "State written", "file", store.Path())
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = server.Shutdown(ctx)
 	level.Info(logger).Log("msg", "Stopped")
 	return code
+}
+
+// openState opens the storage directory and reads the state file. It
+// returns a nil store when state is not kept: --storage.path is empty, or
+// the default directory cannot be used (a warning: an exporter that ran
+// before state existed keeps running). A directory given explicitly that
+// cannot be used is an error. An unusable state file is never an error: it
+// is set aside and the exporter starts empty.
+func (e *exporter) openState(opts storageOptions, m *state.Metrics) (*state.Store, *state.State, error) {
+	if opts.path == "" {
+		level.Warn(e.logger).Log("msg", "State is not kept (--storage.path is empty): a restart forgets tunnel states and last-failure times, and SNMPv3 engine boots stay at 1")
+		return nil, &state.State{}, nil
+	}
+	store, err := state.Open(opts.path, m)
+	if err != nil {
+		if opts.explicit {
+			return nil, nil, fmt.Errorf("--storage.path=%s: %w", opts.path, err)
+		}
+		level.Warn(e.logger).Log("msg", "State is not kept: the default storage directory cannot be used; set --storage.path to a writable directory",
+			"path", opts.path, "err", err)
+		return nil, &state.State{}, nil
+	}
+	restored, err := store.Load()
+	if err != nil {
+		level.Error(e.logger).Log("msg", "The state file is unusable; starting without the tunnel states and failure times it held",
+			"err", err, "engine_boots_read", restored.EngineBoots)
+	}
+	return store, restored, nil
 }
 
 // loadConfig reads the config file, or builds the flag-only config.

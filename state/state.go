@@ -22,7 +22,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -269,8 +271,8 @@ func (s *Store) removeTemps() error {
 
 // Load reads the state file. It always returns a usable state: an empty one
 // when there is no file yet, or when the file is unusable, which it then
-// moves aside and reports as a *BadFileError. From a file of a newer
-// format only the engine boots are kept.
+// moves aside and reports as a *BadFileError. From an unusable file only
+// the engine boots are kept, when they can be read.
 func (s *Store) Load() (*State, error) {
 	b, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -291,8 +293,34 @@ func (s *Store) Load() (*State, error) {
 
 // decode parses a state file read with readErr. reason is empty when the
 // file is good; otherwise the returned state is empty but for the engine
-// boots of a newer format.
+// boots, when they can still be read.
 func decode(b []byte, readErr error) (st *State, reason string, err error) {
+	st, reason, err = decodeFile(b, readErr)
+	if reason != "" && st.EngineBoots == 0 {
+		st.EngineBoots = salvageBoots(b)
+	}
+	return st, reason, err
+}
+
+// bootsField finds the engine boots in a document that no longer parses.
+var bootsField = regexp.MustCompile(`"engine_boots"\s*:\s*([0-9]{1,10})[,}\s]`)
+
+// salvageBoots reads the engine boots from a damaged file (the field comes
+// near the start, so a truncated file usually still has it): boots must
+// never go back (RFC 3414 2.2.2), whatever else was lost. 0 when not found.
+func salvageBoots(b []byte) uint32 {
+	m := bootsField.FindSubmatch(b)
+	if m == nil {
+		return 0
+	}
+	n, err := strconv.ParseUint(string(m[1]), 10, 32)
+	if err != nil {
+		return 0
+	}
+	return uint32(min(n, MaxEngineBoots))
+}
+
+func decodeFile(b []byte, readErr error) (st *State, reason string, err error) {
 	if readErr != nil {
 		return &State{}, BadUnreadable, readErr
 	}
@@ -319,7 +347,7 @@ func decode(b []byte, readErr error) (st *State, reason string, err error) {
 	switch {
 	case head.Version > FormatVersion:
 		return &State{EngineBoots: head.EngineBoots}, BadFutureVersion,
-			fmt.Errorf("format version %d, this exporter reads up to %d (written by a newer exporter; only its engine boots are kept)", head.Version, FormatVersion)
+			fmt.Errorf("format version %d, this exporter reads up to %d (written by a newer exporter)", head.Version, FormatVersion)
 	case head.Version < 1:
 		return &State{}, BadCorrupt, fmt.Errorf("format version %d: no valid version field", head.Version)
 	}

@@ -133,9 +133,9 @@ func TestNoFileIsAFirstStart(t *testing.T) {
 	}
 }
 
-// Every unusable file: the exporter gets an empty state (but for a newer
-// file's engine boots), the file is kept aside under a timestamped name,
-// and it is counted by reason.
+// Every unusable file: the exporter gets an empty state but for the engine
+// boots when they can still be read, the file is kept aside under a
+// timestamped name, and it is counted by reason.
 func TestBadFilesAreMovedAsideAndCounted(t *testing.T) {
 	for _, tc := range []struct {
 		fixture, reason, errText string
@@ -143,12 +143,12 @@ func TestBadFilesAreMovedAsideAndCounted(t *testing.T) {
 	}{
 		{"empty.json", BadEmpty, "no content", 0},
 		{"whitespace.json", BadEmpty, "no content", 0},
-		{"truncated.json", BadTruncated, "ends after 180 bytes", 0},
+		{"truncated.json", BadTruncated, "ends after 180 bytes", 41},
 		{"zeros.json", BadCorrupt, "invalid character", 0},
 		{"not_json.json", BadCorrupt, "invalid character", 0},
-		{"trailing.json", BadCorrupt, "trailing data", 0},
-		{"no_version.json", BadCorrupt, "no valid version", 0},
-		{"version_string.json", BadCorrupt, "cannot unmarshal string", 0},
+		{"trailing.json", BadCorrupt, "trailing data", 3},
+		{"no_version.json", BadCorrupt, "no valid version", 3},
+		{"version_string.json", BadCorrupt, "cannot unmarshal string", 3},
 		{"negative_boots.json", BadCorrupt, "cannot unmarshal number -1", 0},
 		{"future_version.json", BadFutureVersion, "format version 2, this exporter reads up to 1", 57},
 	} {
@@ -337,6 +337,21 @@ func TestFailedWriteKeepsThePreviousFileAndIsCounted(t *testing.T) {
 	for _, name := range ls(t, dir) {
 		if strings.HasPrefix(name, tempPrefix) {
 			t.Errorf("temporary file %s left behind", name)
+		}
+	}
+}
+
+func TestSalvageBoots(t *testing.T) {
+	for in, want := range map[string]uint32{
+		`{"version":1,"written_at":"x","engine_boots":17,"tunn`: 17,
+		`{"engine_boots": 9}`:          9,
+		`{"engine_boots":99999999999,`: 0, // not a uint32
+		`{"engine_boots":4294967295,`:  MaxEngineBoots,
+		`{"engine_boots":12`:           0, // cut inside the number
+		`engine_boots=3`:               0,
+	} {
+		if got := salvageBoots([]byte(in)); got != want {
+			t.Errorf("salvageBoots(%q) = %d, want %d", in, got, want)
 		}
 	}
 }
