@@ -60,10 +60,18 @@ func newOrIncreased(by, sel, window string) string {
 func TunnelRules() []rule {
 	rules := []rule{
 		{
+			// last_over_time rides over the scrapes that fail while an
+			// exporter restarts (an upgrade, a crash): a failed scrape marks
+			// the series stale, which would resolve the alert and start its
+			// 5 minutes again although the exporter restores the tunnel's
+			// state from its state directory. Range selectors skip
+			// staleness markers, so the last value holds through up to 5
+			// minutes of failed scrapes, while a new value (an up trap)
+			// counts at the next scrape.
 			Alert: "IPSecTunnelDown",
-			Expr: `max by (device, peer) (ipsec_tunnel_up) == 0
+			Expr: `max by (device, peer) (last_over_time(ipsec_tunnel_up[5m])) == 0
 unless on (device, peer)
-  max by (device, peer) (ipsec_tunnel_down_planned) == 1`,
+  max by (device, peer) (last_over_time(ipsec_tunnel_down_planned[5m])) == 1`,
 			For:    "5m",
 			Labels: map[string]string{"severity": "critical"},
 			Annotations: map[string]string{
@@ -142,6 +150,8 @@ func RenderTunnelRules(w io.Writer) error {
 	h.WriteString(comment("Tunnel alerts, from the tunnel lifecycle notifications (hwIPSecTunnelStart/Stop, hwIPSecTunnelStatusChange, the router's state up/down) and from the notifications that announce failures."))
 	h.WriteString("#\n")
 	h.WriteString(comment("High availability: devices send every trap to two trap hosts, so two exporters hold the same series, differing only in instance. Every rule takes the max across instances, never the sum. For ipsec_tunnel_up that means a tunnel counts as up while any exporter last saw it up: a down trap that one exporter lost (UDP) hides the outage only until the SLO and failure alerts notice, whereas min would page on every up trap one exporter lost."))
+	h.WriteString("#\n")
+	h.WriteString(comment("Restarts: the exporter restores its tunnel states from its state directory, but the scrapes that fail while it restarts mark its series stale. IPSecTunnelDown reads the last value within 5 minutes (last_over_time), so a restart neither resolves it nor restarts its 5 minutes; an up trap still ends it at the next scrape."))
 	h.WriteString("#\n")
 	h.WriteString(comment(fmt.Sprintf("Teardown classes: a rekey's teardown (%s) leaves ipsec_tunnel_up at 1, since a new SA took over. Lifecycle and administrative teardowns (%s) set ipsec_tunnel_down_planned: IPSecTunnelDown and the availability SLO leave them out, and so does IPSecTunnelFlapping. Every other reason, including unknown text (other) and downs without a reason, is instability. Outage-class reasons get an alert each, firing for %s after the teardown, with the project's guidance for that cause.",
 		strings.Join(mib.TeardownSlugs(mib.TeardownRekey), ", "),

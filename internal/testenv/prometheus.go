@@ -202,6 +202,41 @@ func (p *Prometheus) WaitQuery(t testing.TB, promql string, pred func(model.Valu
 	return nil
 }
 
+// RuleAlert is an alert of an alerting rule as Prometheus' /api/v1/alerts
+// shows it. ActiveAt is when it last became pending: an alert that
+// resolved and came back has a new one.
+type RuleAlert struct {
+	Labels   map[string]string `json:"labels"`
+	State    string            `json:"state"` // pending or firing
+	ActiveAt time.Time         `json:"activeAt"`
+	Value    string            `json:"value"`
+}
+
+// Alerts returns the pending and firing alerts of every rule.
+func (p *Prometheus) Alerts(t testing.TB) []RuleAlert {
+	t.Helper()
+	resp, err := http.Get(p.URL + "/api/v1/alerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r apiResponse
+	if err := json.Unmarshal(body, &r); err != nil || r.Status != "success" {
+		t.Fatalf("GET /api/v1/alerts: HTTP %d, %v: %s", resp.StatusCode, err, body)
+	}
+	var d struct {
+		Alerts []RuleAlert `json:"alerts"`
+	}
+	if err := json.Unmarshal(r.Data, &d); err != nil {
+		t.Fatalf("GET /api/v1/alerts: %v: %s", err, body)
+	}
+	return d.Alerts
+}
+
 // Alertmanager is a running Alertmanager.
 type Alertmanager struct {
 	*Process

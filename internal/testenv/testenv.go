@@ -15,8 +15,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -169,6 +171,11 @@ type Exporter struct {
 	TrapAddr string // 127.0.0.1:port
 	TrapPort int
 	WebURL   string // http://127.0.0.1:port
+	// StoragePath is its state directory: a fresh one per exporter unless
+	// the test passes --storage.path.
+	StoragePath string
+
+	args []string
 }
 
 // StartExporter starts the exporter on free ports with extra args and waits
@@ -181,14 +188,66 @@ func StartExporter(t testing.TB, args ...string) *Exporter {
 		TrapPort: trapPort,
 		WebURL:   fmt.Sprintf("http://127.0.0.1:%d", webPort),
 	}
-	all := append([]string{
+	e.args = []string{
 		"--trap.listen-address=" + e.TrapAddr,
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", webPort),
 		"--log.level=debug",
-	}, args...)
-	e.Process = Start(t, Binary(t), all...)
-	WaitHTTP(t, e.Process, e.WebURL+"/-/ready", nil)
+	}
+	for _, a := range args {
+		if p, ok := strings.CutPrefix(a, "--storage.path="); ok {
+			e.StoragePath = p
+		}
+	}
+	if e.StoragePath == "" && !slices.Contains(args, "--storage.path=") {
+		// Never the default data/ in the test's working directory: tests
+		// run in parallel, and their state must not leak into the tree.
+		e.StoragePath = t.TempDir()
+		e.args = append(e.args, "--storage.path="+e.StoragePath)
+	}
+	e.args = append(e.args, args...)
+	e.start(t)
 	return e
+}
+
+func (e *Exporter) start(t testing.TB) {
+	t.Helper()
+	e.Process = Start(t, Binary(t), e.args...)
+	WaitHTTP(t, e.Process, e.WebURL+"/-/ready", nil)
+}
+
+// Stop sends SIGTERM, as systemd does, and waits for the exporter to exit.
+func (e *Exporter) Stop(t testing.TB) {
+	t.Helper()
+	e.stop(t, syscall.SIGTERM)
+}
+
+// Kill sends SIGKILL: a crash, with no chance to write anything.
+func (e *Exporter) Kill(t testing.TB) {
+	t.Helper()
+	e.stop(t, syscall.SIGKILL)
+}
+
+func (e *Exporter) stop(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+	if err := e.Cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("signalling the exporter: %v", err)
+	}
+	select {
+	case <-e.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the exporter did not exit within 30s of %v:\n%s", sig, e.Output())
+	}
+}
+
+// Restart starts the stopped exporter again with the same ports, state
+// directory and flags, as an upgrade would, and waits until it is ready.
+// The new process replaces e.Process.
+func (e *Exporter) Restart(t testing.TB) {
+	t.Helper()
+	if !e.Exited() {
+		t.Fatal("Restart of an exporter that is still running")
+	}
+	e.start(t)
 }
 
 // Scrape returns the parsed metric families of /metrics.
