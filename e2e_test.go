@@ -317,12 +317,13 @@ func TestEndToEndPortErrors(t *testing.T) {
 	defer busy.Close()
 	addr := busy.LocalAddr().String()
 	out, err := testenv.Run(30*time.Second, testenv.Binary(t), "--trap.listen-address="+addr,
-		"--web.listen-address=127.0.0.1:"+strconv.Itoa(testenv.FreeTCPPort(t)))
+		"--web.listen-address=127.0.0.1:"+strconv.Itoa(testenv.FreeTCPPort(t)), "--storage.path="+t.TempDir())
 	if err == nil || !strings.Contains(out, addr) || !strings.Contains(out, "already in use") {
 		t.Errorf("port in use: err %v, output:\n%s", err, out)
 	}
 
-	args := []string{"--trap.listen-address=127.0.0.1:162", "--web.listen-address=127.0.0.1:" + strconv.Itoa(testenv.FreeTCPPort(t))}
+	// No state: nobody may not write the test's temporary directory.
+	args := []string{"--trap.listen-address=127.0.0.1:162", "--web.listen-address=127.0.0.1:" + strconv.Itoa(testenv.FreeTCPPort(t)), "--storage.path="}
 	name := testenv.Binary(t)
 	if os.Geteuid() == 0 {
 		// As root (CI), drop to nobody without capabilities to see what a
@@ -354,7 +355,7 @@ func TestEndToEndWebAuth(t *testing.T) {
 
 	trapPort, webPort := testenv.FreeUDPPort(t), testenv.FreeTCPPort(t)
 	p := testenv.Start(t, testenv.Binary(t), fmt.Sprintf("--trap.listen-address=127.0.0.1:%d", trapPort),
-		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", webPort), "--web.config.file="+webConfig)
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", webPort), "--web.config.file="+webConfig, "--storage.path="+t.TempDir())
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 5 * time.Second}
 	url := fmt.Sprintf("https://127.0.0.1:%d/metrics", webPort)
 

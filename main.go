@@ -104,10 +104,6 @@ func run(args []string) int {
 		return 2
 	}
 	logger, webLogger := newLogger(*logLevel, *logFormat)
-	if *writeInterval <= 0 {
-		fmt.Fprintf(os.Stderr, "%s: --storage.write-interval must be positive, got %v\n", exporterName, *writeInterval)
-		return 2
-	}
 
 	switch cmd {
 	case checkCmd.FullCommand():
@@ -128,6 +124,10 @@ func run(args []string) int {
 		}
 		return 0
 	case runCmd.FullCommand():
+	}
+	if *writeInterval <= 0 {
+		fmt.Fprintf(os.Stderr, "%s: --storage.write-interval must be positive, got %v\n", exporterName, *writeInterval)
+		return 2
 	}
 
 	e := &exporter{

@@ -55,7 +55,7 @@ printf '%-4s %-10s %9s %9s %8s %7s %15s %10s %9s %8s\n' run receiver sent counte
 for run in $(seq 1 "$runs"); do
   # The exporter.
   "$bin" --trap.listen-address="127.0.0.1:$trap_port" --web.listen-address="127.0.0.1:$web_port" \
-    --config.file=/dev/null --log.level=warn 2>"$work/exporter.log" &
+    --config.file=/dev/null --storage.path="$work/data" --log.level=warn 2>"$work/exporter.log" &
   pid=$!; pids+=("$pid")
   until curl -sf "http://127.0.0.1:$web_port/-/ready" >/dev/null; do sleep 0.1; done
   "$bin" send --target "127.0.0.1:$trap_port" --count "$count" --rate "$rate" --peers 1000 --peer 10.0.0.1 >"$work/send.log"

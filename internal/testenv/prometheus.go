@@ -237,6 +237,49 @@ func (p *Prometheus) Alerts(t testing.TB) []RuleAlert {
 	return d.Alerts
 }
 
+// WaitEvaluation waits until the rule group named group has been evaluated
+// after since, so that what the test observed before since is reflected in
+// the group's alerts.
+func (p *Prometheus) WaitEvaluation(t testing.TB, group string, since time.Time) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	var last time.Time
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(p.URL + "/api/v1/rules?type=alert")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r apiResponse
+		var d struct {
+			Groups []struct {
+				Name           string    `json:"name"`
+				LastEvaluation time.Time `json:"lastEvaluation"`
+			} `json:"groups"`
+		}
+		if err := json.Unmarshal(body, &r); err != nil || r.Status != "success" {
+			t.Fatalf("GET /api/v1/rules: HTTP %d, %v: %s", resp.StatusCode, err, body)
+		}
+		if err := json.Unmarshal(r.Data, &d); err != nil {
+			t.Fatalf("GET /api/v1/rules: %v: %s", err, body)
+		}
+		for _, g := range d.Groups {
+			if g.Name == group {
+				last = g.LastEvaluation
+			}
+		}
+		if last.After(since) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("rule group %s not evaluated after %v within 60s (last evaluation %v)", group, since, last)
+}
+
 // Alertmanager is a running Alertmanager.
 type Alertmanager struct {
 	*Process
