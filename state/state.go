@@ -427,7 +427,9 @@ func (s *Store) write(f *file) (size int64, err error) {
 	}()
 	w := &countingWriter{w: tmp}
 	buf := bufio.NewWriterSize(w, 64<<10)
-	if err := json.NewEncoder(buf).Encode(f); err != nil {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false) // label values are not HTML
+	if err := enc.Encode(f); err != nil {
 		return 0, err
 	}
 	if err := buf.Flush(); err != nil {
