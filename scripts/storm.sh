@@ -5,6 +5,10 @@
 # RSS, CPU seconds. See docs/benchmarks.md for results.
 #
 #   scripts/storm.sh [COUNT] [RATE] [RUNS]
+#
+# PEERS (default 1000) spreads the traps over that many peers, so many
+# failure series; EXPORTER_FLAGS adds exporter flags (for example
+# --storage.path= to run without a state directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +18,8 @@ runs=${3:-1}
 trap_port=${TRAP_PORT:-19162}
 web_port=${WEB_PORT:-19983}
 snmptrapd_port=${SNMPTRAPD_PORT:-19163}
+peers=${PEERS:-1000}
+read -r -a exporter_flags <<<"${EXPORTER_FLAGS:-}"
 
 if ! command -v snmptrapd >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -27,6 +33,8 @@ pids=()
 trap cleanup EXIT
 go build -o "$work/ipsec_trap_exporter" .
 bin=$work/ipsec_trap_exporter
+storage_flag=(--storage.path="$work/data")
+[[ " ${exporter_flags[*]} " == *" --storage.path="* ]] && storage_flag=()
 
 ticks=$(getconf CLK_TCK)
 peak_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
@@ -55,16 +63,20 @@ printf '%-4s %-10s %9s %9s %8s %7s %15s %10s %9s %8s\n' run receiver sent counte
 for run in $(seq 1 "$runs"); do
   # The exporter.
   "$bin" --trap.listen-address="127.0.0.1:$trap_port" --web.listen-address="127.0.0.1:$web_port" \
-    --config.file=/dev/null --storage.path="$work/data" --log.level=warn 2>"$work/exporter.log" &
+    --config.file=/dev/null --log.level=warn "${storage_flag[@]}" "${exporter_flags[@]}" 2>"$work/exporter.log" &
   pid=$!; pids+=("$pid")
   until curl -sf "http://127.0.0.1:$web_port/-/ready" >/dev/null; do sleep 0.1; done
-  "$bin" send --target "127.0.0.1:$trap_port" --count "$count" --rate "$rate" --peers 1000 --peer 10.0.0.1 >"$work/send.log"
+  "$bin" send --target "127.0.0.1:$trap_port" --count "$count" --rate "$rate" --peers "$peers" --peer 10.0.0.1 >"$work/send.log"
   counted=$(settle exporter_counted)
   overflow=$(exporter_drop socket_overflow)
   queue_full=$(exporter_drop queue_full)
   lost=$((count - counted))
   printf '%-4s %-10s %9d %9d %8d %6.2f%% %15s %10s %6sMiB %8s\n' "$run" exporter "$count" "$counted" "$lost" \
     "$(awk -v l="$lost" -v c="$count" 'BEGIN {print 100*l/c}')" "$overflow" "$queue_full" "$(peak_rss_mib "$pid")" "$(cpu_seconds "$pid")"
+  curl -s "http://127.0.0.1:$web_port/metrics" | awk '
+    /^ipsec_trap_exporter_state_writes_total/ {w = $NF}
+    /^ipsec_trap_exporter_state_size_bytes/ {b = $NF}
+    END {printf "     state file: %d writes so far (one at start), %d bytes each\n", w, b}'
   kill "$pid"; wait "$pid" 2>/dev/null || true
 
   # snmptrapd, numeric output, one short line per trap.
@@ -74,7 +86,7 @@ for run in $(seq 1 "$runs"); do
     "udp:127.0.0.1:$snmptrapd_port" 2>"$work/snmptrapd.err" &
   pid=$!; pids+=("$pid")
   until grep -q "NET-SNMP version" "$work/traps.log" 2>/dev/null; do sleep 0.1; done
-  "$bin" send --target "127.0.0.1:$snmptrapd_port" --count "$count" --rate "$rate" --peers 1000 --peer 10.0.0.1 >"$work/send.log"
+  "$bin" send --target "127.0.0.1:$snmptrapd_port" --count "$count" --rate "$rate" --peers "$peers" --peer 10.0.0.1 >"$work/send.log"
   counted=$(settle sh -c "grep -c '^trap$' '$work/traps.log' || true")
   lost=$((count - counted))
   printf '%-4s %-10s %9d %9d %8d %6.2f%% %15s %10s %6sMiB %8s\n' "$run" snmptrapd "$count" "$counted" "$lost" \
