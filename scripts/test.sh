@@ -35,5 +35,5 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 # The packages with concurrency of their own, under the race detector.
-go test -race -count=1 ./collector ./config ./sender ./mib
+go test -race -count=1 ./collector ./config ./sender ./mib ./state
 go test -count=1 ./...
