@@ -142,9 +142,7 @@ func run(args []string) int {
 			ReceiveBuffer:   *receiveBuffer,
 			QueueSize:       *queueSize,
 			Workers:         *workers,
-			// Kept in memory only until the state directory stores it: every
-			// start is boot 1 (README, security model).
-			EngineBoots: 1,
+			// EngineBoots comes from the state directory (exporter.run).
 		},
 		metricsPath: *metricsPath,
 		eventsKept:  *eventsKept,
