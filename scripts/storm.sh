@@ -15,9 +15,14 @@ cd "$(dirname "$0")/.."
 count=${1:-1000000}
 rate=${2:-100000}
 runs=${3:-1}
-trap_port=${TRAP_PORT:-19162}
-web_port=${WEB_PORT:-19983}
-snmptrapd_port=${SNMPTRAPD_PORT:-19163}
+# Free ports unless given: a fixed port may belong to someone else's
+# exporter, which would then receive the storm.
+free_port() { # free_port udp|tcp
+  python3 -c 'import socket,sys;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM if sys.argv[1]=="udp" else socket.SOCK_STREAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])' "$1"
+}
+trap_port=${TRAP_PORT:-$(free_port udp)}
+web_port=${WEB_PORT:-$(free_port tcp)}
+snmptrapd_port=${SNMPTRAPD_PORT:-$(free_port udp)}
 peers=${PEERS:-1000}
 read -r -a exporter_flags <<<"${EXPORTER_FLAGS:-}"
 
@@ -65,7 +70,10 @@ for run in $(seq 1 "$runs"); do
   "$bin" --trap.listen-address="127.0.0.1:$trap_port" --web.listen-address="127.0.0.1:$web_port" \
     --config.file=/dev/null --log.level=warn "${storage_flag[@]}" "${exporter_flags[@]}" 2>"$work/exporter.log" &
   pid=$!; pids+=("$pid")
-  until curl -sf "http://127.0.0.1:$web_port/-/ready" >/dev/null; do sleep 0.1; done
+  until curl -sf "http://127.0.0.1:$web_port/-/ready" >/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "exporter did not start:"; cat "$work/exporter.log"; exit 1; }
+    sleep 0.1
+  done
   "$bin" send --target "127.0.0.1:$trap_port" --count "$count" --rate "$rate" --peers "$peers" --peer 10.0.0.1 >"$work/send.log"
   counted=$(settle exporter_counted)
   overflow=$(exporter_drop socket_overflow)
