@@ -248,9 +248,16 @@ func (e *exporter) run(opts exporterOptions) int {
 		level.Info(logger).Log("msg", "State restored", "file", store.Path(), "tunnels", stats.Tunnels, "failure_series", stats.Failures,
 			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit, "engine_boots", opts.receiver.EngineBoots)
 	}
+	opts.receiver.Superseding = collector.NewSuperseding()
+	for name, devices := range restored.Superseding {
+		for _, device := range devices {
+			opts.receiver.Superseding.Remember(name, device)
+		}
+	}
 	snapshot := func() *state.State {
 		tunnels, failures := e.metrics.Snapshot()
-		return &state.State{EngineBoots: opts.receiver.EngineBoots, Tunnels: tunnels, Failures: failures}
+		return &state.State{EngineBoots: opts.receiver.EngineBoots, Tunnels: tunnels, Failures: failures,
+			Superseding: opts.receiver.Superseding.Devices()}
 	}
 	stopWriter, writerDone := make(chan struct{}), make(chan struct{})
 	if store != nil {

@@ -26,9 +26,18 @@ type step struct {
 
 func runSteps(t *testing.T, status collector.TunnelStatusMap, steps []step) {
 	t.Helper()
+	run(t, collector.Decoder{Status: status, Superseding: collector.NewSuperseding()}, steps)
+}
+
+func runStepsWith(t *testing.T, s *collector.Superseding, steps []step) {
+	t.Helper()
+	run(t, collector.Decoder{Superseding: s}, steps)
+}
+
+func run(t *testing.T, d collector.Decoder, steps []step) {
+	t.Helper()
 	reg := prometheus.NewRegistry()
 	m := collector.NewMetrics(reg, collector.Limits{})
-	d := collector.Decoder{Status: status, Superseding: collector.NewSuperseding()}
 	for i, s := range steps {
 		oid, vbs, err := sender.Varbinds(s.trap)
 		if err != nil {
@@ -126,5 +135,37 @@ func TestRouterSAFailures(t *testing.T) {
 		{newRouter, ike, mib.KindNotification, `ipsec_device_notifications_total{device="192.0.2.20",notification="hwIkeSANegotiationFail"} 1`},
 		// The older router is not affected by what the newer one sends.
 		{oldRouter, ipsec, mib.KindNegotiationFailure, `ipsec_negotiation_failures_total{device="192.0.2.10",interface="Tunnel7",peer="198.51.100.1",reason="unknown",reason_code="",vsys=""} 3`},
+	})
+}
+
+// TestSupersedingSurvivesARestart: what a device has shown it sends is kept
+// in the state file, so a restarted exporter does not count a newer
+// router's next failure twice.
+func TestSupersedingSurvivesARestart(t *testing.T) {
+	before := collector.NewSuperseding()
+	d := collector.Decoder{Superseding: before}
+	nego := sender.Trap{Notification: mib.NotifRouterNegoFail, Peer: "198.51.100.1", ReasonCode: 1}
+	oid, vbs, err := sender.Varbinds(nego)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkt := &gosnmp.SnmpPacket{Version: gosnmp.Version2c, PDUType: gosnmp.SNMPv2Trap, Variables: append(
+		[]gosnmp.SnmpPDU{{Name: "." + mib.OIDSnmpTrapOID, Type: gosnmp.ObjectIdentifier, Value: "." + oid}}, vbs...)}
+	if _, err := d.Decode(pkt, netip.MustParseAddr("192.0.2.20"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	saved := before.Devices()
+	if got := saved[mib.NotifRouterNegoFail]; len(got) != 1 || got[0] != "192.0.2.20" {
+		t.Fatalf("Devices() = %v", saved)
+	}
+	after := collector.NewSuperseding()
+	for name, devices := range saved {
+		for _, device := range devices {
+			after.Remember(name, device)
+		}
+	}
+	runStepsWith(t, after, []step{
+		{"192.0.2.20", sender.Trap{Notification: mib.NotifRouterIPSecSAFail, Peer: "198.51.100.1"}, mib.KindNotification, ""},
+		{"192.0.2.30", sender.Trap{Notification: mib.NotifRouterIPSecSAFail, Peer: "198.51.100.1"}, mib.KindNegotiationFailure, ""},
 	})
 }

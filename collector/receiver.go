@@ -45,6 +45,10 @@ type ReceiverOptions struct {
 	QueueSize int
 	// Workers is the number of decode goroutines; 0 means GOMAXPROCS.
 	Workers int
+	// Superseding is what the receiver knows of which devices send which
+	// superseding notifications, restored from the state directory; nil
+	// starts empty.
+	Superseding *Superseding
 	// EngineBoots is snmpEngineBoots of the local SNMPv3 engine: how many
 	// times it has started, kept by the caller across restarts and one
 	// higher at each start, so that informs captured before a restart are
@@ -122,9 +126,12 @@ func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, metric
 		engine:  newLocalEngine(opts.EngineBoots, time.Now),
 		informs: newInformCache(informCacheSize, informMemory),
 
-		superseding: NewSuperseding(),
+		superseding: opts.Superseding,
 
 		overflowStopped: make(chan struct{}),
+	}
+	if r.superseding == nil {
+		r.superseding = NewSuperseding()
 	}
 	r.pool.New = func() any { return &datagram{buf: make([]byte, 0, smallDatagram)} }
 	if err := r.SetPolicy(policy); err != nil {

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
@@ -64,6 +65,9 @@ func (s *Superseding) Devices() map[string][]string {
 	out := map[string][]string{}
 	for k := range s.seen {
 		out[k.notification] = append(out[k.notification], k.device)
+	}
+	for _, devices := range out {
+		slices.Sort(devices) // a stable state file
 	}
 	return out
 }

@@ -63,6 +63,10 @@ type State struct {
 	EngineBoots uint32    `json:"engine_boots"`
 	Tunnels     []Tunnel  `json:"tunnels"`
 	Failures    []Failure `json:"failures"`
+	// Superseding lists, per notification that supersedes others (a
+	// router's hwIPSecNegotiationFail), the devices seen sending it: without
+	// it a restarted exporter would count their next failure twice.
+	Superseding map[string][]string `json:"superseding,omitempty"`
 }
 
 // Tunnel is the last known state of one tunnel.
