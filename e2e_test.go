@@ -70,6 +70,7 @@ func failures(device, peer, iface, vsys, reason, code string) map[string]string 
 // TestEndToEndSnmptrap sends every trap shape with net-snmp's snmptrap as
 // the device and checks the exact series on /metrics.
 func TestEndToEndSnmptrap(t *testing.T) {
+	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap", "snmpinform")
 	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", e2eConfig))
 	T := e.TrapAddr
@@ -173,6 +174,7 @@ func TestEndToEndSnmptrap(t *testing.T) {
 
 // TestEndToEndTunnelLifecycle follows a tunnel through both MIB families.
 func TestEndToEndTunnelLifecycle(t *testing.T) {
+	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	e := testenv.StartExporter(t)
 	v2c := func(args ...string) {
@@ -216,6 +218,7 @@ func TestEndToEndTunnelLifecycle(t *testing.T) {
 // TestEndToEndHostileInput sends what anyone can send to UDP 162 and checks
 // that each packet is counted under a drop reason and the exporter lives.
 func TestEndToEndHostileInput(t *testing.T) {
+	testenv.SkipShort(t)
 	testenv.Need(t, "snmpget")
 	e := testenv.StartExporter(t)
 	conn, err := net.Dial("udp", e.TrapAddr)
@@ -273,6 +276,7 @@ func TestEndToEndHostileInput(t *testing.T) {
 // TestEndToEndSourceAllowList refuses a sender outside allowed_sources
 // before decoding.
 func TestEndToEndSourceAllowList(t *testing.T) {
+	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", "allowed_sources: [192.0.2.0/24]\n"))
 	testenv.SNMPTrap(t, "-v", "2c", "-c", "public", e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
@@ -284,6 +288,7 @@ func TestEndToEndSourceAllowList(t *testing.T) {
 
 // TestEndToEndSendSubcommand is the README demo: the exporter's own sender.
 func TestEndToEndSendSubcommand(t *testing.T) {
+	testenv.SkipShort(t)
 	e := testenv.StartExporter(t)
 	out, err := testenv.Run(30*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
 		"--reason-code", "6", "--peer", "198.51.100.1", "--peers", "5", "--count", "50", "--rate", "1000")
@@ -310,6 +315,7 @@ func TestEndToEndSendSubcommand(t *testing.T) {
 // TestEndToEndPortErrors: a port in use says which; a privileged port
 // without the right says how to get it.
 func TestEndToEndPortErrors(t *testing.T) {
+	testenv.SkipShort(t)
 	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -344,6 +350,7 @@ func TestEndToEndPortErrors(t *testing.T) {
 // TestEndToEndWebAuth serves /metrics over TLS with basic auth through
 // exporter-toolkit's --web.config.file.
 func TestEndToEndWebAuth(t *testing.T) {
+	testenv.SkipShort(t)
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	pool := writeSelfSignedCert(t, certFile, keyFile)
@@ -442,6 +449,7 @@ func writeSelfSignedCert(t *testing.T, certFile, keyFile string) *x509.CertPool 
 // file takes effect without losing counters, a bad one is refused and the
 // old one stays.
 func TestEndToEndReload(t *testing.T) {
+	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	cfg := writeFile(t, "config.yml", "communities: [first]\n")
 	e := testenv.StartExporter(t, "--config.file="+cfg)
@@ -482,6 +490,7 @@ func TestEndToEndReload(t *testing.T) {
 // TestEndToEndSpoofedPeerFlood: distinct peers beyond limits.max_series are
 // dropped and counted, and the series stay at the limit.
 func TestEndToEndSpoofedPeerFlood(t *testing.T) {
+	testenv.SkipShort(t)
 	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", "limits:\n  max_series: 100\n"))
 	const flood = 2000
 	out, err := testenv.Run(60*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
@@ -508,6 +517,7 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 // the smallest receive buffer while the traps arrive, so the overflow is
 // certain rather than a race.
 func TestEndToEndSocketOverflowCounted(t *testing.T) {
+	testenv.SkipShort(t)
 	e := testenv.StartExporter(t, "--trap.receive-buffer=1")
 	if err := e.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)

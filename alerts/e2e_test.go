@@ -98,9 +98,16 @@ func testAlertmanagerConfig(t *testing.T, url string) string {
 // every shipped rule file, and Alertmanager with the shipped routing: the
 // capacity alert fires within about a minute (for: 1m), is counted once
 // across the pair, carries the catalogue's remediation word for word, and
-// pages with the remediation first.
+// pages with the remediation first; in each supported Prometheus release.
 func TestEndToEndCapacityAlertReachesAlertmanager(t *testing.T) {
-	testenv.Need(t, "prometheus", "prometheus-alertmanager", "snmptrap")
+	testenv.Need(t, testenv.AlertmanagerBin, "snmptrap")
+	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
+		t.Parallel()
+		capacityAlertReachesAlertmanager(t, p)
+	})
+}
+
+func capacityAlertReachesAlertmanager(t *testing.T, p testenv.PrometheusRelease) {
 	msgs := &messages{byPath: map[string][]string{}}
 	hook := httptest.NewServer(msgs)
 	t.Cleanup(hook.Close)
@@ -109,7 +116,7 @@ func TestEndToEndCapacityAlertReachesAlertmanager(t *testing.T) {
 	b := testenv.StartExporter(t)
 	am := testenv.StartAlertmanager(t, testAlertmanagerConfig(t, hook.URL))
 	rules := ruleFiles(t)
-	prom := testenv.StartPrometheus(t,
+	prom := p.StartPrometheus(t,
 		[]string{strings.TrimPrefix(a.WebURL, "http://"), strings.TrimPrefix(b.WebURL, "http://")},
 		rules, am.URL)
 	prom.WaitQuery(t, `count(up{job="ipsec_trap_exporter"} == 1)`, func(v model.Value) bool {
@@ -210,7 +217,7 @@ func TestEndToEndCapacityAlertReachesAlertmanager(t *testing.T) {
 // The inhibit rules of alertmanager.yml, in a real Alertmanager: each case
 // posts a source alert and targets, and checks which targets are inhibited.
 func TestAlertmanagerInhibitions(t *testing.T) {
-	testenv.Need(t, "prometheus-alertmanager")
+	testenv.Need(t, testenv.AlertmanagerBin)
 	hook := httptest.NewServer(&messages{byPath: map[string][]string{}})
 	t.Cleanup(hook.Close)
 	cfg := testAlertmanagerConfig(t, hook.URL)

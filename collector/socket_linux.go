@@ -2,19 +2,17 @@ package collector
 
 import (
 	"net"
-	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
-// SO_MEMINFO (socket(7)) returns the socket's memory counters; index 8,
-// SK_MEMINFO_DROPS, is the number of datagrams the kernel dropped because
-// the receive buffer was full: the same figure as the drops column of
-// /proc/net/udp. Neither constant is in package syscall.
-const (
-	soMeminfo      = 55
-	skMeminfoDrops = 8
-	skMeminfoVars  = 9
-)
+// SO_MEMINFO (socket(7)) returns the socket's memory counters, an array of
+// SK_MEMINFO_VARS; SK_MEMINFO_DROPS is the number of datagrams the kernel
+// dropped because the receive buffer was full: the same figure as the drops
+// column of /proc/net/udp. golang.org/x/sys/unix has the constants per
+// architecture (SO_MEMINFO is 55 on most, 57 on sparc64), but no getsockopt
+// for an array, hence the raw call below.
 
 // setReceiveBuffer asks for a receive buffer of size bytes and returns what
 // the kernel granted. SO_RCVBUFFORCE lets root go past net.core.rmem_max;
@@ -28,12 +26,12 @@ func setReceiveBuffer(conn *net.UDPConn, size int) (int, error) {
 	var sockErr error
 	err = raw.Control(func(fd uintptr) {
 		if size > 0 {
-			if e := syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUFFORCE, size); e != nil {
-				sockErr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, size)
+			if e := unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, size); e != nil {
+				sockErr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, size)
 			}
 		}
 		var e error
-		granted, e = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF)
+		granted, e = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF)
 		if sockErr == nil {
 			sockErr = e
 		}
@@ -53,11 +51,11 @@ func socketDrops(conn *net.UDPConn) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	var info [skMeminfoVars]uint32
+	var info [unix.SK_MEMINFO_VARS]uint32
 	var sockErr error
 	err = raw.Control(func(fd uintptr) {
 		size := uint32(unsafe.Sizeof(info))
-		_, _, errno := syscall.Syscall6(syscall.SYS_GETSOCKOPT, fd, syscall.SOL_SOCKET, soMeminfo,
+		_, _, errno := unix.Syscall6(unix.SYS_GETSOCKOPT, fd, unix.SOL_SOCKET, unix.SO_MEMINFO,
 			uintptr(unsafe.Pointer(&info[0])), uintptr(unsafe.Pointer(&size)), 0)
 		if errno != 0 {
 			sockErr = errno
@@ -66,5 +64,5 @@ func socketDrops(conn *net.UDPConn) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	return info[skMeminfoDrops], sockErr
+	return info[unix.SK_MEMINFO_DROPS], sockErr
 }

@@ -131,15 +131,12 @@ func TestPanelsAgainstPrometheus(t *testing.T) {
 		return !empty(v)
 	})
 
-	// The SLO panels must have data once the rules are shipped: wait until
-	// every window of the SLO rules has been evaluated.
-	sloShipped := sloRulesShipped()
-	if sloShipped {
-		prom.WaitQuery(t, `count(count by (__name__) ({__name__=~"slo:.*", peer!=""}))`, func(v model.Value) bool {
-			vec, ok := v.(model.Vector)
-			return ok && len(vec) == 1 && int(vec[0].Value) == len(BurnWindows)+2 // + 30d and budget remaining
-		})
-	}
+	// The SLO panels must have data: wait until every window of the SLO
+	// rules has been evaluated.
+	prom.WaitQuery(t, `count(count by (__name__) ({__name__=~"slo:.*", peer!=""}))`, func(v model.Value) bool {
+		vec, ok := v.(model.Vector)
+		return ok && len(vec) == 1 && int(vec[0].Value) == len(BurnWindows)+2 // + 30d and budget remaining
+	})
 
 	// Every exporter metric the dashboards may name is really exposed.
 	families := exporters[0].Scrape(t)
@@ -171,8 +168,8 @@ func TestPanelsAgainstPrometheus(t *testing.T) {
 			vars := interpolationValues(d, mode.vals)
 			t.Run(d.UID+"/"+mode.name+"/variables", func(t *testing.T) {
 				for _, v := range d.Templating.List {
-					if v.Type != "query" || (d.UID == UIDSLO && !sloShipped && (v.Name == "device" || v.Name == "peer")) {
-						continue // SLO series need the rules
+					if v.Type != "query" {
+						continue
 					}
 					checkVariable(t, prom, v, vars)
 				}
@@ -188,7 +185,7 @@ func TestPanelsAgainstPrometheus(t *testing.T) {
 						v := prom.Query(t, expr) // fails on a query error or warning
 						results[d.UID+"/"+mode.name+"/"+p.Title+"/"+tg.RefID] = v
 						t.Logf("%s: %s\n=> %v", tg.RefID, expr, v)
-						if must && empty(v) && (d.UID != UIDSLO || sloShipped) {
+						if must && empty(v) {
 							t.Errorf("target %s returned no data: %s", tg.RefID, expr)
 						}
 					}

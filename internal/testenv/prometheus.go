@@ -37,6 +37,18 @@ type Prometheus struct {
 func StartPrometheus(t testing.TB, scrapeTargets []string, ruleFiles []string, alertmanagerURL string) *Prometheus {
 	t.Helper()
 	Need(t, PrometheusBin)
+	return startPrometheus(t, PrometheusBin, scrapeTargets, ruleFiles, alertmanagerURL)
+}
+
+// StartPrometheus starts this release's server as the package function
+// StartPrometheus does.
+func (r PrometheusRelease) StartPrometheus(t testing.TB, scrapeTargets []string, ruleFiles []string, alertmanagerURL string) *Prometheus {
+	t.Helper()
+	return startPrometheus(t, r.Prometheus, scrapeTargets, ruleFiles, alertmanagerURL)
+}
+
+func startPrometheus(t testing.TB, bin string, scrapeTargets []string, ruleFiles []string, alertmanagerURL string) *Prometheus {
+	t.Helper()
 	dir := t.TempDir()
 	var cfg strings.Builder
 	// One-second intervals keep end-to-end tests short; rules with for: or
@@ -86,7 +98,7 @@ func StartPrometheus(t testing.TB, scrapeTargets []string, ruleFiles []string, a
 		URL:        fmt.Sprintf("http://127.0.0.1:%d", port),
 		ConfigFile: configFile,
 	}
-	p.Process = Start(t, PrometheusBin,
+	p.Process = Start(t, bin,
 		"--config.file="+configFile,
 		"--storage.tsdb.path="+filepath.Join(dir, "data"),
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),

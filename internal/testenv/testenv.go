@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -42,6 +43,7 @@ func RepoRoot() string {
 // Binary builds the exporter once per test process and returns its path.
 func Binary(t testing.TB) string {
 	t.Helper()
+	SkipShort(t)
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "ipsec-trap-exporter-e2e-")
 		if err != nil {
@@ -61,15 +63,38 @@ func Binary(t testing.TB) string {
 	return binPath
 }
 
-// Need fails the test when a command the test relies on is missing: CI must
-// run every end-to-end test, so a missing tool is an error, not a skip.
+// SkipShort skips an end-to-end test under -short: the short loop runs unit
+// and fixture tests only, in seconds, without external tools or the
+// exporter binary. Every helper here that builds or runs something calls
+// it too, so an end-to-end test that forgets it still skips.
+func SkipShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test: skipped with -short")
+	}
+}
+
+// Need stops the test when a command it relies on is missing. Under CI
+// (CI=true) that is a failure, since CI must run every end-to-end test;
+// elsewhere it is a skip that names the command and how to get it.
 func Need(t testing.TB, commands ...string) {
 	t.Helper()
+	SkipShort(t)
 	for _, c := range commands {
 		if _, err := exec.LookPath(c); err != nil {
-			t.Fatalf("%s not found: run the README's test command (scripts/test.sh), which installs it", c)
+			Missing(t, "%s not found: run the README's test command (scripts/test.sh), which installs it", c)
 		}
 	}
+}
+
+// Missing reports a missing tool: fails the test under CI, skips it
+// elsewhere.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
 }
 
 // FreeTCPPort returns a TCP port nothing listens on right now.
@@ -118,6 +143,7 @@ func (p *Process) Exited() bool {
 // test ends, logging its output if the test failed.
 func Start(t testing.TB, name string, args ...string) *Process {
 	t.Helper()
+	SkipShort(t)
 	cmd := exec.Command(name, args...)
 	buf := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = buf, buf
