@@ -8,15 +8,28 @@ PKG      := github.com/prometheus/common/version
 LDFLAGS  := -X $(PKG).Version=$(VERSION) -X $(PKG).Revision=$(REVISION) -X $(PKG).Branch=$(BRANCH) \
             -X $(PKG).BuildUser=$(shell id -un)@$(shell hostname) -X $(PKG).BuildDate=$(shell date -u +%Y%m%d-%H:%M:%S)
 
-.PHONY: build test generate storm
+.PHONY: build test-short test lint generate bench storm
 build:
 	go build -ldflags "$(LDFLAGS)" -o ipsec_trap_exporter .
 
+# Unit and fixture tests only: seconds, no external tool.
+test-short:
+	go test -short ./...
+
+# Everything, installing what the end-to-end tests need (the README's test command).
 test:
 	./scripts/test.sh
 
+# gofmt, go vet, staticcheck.
+lint:
+	./scripts/lint.sh
+
 generate:
 	go generate ./alerts ./dashboards
+
+# Every benchmark, with allocations; no tests.
+bench:
+	go test -run '^$$' -bench . -benchmem ./...
 
 storm:
 	./scripts/storm.sh

@@ -12,6 +12,7 @@ import (
 // notifications newer firewalls and older routers send, with their whole
 // object lists, and checks what they do to the series.
 func TestEndToEndFidelity(t *testing.T) {
+	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	e := testenv.StartExporter(t)
 	v2c := func(args ...string) {

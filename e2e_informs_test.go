@@ -90,6 +90,7 @@ func refused(n testenv.Notification) testenv.Notification {
 // net-snmp, pysnmp and npm net-snmp, in every protocol pair, are counted
 // once and informs acknowledged; wrong keys are refused and counted.
 func TestEndToEndInformsThreeStacks(t *testing.T) {
+	testenv.SkipShort(t)
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
@@ -216,6 +217,7 @@ func loseFirstResponse() func([]byte) bool {
 // TestEndToEndInformRetransmitted: when an inform's response is lost, each
 // stack sends the inform again; it is answered again and counted once.
 func TestEndToEndInformRetransmitted(t *testing.T) {
+	testenv.SkipShort(t)
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
@@ -351,6 +353,7 @@ func (r *receiver) waitValue(t *testing.T, metric string, labels map[string]stri
 // with the notInTimeWindow report. (Past the 150 s window on a running
 // exporter: TestReplay in collector, with a clock it steps.)
 func TestEndToEndInformReplay(t *testing.T) {
+	testenv.SkipShort(t)
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}

@@ -94,6 +94,7 @@ func keptValues(t *testing.T, families map[string]*dto.MetricFamily, peer string
 // rule keeps IPSecTunnelDown firing through the failed scrapes of the
 // restart: it never resolves (its activeAt never changes).
 func TestEndToEndStateSurvivesRestart(t *testing.T) {
+	testenv.SkipShort(t)
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
@@ -227,6 +228,7 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 // Bad state files never stop the exporter: each kind is logged with its
 // reason, kept aside, counted, and the exporter starts empty.
 func TestEndToEndBadStateFile(t *testing.T) {
+	testenv.SkipShort(t)
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
@@ -282,6 +284,7 @@ func TestEndToEndBadStateFile(t *testing.T) {
 // exporter at start with the reason; another exporter holding the
 // directory is one such reason.
 func TestEndToEndUnusableStoragePath(t *testing.T) {
+	testenv.SkipShort(t)
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: unit, fixture, end-to-end (net-snmp, pysnmp and npm
-# net-snmp as senders, Prometheus, Alertmanager) and the generated-file
-# staleness checks. Installs the Debian packages and the npm packages the
-# end-to-end tests need when they are missing.
+# Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
+# end-to-end (net-snmp, pysnmp and npm net-snmp as senders, Prometheus 2.x
+# and 3.x, Alertmanager) and the generated-file staleness checks. Installs
+# the Debian packages and the npm packages the end-to-end tests need when
+# they are missing, and builds Prometheus 3 once (scripts/prometheus3.sh).
+# `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,11 +31,14 @@ if [ ! -d "$senders/node_modules" ]; then
   (cd "$senders" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-unformatted=$(gofmt -l $(git ls-files '*.go'))
-if [ -n "$unformatted" ]; then
-  echo "gofmt needed on:"; echo "$unformatted"; exit 1
-fi
-go vet ./...
+./scripts/lint.sh
+
+# Prometheus 3, built from its Go module and cached (minutes the first time,
+# nothing after): the rule tests, the alert end-to-end test and the
+# /metrics lint run on Debian's 2.x and on 3.x.
+prometheus3=$(./scripts/prometheus3.sh)
+export PROMTOOL3=$prometheus3/promtool PROMETHEUS3=$prometheus3/prometheus
+
 # The packages with concurrency of their own, under the race detector.
 go test -race -count=1 ./collector ./config ./sender ./mib ./state
 go test -count=1 ./...
