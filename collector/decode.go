@@ -220,11 +220,11 @@ func varbindText(vb *gosnmp.SnmpPDU, f mib.Field) string {
 	case int32:
 		return numberText(f, int64(v), v >= 0)
 	case uint:
-		return numberText(f, int64(v), v <= 1<<62)
+		return numberText(f, int64(v), uint64(v) <= 1<<62)
 	case uint32:
 		return numberText(f, int64(v), true)
 	case uint64:
-		return numberText(f, int64(v), v <= 1<<62)
+		return numberText(f, int64(v), uint64(v) <= 1<<62)
 	}
 	return ""
 }
