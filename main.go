@@ -97,6 +97,8 @@ func run(args []string) int {
 	checkCmd := app.Command("check-config", "Validate --config.file and exit.")
 	sendCmd := app.Command("send", "Send Huawei-shaped IPSec traps: a test trap, an e2e sender, a load generator.")
 	sendOpts := addSendFlags(sendCmd)
+	rulesCmd := app.Command("rules", "Print the Prometheus rules (or, with --output-dir, write the rule files, dashboards and runbook) with your runbook URL.")
+	rulesOpts := addRulesFlags(rulesCmd)
 
 	cmd, err := app.Parse(args)
 	if err != nil {
@@ -120,6 +122,12 @@ func run(args []string) int {
 	case sendCmd.FullCommand():
 		if err := sendTraps(sendOpts, os.Stdout); err != nil {
 			fmt.Fprintf(os.Stderr, "send: %v\n", err)
+			return 1
+		}
+		return 0
+	case rulesCmd.FullCommand():
+		if err := writeRules(rulesOpts, os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "rules: %v\n", err)
 			return 1
 		}
 		return 0

@@ -54,7 +54,7 @@ func minutes(d string) int {
 // (on a new and on a long-lived series), that one failure does not fire it
 // (or, for capacity limits, that it resolves once the failure leaves the
 // window), and that an HA pair's duplicate series are counted once.
-func RenderFailureTests(w io.Writer) error {
+func RenderFailureTests(w io.Writer, o Options) error {
 	f := unitTestFile{
 		RuleFiles:          []string{"../ipsec_negotiation_failures.rules.yml"},
 		EvaluationInterval: "1m",
@@ -87,7 +87,7 @@ func RenderFailureTests(w io.Writer) error {
 				l[k] = v
 			}
 			a := map[string]string{}
-			for k, v := range FailureAnnotations(g) {
+			for k, v := range FailureAnnotations(g, o) {
 				s, err := ExpandAnnotation(v, labels, float64(value))
 				if err != nil {
 					return expAlert{}, err

@@ -5,22 +5,42 @@ package alerts
 
 //go:generate go run ./gen
 
-import "io"
+import (
+	"io"
+	"strings"
+)
 
 // GeneratedFile is a file go generate writes, with its path relative to
 // alerts/.
 type GeneratedFile struct {
 	Path   string
-	Render func(io.Writer) error
+	Render func(io.Writer, Options) error
 }
 
 // Generated lists every generated file; the staleness test walks the same
-// list, so a file cannot be generated without being checked.
+// list, so a file cannot be generated without being checked. The shipped
+// files are rendered with DefaultOptions.
 var Generated = []GeneratedFile{
 	{"ipsec_negotiation_failures.rules.yml", RenderRules},
 	{"ipsec_slo.rules.yml", RenderSLORules},
+	{"ipsec_trap_exporter.rules.yml", RenderExporterRules},
 	{"ipsec_tunnels.rules.yml", RenderTunnelRules},
 	{"tests/ipsec_tunnel_generated.test.yml", RenderTunnelTests},
 	{"tests/ipsec_negotiation_failures.test.yml", RenderFailureTests},
-	{"../docs/runbook.md", RenderRunbook},
+	{"../docs/runbook.md", func(w io.Writer, _ Options) error { return RenderRunbook(w) }},
+}
+
+// IsRuleFile tells the Prometheus rule files among the generated files:
+// what users load, and what `ipsec_trap_exporter rules` writes.
+func (f GeneratedFile) IsRuleFile() bool { return strings.HasSuffix(f.Path, ".rules.yml") }
+
+// RuleFiles are the generated Prometheus rule files.
+func RuleFiles() []GeneratedFile {
+	var files []GeneratedFile
+	for _, f := range Generated {
+		if f.IsRuleFile() {
+			files = append(files, f)
+		}
+	}
+	return files
 }

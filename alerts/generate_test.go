@@ -19,7 +19,7 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 	for _, f := range Generated {
 		t.Run(f.Path, func(t *testing.T) {
 			var want bytes.Buffer
-			if err := f.Render(&want); err != nil {
+			if err := f.Render(&want, DefaultOptions()); err != nil {
 				t.Fatal(err)
 			}
 			got, err := os.ReadFile(filepath.FromSlash(f.Path))
@@ -162,8 +162,8 @@ func TestRunbookAnchorsExist(t *testing.T) {
 	for _, r := range alertRules(t) {
 		u := r.Annotations["runbook_url"]
 		base, anchor, ok := strings.Cut(u, "#")
-		if !ok || base != RunbookURL {
-			t.Errorf("%s: runbook_url %q, want %s#anchor", r.Alert, u, RunbookURL)
+		if !ok || base != DefaultRunbookURL {
+			t.Errorf("%s: runbook_url %q, want %s#anchor", r.Alert, u, DefaultRunbookURL)
 			continue
 		}
 		if !bytes.Contains(runbook, []byte(`<a id="`+anchor+`"></a>`)) {

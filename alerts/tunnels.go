@@ -57,7 +57,7 @@ func newOrIncreased(by, sel, window string) string {
 // TunnelRules are the rules of ipsec_tunnels.rules.yml: tunnel down and
 // flapping, one alert per outage-class teardown reason, and one per
 // notification that predicts failures.
-func TunnelRules() []rule {
+func TunnelRules(o Options) []rule {
 	rules := []rule{
 		{
 			// last_over_time rides over the scrapes that fail while an
@@ -78,7 +78,7 @@ unless on (device, peer)
 				"summary":     "IPSec tunnel to {{ $labels.peer }} on {{ $labels.device }} is down",
 				"description": "The tunnel between {{ $labels.device }} and peer {{ $labels.peer }} went down (hwIPSecTunnelStop, state down or status change) and has not come back for 5 minutes.",
 				"remediation": ProjectGuidancePrefix + "the teardown reason of the down transition (label reason of ipsec_tunnel_state_changes_total{state=\"down\"}; the IPSecTunnelTeardown alert of the same peer, if any, carries its guidance) says why the tunnel went down. Check the path to the peer, then the IPSecNegotiationFailing alerts of this peer: when the tunnel cannot come back, their remediation says what to fix. A tunnel taken down on purpose (an operator, AAA, the normal end of a lease) does not fire this alert.",
-				"runbook_url": RunbookURL + "#tunnel-down",
+				"runbook_url": o.Runbook("tunnel-down"),
 			},
 		},
 		{
@@ -95,7 +95,7 @@ unless on (device, peer)
 				"summary":     "IPSec tunnel to {{ $labels.peer }} on {{ $labels.device }} is flapping",
 				"description": "The tunnel between {{ $labels.device }} and peer {{ $labels.peer }} went down {{ $value | printf \"%.0f\" }} times in the last " + FlappingWindow + ", not counting rekeys and planned teardowns.",
 				"remediation": ProjectGuidancePrefix + "compare the teardown reasons of the down transitions (ipsec_tunnel_state_changes_total{state=\"down\"} by reason). dpd timeout points to packet loss on the path or DPD settings too aggressive for it; hard expiries point to rekeys that fail, so SA lifetimes or DPD settings that differ between the two ends (display ike sa, display ipsec sa on both).",
-				"runbook_url": RunbookURL + "#tunnel-flapping",
+				"runbook_url": o.Runbook("tunnel-flapping"),
 			},
 		},
 	}
@@ -112,7 +112,7 @@ unless on (device, peer)
 				"summary":     fmt.Sprintf("IPSec tunnel to {{ $labels.peer }} on {{ $labels.device }} torn down: %s", t.Text),
 				"description": fmt.Sprintf("{{ $labels.device }} tore down its tunnel to {{ $labels.peer }} {{ $value | printf \"%%.0f\" }} times in the last %s with reason %q. %s", TeardownWindow, t.Text, t.Meaning),
 				"remediation": ProjectGuidancePrefix + t.Guidance,
-				"runbook_url": RunbookURL + "#" + TeardownAnchor(t.Slug),
+				"runbook_url": o.Runbook(TeardownAnchor(t.Slug)),
 			},
 		})
 	}
@@ -129,7 +129,7 @@ unless on (device, peer)
 				"summary":     fmt.Sprintf("{{ $labels.device }}: %s", strings.TrimSuffix(n.Description, ".")),
 				"description": fmt.Sprintf("{{ $labels.device }} sent %s {{ $value | printf \"%%.0f\" }} times in the last hour: %s", n.Name, n.Description),
 				"remediation": ProjectGuidancePrefix + n.Predicts,
-				"runbook_url": RunbookURL + "#" + NotificationAnchor(n.Name),
+				"runbook_url": o.Runbook(NotificationAnchor(n.Name)),
 			},
 		})
 	}
@@ -143,7 +143,7 @@ func TeardownAnchor(slug string) string { return "teardown-" + slug }
 func NotificationAnchor(name string) string { return "notification-" + strings.ToLower(name) }
 
 // RenderTunnelRules writes ipsec_tunnels.rules.yml.
-func RenderTunnelRules(w io.Writer) error {
+func RenderTunnelRules(w io.Writer, o Options) error {
 	var h strings.Builder
 	h.WriteString(comment(strings.Replace(generatedBy, "reason catalogue", "teardown and notification catalogues", 1)))
 	h.WriteString("#\n")
@@ -157,15 +157,15 @@ func RenderTunnelRules(w io.Writer) error {
 		strings.Join(mib.TeardownSlugs(mib.TeardownRekey), ", "),
 		strings.Join(mib.TeardownSlugs(mib.TeardownLifecycle, mib.TeardownAdministrative), ", "), TeardownWindow)))
 	h.WriteString("\n")
-	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{{Name: "ipsec_tunnels", Rules: TunnelRules()}}})
+	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{{Name: "ipsec_tunnels", Rules: TunnelRules(o)}}})
 }
 
 // RenderTunnelTests writes the promtool unit tests of the generated
 // teardown and predictive alerts: each fires, once for the HA pair, with
 // its catalogue text, and resolves once its window has passed.
-func RenderTunnelTests(w io.Writer) error {
+func RenderTunnelTests(w io.Writer, o Options) error {
 	f := unitTestFile{RuleFiles: []string{"../ipsec_tunnels.rules.yml"}, EvaluationInterval: "1m"}
-	for _, r := range TunnelRules() {
+	for _, r := range TunnelRules(o) {
 		var metric, window string
 		labels := map[string]string{"device": "fw-hq-01"}
 		switch {

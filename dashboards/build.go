@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -21,17 +22,16 @@ const (
 
 	// Tag is the tag the dashboards find each other by (dashboard links).
 	Tag = "ipsec_trap_exporter"
-
-	// RunbookURL is the runbook; its sections are anchored by group name.
-	RunbookURL = "https://github.com/ipsec-trap-exporter/ipsec_trap_exporter/blob/main/docs/runbook.md"
 )
 
 // Tags are set on every dashboard.
 var Tags = []string{"ipsec", Tag}
 
-// All returns the dashboards in the order they are documented.
-func All() []*Dashboard {
-	return []*Dashboard{Overview(), Drilldown(), SLO(), ExporterHealth()}
+// All returns the dashboards in the order they are documented. Their
+// runbook links point at runbookURL#anchor, the anchors of docs/runbook.md;
+// the shipped files use alerts.DefaultRunbookURL, like the rules.
+func All(runbookURL string) []*Dashboard {
+	return []*Dashboard{Overview(runbookURL), Drilldown(runbookURL), SLO(runbookURL), ExporterHealth(runbookURL)}
 }
 
 // ds is the data source every panel and target uses: the variable, so the
@@ -390,24 +390,26 @@ func reasonCodeMapping() ValueMapping {
 
 // runbookMapping shows a reason slug as the name of its group, which is the
 // runbook's anchor: the column's data link appends the displayed text, so
-// the link of every reason lands on its group's section.
+// the link of every reason lands on its group's section, and the unknown
+// reason on the section of the failures the catalogue does not know.
 func runbookMapping() ValueMapping {
 	var pairs [][2]string
 	for _, r := range mib.Reasons() {
 		pairs = append(pairs, [2]string{r.Slug, r.Group})
 	}
+	pairs = append(pairs, [2]string{mib.UnknownReason, alerts.UnknownGroup.Name})
 	return valueMapping(pairs)
 }
 
 // runbookSection is a panel link to a section of the runbook that is not a
 // reason group (tunnel down, drops, series limit, ...).
-func (p *Panel) runbookSection(anchor, title string) *Panel {
-	p.Links = append(p.Links, DataLink{TargetBlank: true, Title: "Runbook: " + title, URL: RunbookURL + "#" + anchor})
+func (p *Panel) runbookSection(runbookURL, anchor, title string) *Panel {
+	p.Links = append(p.Links, DataLink{TargetBlank: true, Title: "Runbook: " + title, URL: runbookURL + "#" + anchor})
 	return p
 }
 
-func runbookLink() DataLink {
-	return DataLink{TargetBlank: true, Title: "Runbook: ${__value.text}", URL: RunbookURL + "#${__value.text}"}
+func runbookLink(runbookURL string) DataLink {
+	return DataLink{TargetBlank: true, Title: "Runbook: ${__value.text}", URL: runbookURL + "#${__value.text}"}
 }
 
 // drilldownLink opens the drill-down for the device (and peer) of the row,
@@ -434,8 +436,8 @@ func teardownMapping() ValueMapping {
 
 // teardownRunbookLink opens the runbook section of the row's teardown
 // reason; the raw value is the slug, whatever the mapping displays.
-func teardownRunbookLink() DataLink {
-	return DataLink{TargetBlank: true, Title: "Runbook: ${__value.raw}", URL: RunbookURL + "#teardown-${__value.raw}"}
+func teardownRunbookLink(runbookURL string) DataLink {
+	return DataLink{TargetBlank: true, Title: "Runbook: ${__value.raw}", URL: runbookURL + "#teardown-${__value.raw}"}
 }
 
 func upDownMapping() ValueMapping {

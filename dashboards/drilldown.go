@@ -10,7 +10,7 @@ var (
 
 // Drilldown is one device, optionally narrowed to peers: failure history by
 // reason, tunnel state over time and why tunnels went down.
-func Drilldown() *Dashboard {
+func Drilldown(runbookURL string) *Dashboard {
 	d := newDashboard(UIDDrilldown, "ipsec-drilldown.json", "IPSec / Device and peer drill-down",
 		"One device and its peers: negotiation failures by reason, tunnel up/down state over time, state changes with stop reasons, and runbook links for each reason.")
 	// Devices and peers that sent a failure or a tunnel trap.
@@ -51,7 +51,7 @@ func Drilldown() *Dashboard {
 		"Up and down notifications per interval by peer, new state and stop reason (dpd_timeout, peer_request, ...).",
 		"short", true, series(sumBy("peer, state, reason", maxBy(stateKey, "increase("+sel(metricStates, deviceMatch, peerMatch)+"[$__rate_interval])")),
 			"{{peer}} {{state}} {{reason}}"))
-	changes.runbookSection("tunnel-flapping", "tunnel flapping")
+	changes.runbookSection(runbookURL, "tunnel-flapping", "tunnel flapping")
 	changes.MustHaveData = true
 	l.add(12, 9, changes)
 
@@ -59,11 +59,11 @@ func Drilldown() *Dashboard {
 		"Why tunnels of the selected device and peers went down in the selected range: the teardown reason the stop or status-change notification carried, with its class. Rekeys (class rekey) leave the tunnel up; lifecycle and administrative teardowns are planned; the rest is instability. The link opens the reason's guidance.",
 		"short", [][2]string{{"peer", "peer"}, {"reason", "reason"}, {"Value", "Stops in range"}}, "Stops in range",
 		table(sumBy("peer, reason", maxBy(stateKey, increaseRange(sel(metricStates, deviceMatch, peerMatch, `state="down"`))))))
-	stops.override("reason", mappingsProp(teardownMapping()), linksProp(teardownRunbookLink()))
+	stops.override("reason", mappingsProp(teardownMapping()), linksProp(teardownRunbookLink(runbookURL)))
 	stops.MustHaveData = true
 	l.add(12, 9, stops)
 
-	reasons := failingPeersTable("Failure reasons in range",
+	reasons := failingPeersTable(runbookURL, "Failure reasons in range",
 		"Every peer, interface and reason of the device that failed in the selected range, with counts, the last failure and a link to the runbook section for that reason.",
 		[]string{"peer", "interface", "reason"}, deviceMatch, peerMatch)
 	reasons.MustHaveData = true

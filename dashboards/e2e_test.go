@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/common/model"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
@@ -157,7 +158,7 @@ func TestPanelsAgainstPrometheus(t *testing.T) {
 	// The files users import, not the generator's structs; the generator
 	// only says which panels must have data.
 	mustHaveData := map[string]bool{}
-	for _, d := range All() {
+	for _, d := range All(alerts.DefaultRunbookURL) {
 		for _, p := range d.Panels {
 			mustHaveData[d.UID+"/"+p.Title] = p.MustHaveData
 		}

@@ -8,13 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
 // TestGeneratedFilesCurrent fails when a checked-in dashboard differs from
 // what the generator writes: the JSON is never edited by hand.
 func TestGeneratedFilesCurrent(t *testing.T) {
-	for _, d := range All() {
+	for _, d := range All(alerts.DefaultRunbookURL) {
 		t.Run(d.File, func(t *testing.T) {
 			want, err := Marshal(d)
 			if err != nil {
@@ -73,10 +74,10 @@ func TestRunbookAnchorsExist(t *testing.T) {
 	for _, g := range mib.Groups() {
 		anchors[g.Name] = true
 	}
-	for _, d := range All() {
+	for _, d := range All(alerts.DefaultRunbookURL) {
 		for _, p := range d.Panels {
 			for _, l := range p.Links {
-				if a, ok := strings.CutPrefix(l.URL, RunbookURL+"#"); ok {
+				if a, ok := strings.CutPrefix(l.URL, alerts.DefaultRunbookURL+"#"); ok {
 					anchors[a] = true
 				}
 			}

@@ -3,7 +3,7 @@ package dashboards
 // ExporterHealth is about the exporters themselves, one line per instance:
 // an HA pair must show both members, so nothing here aggregates across
 // instances.
-func ExporterHealth() *Dashboard {
+func ExporterHealth(runbookURL string) *Dashboard {
 	d := newDashboard(UIDHealth, "ipsec-exporter-health.json", "IPSec / Exporter health",
 		"ipsec_trap_exporter itself, per instance: packets received and dropped, notifications, series against the limit, memory, CPU and scrape health.")
 	d.Templating = standardVars()
@@ -14,7 +14,7 @@ func ExporterHealth() *Dashboard {
 		"none", instant(sel("up"), "{{instance}}"))
 	up.FieldConfig.Defaults.Mappings = []ValueMapping{upDownMapping()}
 	up.FieldConfig.Defaults.Thresholds = thresholds("red", 1.0, "green")
-	up.runbookSection("exporter-down", "exporter down")
+	up.runbookSection(runbookURL, "exporter-down", "exporter down")
 	up.MustHaveData = true
 	l.add(6, 5, up)
 
@@ -26,7 +26,7 @@ func ExporterHealth() *Dashboard {
 		"1": {Color: "green", Index: 1, Text: "OK"},
 	}}}
 	reload.FieldConfig.Defaults.Thresholds = thresholds("red", 1.0, "green")
-	reload.runbookSection("config-reload-failed", "configuration reload failed")
+	reload.runbookSection(runbookURL, "config-reload-failed", "configuration reload failed")
 	l.add(6, 5, reload)
 
 	build := tablePanel("Build",
@@ -47,7 +47,7 @@ func ExporterHealth() *Dashboard {
 		"Packets per second that did not become an event, per instance and reason (malformed, unknown_community, auth_failure, queue_full, socket_overflow, series_limit, ...). Nothing is dropped silently.",
 		"pps", false, series(rate(sel("ipsec_trap_packets_dropped_total")), "{{instance}} {{reason}}"))
 	dropped.FieldConfig.Defaults.Thresholds = thresholds("green", 0.001, "red")
-	dropped.runbookSection("traps-dropped", "traps dropped").runbookSection("traps-rejected", "traps rejected")
+	dropped.runbookSection(runbookURL, "traps-dropped", "traps dropped").runbookSection(runbookURL, "traps-rejected", "traps rejected")
 	dropped.MustHaveData = true
 	l.add(12, 8, dropped)
 
@@ -71,7 +71,7 @@ func ExporterHealth() *Dashboard {
 		series(sel("ipsec_trap_series_limit")+" > 0", "{{instance}} limit"))
 	seriesPanel.override("/ limit$/", Property{ID: "custom.lineStyle", Value: map[string]any{"dash": []int{10, 10}, "fill": "dash"}})
 	seriesPanel.FieldConfig.Overrides[0].Matcher.ID = "byRegexp"
-	seriesPanel.runbookSection("series-limit", "series limit")
+	seriesPanel.runbookSection(runbookURL, "series-limit", "series limit")
 	seriesPanel.MustHaveData = true
 	l.add(12, 8, seriesPanel)
 

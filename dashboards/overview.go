@@ -34,7 +34,7 @@ func successRatio(labels string, inRange bool, extra ...string) string {
 // link to its runbook section. Rows come from the last-failure timestamp,
 // not from increase(), because increase() misses the first failure of a new
 // series: a peer that failed once must still be listed.
-func failingPeersTable(title, desc string, labels []string, extra ...string) *Panel {
+func failingPeersTable(runbookURL, title, desc string, labels []string, extra ...string) *Panel {
 	by := strings.Join(labels, ", ")
 	recent := maxBy(by, sel(metricLastFailure, extra...)+" > $__from / 1000")
 	count := sumBy(by, maxBy(failureKey, increaseRange(sel(metricFailures, extra...)))) +
@@ -50,14 +50,14 @@ func failingPeersTable(title, desc string, labels []string, extra ...string) *Pa
 		table(copyLabel(recent+" * 1000", "runbook", "reason")),
 	)
 	p.override("reason", mappingsProp(reasonTextMapping()))
-	p.override("runbook", mappingsProp(runbookMapping()), linksProp(runbookLink()))
+	p.override("runbook", mappingsProp(runbookMapping()), linksProp(runbookLink(runbookURL)))
 	p.override("Last failure", unitProp("dateTimeAsIso"))
 	return p
 }
 
 // Overview is where operators look first: which peers fail right now, why,
 // and how many tunnels are down.
-func Overview() *Dashboard {
+func Overview(runbookURL string) *Dashboard {
 	d := newDashboard(UIDOverview, "ipsec-overview.json", "IPSec / Overview",
 		"IPSec negotiation failures by reason, device and peer, tunnels down, and the negotiation success ratio, from Huawei IPSec traps (ipsec_trap_exporter).")
 	d.Templating = standardVars()
@@ -67,7 +67,7 @@ func Overview() *Dashboard {
 		"Tunnels whose last notification was a stop/down trap (ipsec_tunnel_up == 0), counted once per device and peer across the exporters of an HA pair.",
 		"short", instant("count("+maxBy(tunnelKey, sel(metricTunnelUp))+" == 0) or vector(0)", ""))
 	down.FieldConfig.Defaults.Thresholds = thresholds("green", 1.0, "red")
-	down.runbookSection("tunnel-down", "tunnel down")
+	down.runbookSection(runbookURL, "tunnel-down", "tunnel down")
 	down.MustHaveData = true
 	l.add(6, 5, down)
 
@@ -103,7 +103,7 @@ func Overview() *Dashboard {
 	byDevice.MustHaveData = true
 	l.add(12, 9, byDevice)
 
-	top := failingPeersTable("Top failing peers",
+	top := failingPeersTable(runbookURL, "Top failing peers",
 		"Device, peer, interface and reason of every failure in the selected range, most failures first, with the time of the last one. Click device or peer to drill down, runbook for the fix of that reason.",
 		[]string{"device", "peer", "interface", "reason"})
 	top.override("device", linksProp(drilldownLink(false)))
@@ -118,7 +118,7 @@ func Overview() *Dashboard {
 	downTable.override("State", mappingsProp(upDownMapping()))
 	downTable.override("device", linksProp(drilldownLink(false)))
 	downTable.override("peer", linksProp(drilldownLink(true)))
-	downTable.runbookSection("tunnel-down", "tunnel down")
+	downTable.runbookSection(runbookURL, "tunnel-down", "tunnel down")
 	downTable.MustHaveData = true
 	l.add(12, 9, downTable)
 
@@ -138,7 +138,7 @@ func Overview() *Dashboard {
 	legend.override("reason_code", mappingsProp(reasonCodeMapping()))
 	legend.override("reason", mappingsProp(reasonTextMapping()))
 	legend.override("cause", mappingsProp(reasonCauseMapping()))
-	legend.override("runbook", mappingsProp(runbookMapping()), linksProp(runbookLink()))
+	legend.override("runbook", mappingsProp(runbookMapping()), linksProp(runbookLink(runbookURL)))
 	legend.MustHaveData = true
 	l.add(24, 10, legend)
 	return d

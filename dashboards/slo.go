@@ -41,7 +41,7 @@ func rule(name string, matchers ...string) string {
 // SLO shows the two SLIs (negotiation success, tunnel availability) per
 // device and peer against their objectives, the 30-day error budget and the
 // burn rates the alerts fire on.
-func SLO() *Dashboard {
+func SLO(runbookURL string) *Dashboard {
 	d := newDashboard(UIDSLO, "ipsec-slo.json", "IPSec / SLO",
 		"VPN stability SLOs: negotiation success and tunnel availability per device and peer against the objective, 30-day error budget remaining, burn rates of the alert windows, and the peers that consumed the most budget. Needs the recording rules of alerts/ipsec_slo.rules.yml.")
 	d.Templating = standardVars(
@@ -100,7 +100,7 @@ func SLO() *Dashboard {
 		"short", false, burns...)
 	burn.FieldConfig.Defaults.Custom["thresholdsStyle"] = map[string]any{"mode": "dashed"}
 	burn.FieldConfig.Defaults.Thresholds = thresholds("green", 1.0, "yellow", 3.0, "orange", 6.0, "red", 14.4, "dark-red")
-	burn.runbookSection("slo-error-budget-burn", "error budget burn")
+	burn.runbookSection(runbookURL, "slo-error-budget-burn", "error budget burn")
 	l.add(12, 9, burn)
 
 	worst := tablePanel("Worst peers by error budget consumed",

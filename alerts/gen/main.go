@@ -14,7 +14,7 @@ import (
 func main() {
 	for _, f := range alerts.Generated {
 		var b bytes.Buffer
-		if err := f.Render(&b); err != nil {
+		if err := f.Render(&b, alerts.DefaultOptions()); err != nil {
 			fail(f.Path, err)
 		}
 		path := filepath.FromSlash(f.Path)

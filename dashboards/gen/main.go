@@ -8,13 +8,14 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/dashboards"
 )
 
 func main() {
 	out := flag.String("out", ".", "directory to write the dashboards to")
 	flag.Parse()
-	for _, d := range dashboards.All() {
+	for _, d := range dashboards.All(alerts.DefaultRunbookURL) {
 		b, err := dashboards.Marshal(d)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

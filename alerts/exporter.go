@@ -1,0 +1,149 @@
+package alerts
+
+import (
+	"io"
+	"strings"
+)
+
+// ExporterJobSelector is the selector of the exporters' scrape job in the
+// alerts about the exporters themselves, the only rules that name a job:
+// every other rule works on the ipsec_* series whatever job scrapes them.
+// The mixin's _config.ipsecTrapExporterSelector replaces it.
+const ExporterJobSelector = `job="ipsec_trap_exporter"`
+
+// ExporterRules are the rule groups of ipsec_trap_exporter.rules.yml:
+// alerts about trap reception (the exporters, the traps they drop) and
+// about devices that stopped sending. Recording rules and alerts live in
+// separate groups, so that the mixin can hand them out as prometheusRules
+// and prometheusAlerts.
+func ExporterRules(o Options) []ruleGroup {
+	up := "up{" + ExporterJobSelector + "}"
+	exporters := ruleGroup{Name: "ipsec_trap_exporter", Rules: []rule{
+		{
+			Comment: "One exporter of the pair down: the other still receives every trap, so this is a ticket, not a page.",
+			Alert:   "IPSecTrapExporterDown",
+			Expr:    up + " == 0",
+			For:     "5m",
+			Labels:  map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} is down",
+				"description": "Prometheus cannot scrape the IPSec trap exporter {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes. Traps sent to it are lost; with a second trap host configured on the devices, the other exporter still has them.",
+				"remediation": ProjectGuidancePrefix + "check the exporter's process and logs (systemctl status, journalctl) and that its web port is reachable from Prometheus.",
+				"runbook_url": o.Runbook("exporter-down"),
+			},
+		},
+		{
+			Comment: "No exporter of the job up: every trap is lost and every trap-derived alert is blind. Alertmanager's example config inhibits those alerts while this one fires, since their silence or resolution means nothing.",
+			Alert:   "IPSecTrapReceptionDown",
+			Expr:    "absent(" + up + " == 1)",
+			For:     "5m",
+			Labels:  map[string]string{"severity": "critical"},
+			Annotations: map[string]string{
+				"summary":     "No IPSec trap exporter is up",
+				"description": "No instance of job ipsec_trap_exporter has been scraped successfully for 5 minutes. Negotiation failures and tunnel outages go unseen.",
+				"remediation": ProjectGuidancePrefix + "start the exporters; check that Prometheus still has the ipsec_trap_exporter job and can reach them.",
+				"runbook_url": o.Runbook("exporter-down"),
+			},
+		},
+		{
+			Comment: "A full queue or a kernel socket overflow loses traps silently on the device's side: any is worth fixing.",
+			Alert:   "IPSecTrapsDropped",
+			Expr:    `max by (instance, reason) (increase(ipsec_trap_packets_dropped_total{reason=~"queue_full|socket_overflow"}[5m])) > 0`,
+			Labels:  map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} drops traps ({{ $labels.reason }})",
+				"description": `{{ $labels.instance }} dropped {{ $value | printf "%.0f" }} traps in the last 5 minutes because of {{ $labels.reason }}.`,
+				"remediation": ProjectGuidancePrefix + "queue_full means traps arrive faster than the exporter decodes them, socket_overflow that the kernel's receive buffer overflowed before the exporter read it. Give the exporter more CPU, raise net.core.rmem_max so it gets its receive buffer, and look for a trap storm (ipsec_trap_packets_received_total).",
+				"runbook_url": o.Runbook("traps-dropped"),
+			},
+		},
+		{
+			Comment: "A few bad packets happen (a scanner, a device being reconfigured); more than 10 in 15 minutes is a device with the wrong community or keys, or someone trying.",
+			Alert:   "IPSecTrapsRejected",
+			Expr:    `max by (instance, reason) (increase(ipsec_trap_packets_dropped_total{reason=~"malformed|auth_failure|unknown_community|not_in_time_window|unknown_engine_id"}[15m])) > 10`,
+			Labels:  map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} rejects traps ({{ $labels.reason }})",
+				"description": `{{ $labels.instance }} rejected {{ $value | printf "%.0f" }} packets in the last 15 minutes as {{ $labels.reason }}.`,
+				"remediation": ProjectGuidancePrefix + "auth_failure and unknown_community mean a sender whose SNMPv3 user, keys or community do not match the exporter's config file, or an attacker; malformed means packets that are not SNMP; not_in_time_window means SNMPv3 informs outside the time window (a replay, or a sender that keeps failing to resynchronise its clock with this engine); unknown_engine_id means informs keyed for another engine ID (set the device's inform target to this exporter's engine_id). Find the sender in the exporter's debug log and fix its trap target configuration, or block it.",
+				"runbook_url": o.Runbook("traps-rejected"),
+			},
+		},
+		{
+			Alert:  "IPSecTrapSeriesLimitNear",
+			Expr:   "ipsec_trap_series / ignoring (metric) group_left () (ipsec_trap_series_limit > 0) > 0.9",
+			For:    "15m",
+			Labels: map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} is near its series limit for {{ $labels.metric }}",
+				"description": "{{ $labels.metric }} on {{ $labels.instance }} holds {{ $value | humanizePercentage }} of limits.max_series; beyond it, new peers and reasons are dropped.",
+				"remediation": seriesLimitRemediation,
+				"runbook_url": o.Runbook("series-limit"),
+			},
+		},
+		{
+			Comment: "Once the limit is reached, failures of new peers are not counted and their alerts cannot fire.",
+			Alert:   "IPSecTrapSeriesLimitReached",
+			Expr:    `max by (instance) (increase(ipsec_trap_packets_dropped_total{reason="series_limit"}[15m])) > 0`,
+			Labels:  map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} drops events at its series limit",
+				"description": `{{ $labels.instance }} dropped {{ $value | printf "%.0f" }} events in the last 15 minutes because a metric family reached limits.max_series.`,
+				"remediation": seriesLimitRemediation,
+				"runbook_url": o.Runbook("series-limit"),
+			},
+		},
+		{
+			Alert:  "IPSecTrapConfigReloadFailed",
+			Expr:   "ipsec_trap_exporter_config_last_reload_successful == 0",
+			For:    "5m",
+			Labels: map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} failed to reload its config",
+				"description": "The last config reload of {{ $labels.instance }} failed; it keeps running with the previous config.",
+				"remediation": ProjectGuidancePrefix + "run ipsec_trap_exporter check-config --config.file on the file, fix what it reports, and reload again.",
+				"runbook_url": o.Runbook("config-reload-failed"),
+			},
+		},
+	}}
+
+	devices := ruleGroup{Name: "ipsec_trap_devices", Rules: []rule{{
+		Comment: "All trap-derived events of a device (failures, successes, state changes), per exporter, then the max across exporters. It is a counter-like total; it changes whenever the device sends an event.",
+		Record:  "ipsec:device_events:max",
+		Expr:    `max by (device) (sum by (device, instance) ({__name__=~"ipsec_negotiation_failures_total|ipsec_negotiation_successes_total|ipsec_tunnel_state_changes_total"}))`,
+	}}}
+
+	deviceAlerts := ruleGroup{Name: "ipsec_trap_devices_alerts", Rules: []rule{{
+		Comment: `"Sent traps in the last 7 days": the exporter deletes series not updated for limits.series_ttl (default 168h), so a device still has series only if it sent within that time. "None in 24 hours": its total has not changed for 24 hours, and it existed 24 hours ago (a device seen for the first time an hour ago is not silent).` + "\n" +
+			"Limitations: a device whose tunnels are all stable may legitimately send nothing for a day; an exporter restart resets the totals (no alert for 24 hours) and forgets devices that stay silent; with series_ttl below 24h this never fires.",
+		Alert: "IPSecDeviceSilent",
+		Expr: `(changes(ipsec:device_events:max[24h]) == 0)
+and on (device)
+(ipsec:device_events:max offset 24h)`,
+		For:    "15m",
+		Labels: map[string]string{"severity": "warning"},
+		Annotations: map[string]string{
+			"summary":     "{{ $labels.device }} has sent no IPSec traps for 24 hours",
+			"description": "{{ $labels.device }} sent IPSec traps within the series TTL (7 days by default) but none in the last 24 hours.",
+			"remediation": ProjectGuidancePrefix + "check that the device still has the exporters as trap targets (display snmp-agent target-host), that the IPSec trap switches are on (snmp-agent trap enable feature-name ipsec), and that UDP 162 from the device reaches the exporters. If its tunnels were simply stable all day, silence the alert for that device.",
+			"runbook_url": o.Runbook("device-silent"),
+		},
+	}}}
+	return []ruleGroup{exporters, devices, deviceAlerts}
+}
+
+const seriesLimitRemediation = ProjectGuidancePrefix + "raise limits.max_series in the config file if the number of peers grew, or lower limits.series_ttl; a sudden rise points to spoofed peers."
+
+// RenderExporterRules writes ipsec_trap_exporter.rules.yml.
+func RenderExporterRules(w io.Writer, o Options) error {
+	var h strings.Builder
+	h.WriteString(comment(strings.Replace(generatedBy, " from the reason catalogue in mib/", " from alerts/exporter.go", 1)))
+	h.WriteString("#\n")
+	h.WriteString(comment("Alerts about trap reception itself: the exporters, the traps they drop, and devices that stopped sending."))
+	h.WriteString("#\n")
+	h.WriteString(comment("Assumption: Prometheus scrapes the exporters in a job named \"ipsec_trap_exporter\". With another job name, change the job selectors of IPSecTrapExporterDown and IPSecTrapReceptionDown (the mixin's _config.ipsecTrapExporterSelector does it for you)."))
+	h.WriteString("#\n")
+	h.WriteString(comment("High availability: devices send every trap to two trap hosts. Alerts about one exporter (down, dropping, near its series limit) keep the instance label: each exporter is a thing to fix. Alerts about devices take the max across instances, never the sum."))
+	h.WriteString("\n")
+	return writeYAML(w, h.String(), ruleFile{Groups: ExporterRules(o)})
+}
