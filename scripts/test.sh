@@ -12,6 +12,9 @@ missing=()
 command -v snmptrap >/dev/null 2>&1 || missing+=(snmp)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+# systemd-analyze verify and systemd-sysusers check the example unit; they
+# work without systemd running as PID 1.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # pysnmp 4.4 for Debian's own python3, which the tests run by its path.
 /usr/bin/python3 -c 'import pysnmp.hlapi' >/dev/null 2>&1 || missing+=(python3-pysnmp4)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
