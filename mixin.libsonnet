@@ -1,0 +1,111 @@
+// The ipsec_trap_exporter monitoring mixin: the alerting and recording rules
+// of alerts/*.rules.yml and the dashboards of dashboards/*.json, in the shape
+// kube-prometheus, mixtool and grafana-operator setups expect.
+//
+//   local ipsec = (import 'ipsec_trap_exporter/mixin.libsonnet') + {
+//     _config+:: {
+//       ipsecTrapExporterSelector: 'job="ipsec-trap-exporter"',
+//       runbookURL: 'https://wiki.example.com/noc/ipsec-runbook',
+//     },
+//   };
+//   { 'ipsec.rules.yaml': std.manifestYamlDoc(ipsec.prometheusRules + { groups+: ipsec.prometheusAlerts.groups }) }
+//
+// The rules and dashboards are the shipped files themselves, read at
+// evaluation time, so the mixin can never drift from them; _config changes
+// only what it names:
+//
+// - ipsecTrapExporterSelector: the selector of the exporters' scrape job in
+//   the alerts about the exporters (IPSecTrapExporterDown,
+//   IPSecTrapReceptionDown). The other rules and the dashboards work on the
+//   ipsec_* series whatever job scrapes them.
+// - runbookURL: the page every runbook_url annotation and dashboard runbook
+//   link points at (each appends #anchor, the anchors of docs/runbook.md):
+//   the runbook page of an exporter (http://HOST:9983/runbook), a wiki, or a
+//   published copy of docs/runbook.md. An absolute http(s) URL without a
+//   #fragment.
+//
+// Recording rules and alerts are in separate groups (a test holds the shipped
+// files to it), so prometheusRules has every group of recording rules and
+// prometheusAlerts every group of alerts.
+{
+  _config+:: {
+    ipsecTrapExporterSelector: $._ipsecDefaults.selector,
+    runbookURL: $._ipsecDefaults.runbookURL,
+  },
+
+  // What the shipped files say, which _config replaces. Not for overriding.
+  _ipsecDefaults:: {
+    selector: 'job="ipsec_trap_exporter"',
+    runbookURL: 'http://localhost:9983/runbook',
+    ruleFiles: [
+      std.parseYaml(importstr 'alerts/ipsec_negotiation_failures.rules.yml'),
+      std.parseYaml(importstr 'alerts/ipsec_slo.rules.yml'),
+      std.parseYaml(importstr 'alerts/ipsec_trap_exporter.rules.yml'),
+      std.parseYaml(importstr 'alerts/ipsec_tunnels.rules.yml'),
+    ],
+    dashboards: {
+      'ipsec-overview.json': import 'dashboards/ipsec-overview.json',
+      'ipsec-drilldown.json': import 'dashboards/ipsec-drilldown.json',
+      'ipsec-slo.json': import 'dashboards/ipsec-slo.json',
+      'ipsec-exporter-health.json': import 'dashboards/ipsec-exporter-health.json',
+    },
+  },
+
+  local mixin = self,
+  local cfg = mixin._config,
+  local defaults = mixin._ipsecDefaults,
+
+  local checkedConfig =
+    assert std.startsWith(cfg.runbookURL, 'http://') || std.startsWith(cfg.runbookURL, 'https://') :
+           'ipsec_trap_exporter mixin: runbookURL must be an absolute http(s) URL, got ' + cfg.runbookURL;
+    assert std.length(std.findSubstr('#', cfg.runbookURL)) == 0 :
+           'ipsec_trap_exporter mixin: runbookURL must not have a #fragment (each link appends #anchor), got ' + cfg.runbookURL;
+    cfg,
+
+  // A link into the shipped runbook, moved to runbookURL; any other string
+  // as it is.
+  local relink(s) =
+    local prefix = defaults.runbookURL + '#';
+    if std.startsWith(s, prefix)
+    then checkedConfig.runbookURL + '#' + std.substr(s, std.length(prefix), std.length(s) - std.length(prefix))
+    else s,
+
+  local relinkAll(v) =
+    if std.isString(v) then relink(v)
+    else if std.isArray(v) then [relinkAll(e) for e in v]
+    else if std.isObject(v) then { [k]: relinkAll(v[k]) for k in std.objectFields(v) }
+    else v,
+
+  local configured(rule) =
+    rule {
+      expr: std.strReplace(rule.expr, defaults.selector, checkedConfig.ipsecTrapExporterSelector),
+    }
+    + (if std.objectHas(rule, 'annotations') && std.objectHas(rule.annotations, 'runbook_url')
+       then { annotations+: { runbook_url: relink(rule.annotations.runbook_url) } }
+       else {}),
+
+  local groups = [
+    group { rules: [configured(r) for r in group.rules] }
+    for file in defaults.ruleFiles
+    for group in file.groups
+  ],
+  local isAlerts(group) = std.all([std.objectHas(r, 'alert') for r in group.rules]),
+  local isRecords(group) = std.all([std.objectHas(r, 'record') for r in group.rules]),
+  local checkedGroups =
+    local mixed = [g.name for g in groups if !isAlerts(g) && !isRecords(g)];
+    assert std.length(mixed) == 0 : 'ipsec_trap_exporter mixin: groups mixing alerts and recording rules: ' + std.join(', ', mixed);
+    groups,
+
+  prometheusAlerts+:: {
+    groups+: [g for g in checkedGroups if isAlerts(g)],
+  },
+
+  prometheusRules+:: {
+    groups+: [g for g in checkedGroups if isRecords(g)],
+  },
+
+  grafanaDashboards+:: {
+    [name]: relinkAll(defaults.dashboards[name])
+    for name in std.objectFields(defaults.dashboards)
+  },
+}

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-jsonnet"
+	"gopkg.in/yaml.v3"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/dashboards"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
+)
+
+// mixinOutput is what a mixin consumer reads.
+type mixinOutput struct {
+	Alerts     ruleGroups                `json:"prometheusAlerts"`
+	Rules      ruleGroups                `json:"prometheusRules"`
+	Dashboards map[string]map[string]any `json:"grafanaDashboards"`
+}
+
+type ruleGroups struct {
+	Groups []map[string]any `json:"groups"`
+}
+
+// evalMixin evaluates the mixin as a consumer does: vendored under the
+// repository's name (jb install puts it in vendor/ipsec_trap_exporter),
+// imported by path, with a _config override.
+func evalMixin(t *testing.T, config string) mixinOutput {
+	t.Helper()
+	root, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendor := t.TempDir()
+	if err := os.Symlink(root, filepath.Join(vendor, "ipsec_trap_exporter")); err != nil {
+		t.Fatal(err)
+	}
+	vm := jsonnet.MakeVM()
+	vm.Importer(&jsonnet.FileImporter{JPaths: []string{vendor}})
+	out, err := vm.EvaluateAnonymousSnippet("consumer.jsonnet", `
+local ipsec = (import 'ipsec_trap_exporter/mixin.libsonnet') + { _config+:: `+config+` };
+{
+  prometheusAlerts: ipsec.prometheusAlerts,
+  prometheusRules: ipsec.prometheusRules,
+  grafanaDashboards: ipsec.grafanaDashboards,
+}`)
+	if err != nil {
+		t.Fatalf("jsonnet: %v", err)
+	}
+	var m mixinOutput
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// renderedGroups are the groups of every rule file rendered with o, as
+// generic values (what YAML and JSON consumers see).
+func renderedGroups(t *testing.T, o alerts.Options) []map[string]any {
+	t.Helper()
+	var groups []map[string]any
+	for _, f := range alerts.RuleFiles() {
+		var b bytes.Buffer
+		if err := f.Render(&b, o); err != nil {
+			t.Fatal(err)
+		}
+		var rf struct {
+			Groups []map[string]any `yaml:"groups"`
+		}
+		if err := yaml.Unmarshal(b.Bytes(), &rf); err != nil {
+			t.Fatal(err)
+		}
+		groups = append(groups, rf.Groups...)
+	}
+	return normalize(t, groups)
+}
+
+// normalize passes v through JSON, so that values decoded from YAML and
+// from jsonnet's JSON compare equal when they are.
+func normalize[T any](t *testing.T, v T) T {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checkGroups: the mixin's alerts and rules together are exactly want,
+// group for group, alerts only in prometheusAlerts and recording rules only
+// in prometheusRules.
+func checkGroups(t *testing.T, m mixinOutput, want []map[string]any) {
+	t.Helper()
+	got := map[string]map[string]any{}
+	for kind, gs := range map[string][]map[string]any{"alert": m.Alerts.Groups, "record": m.Rules.Groups} {
+		for _, g := range gs {
+			name, _ := g["name"].(string)
+			if _, dup := got[name]; dup {
+				t.Errorf("group %s appears twice", name)
+			}
+			got[name] = g
+			for _, r := range g["rules"].([]any) {
+				if _, ok := r.(map[string]any)[kind]; !ok {
+					t.Errorf("group %s, in the %ss, has a rule that is not one: %v", name, kind, r)
+				}
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("the mixin has %d groups, the rule files %d", len(got), len(want))
+	}
+	for _, w := range want {
+		name := w["name"].(string)
+		if !reflect.DeepEqual(got[name], w) {
+			gb, _ := json.MarshalIndent(got[name], "", "  ")
+			wb, _ := json.MarshalIndent(w, "", "  ")
+			t.Errorf("group %s differs from the rule files:\nmixin: %.2000s\nfiles: %.2000s", name, gb, wb)
+		}
+	}
+}
+
+// With the default _config the mixin yields exactly the shipped rule files
+// and dashboards.
+func TestMixinYieldsTheShippedFiles(t *testing.T) {
+	m := evalMixin(t, `{}`)
+	var shipped []map[string]any
+	files, _ := filepath.Glob(filepath.Join("alerts", "*.rules.yml"))
+	if len(files) != len(alerts.RuleFiles()) {
+		t.Fatalf("%d rule files in alerts/, %d generated: the mixin reads the generated ones", len(files), len(alerts.RuleFiles()))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rf struct {
+			Groups []map[string]any `yaml:"groups"`
+		}
+		if err := yaml.Unmarshal(b, &rf); err != nil {
+			t.Fatal(err)
+		}
+		shipped = append(shipped, rf.Groups...)
+	}
+	checkGroups(t, m, normalize(t, shipped))
+
+	jsonFiles, _ := filepath.Glob(filepath.Join("dashboards", "*.json"))
+	if len(m.Dashboards) != len(jsonFiles) {
+		t.Errorf("the mixin has %d dashboards, dashboards/ %d", len(m.Dashboards), len(jsonFiles))
+	}
+	for _, f := range jsonFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(m.Dashboards[filepath.Base(f)], want) {
+			t.Errorf("dashboard %s differs from %s", filepath.Base(f), f)
+		}
+	}
+}
+
+// _config.runbookURL gives the rules and dashboards the generators make
+// with that URL (what `ipsec_trap_exporter rules --runbook-url` writes), and
+// the selector reaches the exporter alerts and nothing else.
+func TestMixinConfigTakesEffect(t *testing.T) {
+	const url = "https://wiki.example.com/display/NOC/IPSec+runbook"
+	const selector = `job="ipsec-trap-exporter",namespace="monitoring"`
+	m := evalMixin(t, `{ runbookURL: '`+url+`', ipsecTrapExporterSelector: '`+selector+`' }`)
+
+	want := renderedGroups(t, alerts.Options{RunbookURL: url})
+	changed := 0
+	for _, g := range want {
+		for _, r := range g["rules"].([]any) {
+			r := r.(map[string]any)
+			expr := r["expr"].(string)
+			if e := strings.ReplaceAll(expr, alerts.ExporterJobSelector, selector); e != expr {
+				r["expr"] = e
+				changed++
+			}
+		}
+	}
+	if changed != 2 {
+		t.Errorf("the job selector is in %d rules, want 2 (exporter down, reception down)", changed)
+	}
+	checkGroups(t, m, want)
+
+	for _, d := range dashboards.All(url) {
+		b, err := dashboards.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(m.Dashboards[d.File], want) {
+			t.Errorf("dashboard %s with runbookURL differs from the generator's with that URL", d.File)
+		}
+	}
+
+	all, _ := json.Marshal(m)
+	if strings.Contains(string(all), alerts.DefaultRunbookURL) {
+		t.Errorf("the default runbook URL is still in the output")
+	}
+	if strings.Contains(string(all), strings.ReplaceAll(alerts.ExporterJobSelector, `"`, `\"`)) {
+		t.Errorf("the default job selector is still in the output")
+	}
+}
+
+func TestMixinRefusesBadRunbookURLs(t *testing.T) {
+	for _, u := range []string{"wiki/runbook", "https://example.com/runbook#top"} {
+		vm := jsonnet.MakeVM()
+		_, err := vm.EvaluateAnonymousSnippet("bad.jsonnet",
+			`local m = (import 'mixin.libsonnet') + { _config+:: { runbookURL: '`+u+`' } }; m.prometheusAlerts`)
+		if err == nil || !strings.Contains(err.Error(), "runbookURL") {
+			t.Errorf("runbookURL %q: %v, want an error about runbookURL", u, err)
+		}
+	}
+}
+
+// The mixin's rules, written as a rule file the way kube-prometheus and
+// mixtool write them, load in Prometheus' own checker.
+func TestMixinRulesPassPromtool(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs promtool")
+	}
+	testenv.Need(t, "promtool")
+	m := evalMixin(t, `{ runbookURL: 'https://wiki.example.com/ipsec' }`)
+	for name, groups := range map[string]ruleGroups{"alerts.yaml": m.Alerts, "rules.yaml": m.Rules} {
+		b, err := yaml.Marshal(groups)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := testenv.Run(time.Minute, "promtool", "check", "rules", path); err != nil {
+			t.Errorf("promtool check rules %s: %v\n%s", name, err, out)
+		}
+	}
+}
