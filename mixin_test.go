@@ -254,3 +254,48 @@ func TestMixinRulesPassPromtool(t *testing.T) {
 		}
 	}
 }
+
+// The README's example, evaluated as written, writes rule files and
+// dashboards with the _config it sets.
+func TestMixinReadmeExample(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "```jsonnet\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no jsonnet example in README.md")
+	}
+	root, _ := filepath.Abs(".")
+	vendor := t.TempDir()
+	if err := os.Symlink(root, filepath.Join(vendor, "ipsec_trap_exporter")); err != nil {
+		t.Fatal(err)
+	}
+	vm := jsonnet.MakeVM()
+	vm.Importer(&jsonnet.FileImporter{JPaths: []string{vendor}})
+	files, err := vm.EvaluateAnonymousSnippetMulti("ipsec.jsonnet", example)
+	if err != nil {
+		t.Fatalf("the README's example: %v", err)
+	}
+	var names []string
+	for name, content := range files {
+		names = append(names, name)
+		var s string // -S: each file is a string
+		if err := json.Unmarshal([]byte(content), &s); err != nil {
+			t.Fatalf("%s is not a string: %v", name, err)
+		}
+		if strings.Contains(s, alerts.DefaultRunbookURL) {
+			t.Errorf("%s keeps the default runbook URL", name)
+		}
+		if strings.HasSuffix(name, ".yaml") {
+			var rf ruleGroups
+			if err := yaml.Unmarshal([]byte(s), &rf); err != nil || len(rf.Groups) == 0 {
+				t.Errorf("%s is not a rule file: %v", name, err)
+			}
+		}
+	}
+	if want := 2 + len(dashboards.All(alerts.DefaultRunbookURL)); len(files) != want {
+		t.Errorf("the example writes %v, want %d files", names, want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,8 +139,28 @@ func (p *Prometheus) Query(t testing.TB, promql string) model.Value {
 	return v
 }
 
+// QueryAt runs an instant query evaluated at a given time: two servers
+// asked about the same moment answer about the same moment.
+func (p *Prometheus) QueryAt(t testing.TB, promql string, at time.Time) model.Value {
+	t.Helper()
+	v, err := p.queryAt(promql, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func (p *Prometheus) query(promql string) (model.Value, error) {
-	resp, err := http.PostForm(p.URL+"/api/v1/query", url.Values{"query": {promql}})
+	return p.queryAt(promql, time.Time{})
+}
+
+// queryAt evaluates promql at the time at, or now if at is zero.
+func (p *Prometheus) queryAt(promql string, at time.Time) (model.Value, error) {
+	form := url.Values{"query": {promql}}
+	if !at.IsZero() {
+		form.Set("time", strconv.FormatFloat(float64(at.UnixMilli())/1000, 'f', 3, 64))
+	}
+	resp, err := http.PostForm(p.URL+"/api/v1/query", form)
 	if err != nil {
 		return nil, fmt.Errorf("query %q: %v", promql, err)
 	}
