@@ -459,7 +459,7 @@ func NotificationEffect(n mib.Notification) string {
 	return "counted by name"
 }
 
-// otherSections are the runbook sections of the hand-written alerts (files
+// otherSections are the runbook sections of the tunnel and exporter alerts (files
 // ipsec_tunnels.rules.yml, ipsec_trap_exporter.rules.yml) and of the SLO
 // alerts; their runbook_url anchors point here.
 var otherSections = []struct{ anchor, title, text string }{
