@@ -235,9 +235,7 @@ func TestMixinRefusesBadRunbookURLs(t *testing.T) {
 // The mixin's rules, written as a rule file the way kube-prometheus and
 // mixtool write them, load in Prometheus' own checker.
 func TestMixinRulesPassPromtool(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs promtool")
-	}
+	testenv.SkipShort(t)
 	testenv.Need(t, "promtool")
 	m := evalMixin(t, `{ runbookURL: 'https://wiki.example.com/ipsec' }`)
 	for name, groups := range map[string]ruleGroups{"alerts.yaml": m.Alerts, "rules.yaml": m.Rules} {

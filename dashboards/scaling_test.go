@@ -66,9 +66,7 @@ func scalingTraps(device string, r int) []trap {
 }
 
 func TestShardedHAPairsMatchOneExporter(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
+	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap", testenv.PrometheusBin)
 
 	shards := make([][]*testenv.Exporter, len(shardDevices))
