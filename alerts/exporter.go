@@ -105,6 +105,18 @@ func ExporterRules(o Options) []ruleGroup {
 				"runbook_url": o.Runbook("config-reload-failed"),
 			},
 		},
+		{
+			Alert:  "IPSecTrapStateWriteFailing",
+			Expr:   "increase(ipsec_trap_exporter_state_write_failures_total[15m]) > 0",
+			For:    "15m",
+			Labels: map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} cannot write its state",
+				"description": "{{ $labels.instance }} failed to write its state file in the last 15 minutes: a restart now would forget tunnel states and last-failure times.",
+				"remediation": ProjectGuidancePrefix + "the exporter's log says why (disk full, permissions, a read-only file system). Free space or fix the --storage.path directory; the next write retries by itself.",
+				"runbook_url": o.Runbook("state-write-failing"),
+			},
+		},
 	}}
 
 	devices := ruleGroup{Name: "ipsec_trap_devices", Rules: []rule{{

@@ -68,14 +68,14 @@ func RenderFailureTests(w io.Writer, o Options) error {
 		}
 		labels := map[string]string{
 			"device": "fw-hq-01", "peer": "203.0.113.9", "interface": "GigabitEthernet0/0/1",
-			"reason": r.Slug, "reason_code": strconv.Itoa(r.Code),
+			"reason": r.Slug, "reason_code": strconv.Itoa(r.Code), "vsys": "public",
 		}
 		series := func(values string) []inputSeries {
 			var in []inputSeries
 			for _, inst := range testInstances {
 				in = append(in, inputSeries{
-					Series: fmt.Sprintf(`ipsec_negotiation_failures_total{device=%q,instance=%q,interface=%q,job="ipsec_trap_exporter",peer=%q,reason=%q,reason_code=%q,vsys="public"}`,
-						labels["device"], inst, labels["interface"], labels["peer"], labels["reason"], labels["reason_code"]),
+					Series: fmt.Sprintf(`ipsec_negotiation_failures_total{device=%q,instance=%q,interface=%q,job="ipsec_trap_exporter",peer=%q,reason=%q,reason_code=%q,vsys=%q}`,
+						labels["device"], inst, labels["interface"], labels["peer"], labels["reason"], labels["reason_code"], labels["vsys"]),
 					Values: values,
 				})
 			}

@@ -106,7 +106,7 @@ func TestEveryGroupHasOneAlertWithItsRemediation(t *testing.T) {
 					t.Errorf("expr does not select reason %s:\n%s", reason.Slug, r.Expr)
 				}
 			}
-			if !strings.Contains(r.Expr, "max by (device, peer, interface, reason, reason_code)") {
+			if !strings.Contains(r.Expr, "max by ("+FailureSeriesKey+")") {
 				t.Errorf("expr does not take the max across instances:\n%s", r.Expr)
 			}
 		})

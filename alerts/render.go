@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"io"
 	"strings"
@@ -16,35 +17,6 @@ import (
 // that no one mistakes it for the vendor's procedure.
 const ProjectGuidancePrefix = "Project guidance (not from the vendor reference): "
 
-// Policy is how a class of failure reasons turns into an alert: how many
-// failures in which window, and for how long, before someone is told.
-type Policy struct {
-	Severity  string
-	Window    string // range of the increase; also the "new series" horizon
-	Threshold int    // failures in Window
-	For       string
-	Why       string // the reasoning, written into the rule file
-}
-
-// Policies holds the thresholds per class in one place.
-var Policies = map[mib.Class]Policy{
-	mib.ClassCapacityLimit: {
-		Severity: "critical", Window: "15m", Threshold: 1, For: "1m",
-		Why: "A device limit (routes, tunnels, dynamic peers) is reached: no new tunnel can come up until someone acts, and the condition does not heal by retrying. One failure is already proof, so the alert fires on the first one; for: 1m only rides out a scrape that sees the counter before the rest of the HA pair does.",
-	},
-	mib.ClassConfigurationMismatch: {
-		Severity: "warning", Window: "15m", Threshold: 3, For: "5m",
-		Why: "The two ends disagree and stay so until one is corrected. Devices retry a failed negotiation within seconds to a minute, so a real mismatch produces many failures in 15 minutes. A single failure during a rekey, or while an operator changes both ends one after the other, stays below 3 and does not fire. for: 5m asks that it lasts beyond a maintenance step.",
-	},
-	mib.ClassProtocolAnomaly: {
-		Severity: "warning", Window: "15m", Threshold: 5, For: "5m",
-		Why: "Packets the device cannot parse or match come from a broken, incompatible or hostile peer, and a few stray ones (a peer restarting mid-exchange, a scan) are normal on an Internet-facing device. Five in 15 minutes, lasting 5 minutes, is a pattern worth a ticket.",
-	},
-	mib.ClassTransient: {
-		Severity: "warning", Window: "1h", Threshold: 6, For: "15m",
-		Why: "Races and rate limits (rekey collisions, first-packet limiting, retransmissions) heal by themselves and happen now and then on any busy device, so single failures are noise. Six in an hour, for 15 minutes, means the peer keeps failing: a warning (ticket), not a page, because the tunnel-down and SLO alerts page when users are actually cut off.",
-	},
-}
 
 // FailureAlertName is the alert name of a remediation group.
 func FailureAlertName(group string) string {
@@ -131,11 +103,11 @@ func reasonRegex(group string) string {
 // which is exact; older series count with increase().
 func FailureExpr(group string, p Policy) string {
 	sel := fmt.Sprintf(`ipsec_negotiation_failures_total{reason=~"%s"}`, reasonRegex(group))
-	return fmt.Sprintf(`max by (device, peer, interface, reason, reason_code) (
+	return fmt.Sprintf(`max by (%[4]s) (
     (%[1]s unless %[1]s offset %[2]s)
   or
     increase(%[1]s[%[2]s])
-) >= %[3]d`, sel, p.Window, p.Threshold)
+) >= %[3]d`, sel, p.Window, p.Threshold, FailureSeriesKey)
 }
 
 // The annotation templates are Prometheus alert templates: $labels and
@@ -431,9 +403,8 @@ func RenderRunbook(w io.Writer) error {
 		b.WriteString(" |\n")
 	}
 	b.WriteString("\n# Other alerts\n\nThe guidance below is the project's own, not the vendor's.\n")
-	for _, s := range otherSections {
-		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n## %s\n\n%s\n", s.anchor, s.title, s.text)
-	}
+	_, body, _ := strings.Cut(runbookOther, "-->\n")
+	b.WriteString(body)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -459,41 +430,9 @@ func NotificationEffect(n mib.Notification) string {
 	return "counted by name"
 }
 
-// otherSections are the runbook sections of the tunnel and exporter alerts (files
-// ipsec_tunnels.rules.yml, ipsec_trap_exporter.rules.yml) and of the SLO
-// alerts; their runbook_url anchors point here.
-var otherSections = []struct{ anchor, title, text string }{
-	{"tunnel-down", "IPSecTunnelDown",
-		"A tunnel has been down (last lifecycle trap: stop or state down) for 5 minutes, on every exporter of the HA pair. " +
-			"The offline reason of the down transition (`reason` of `ipsec_tunnel_state_changes_total{state=\"down\"}`) says why: " +
-			"`dpd_timeout` means the peer or the path stopped answering; a manual reset or a configuration change means someone acted. " +
-			"If the tunnel cannot come back, the `IPSecNegotiationFailing…` alerts of the same peer carry the fix."},
-	{"tunnel-flapping", "IPSecTunnelFlapping",
-		"The tunnel went down 3 or more times in 30 minutes. Compare the offline reasons: DPD timeouts point to loss on the path or DPD " +
-			"intervals too short for it; re-negotiation failures point to SA lifetimes or DPD settings that differ between the ends."},
-	{"exporter-down", "IPSecTrapExporterDown, IPSecTrapReceptionDown",
-		"`IPSecTrapExporterDown` (ticket): one exporter cannot be scraped; with two trap hosts on the devices, the other still receives everything. " +
-			"`IPSecTrapReceptionDown` (page): no exporter of job `ipsec_trap_exporter` is up; every trap is lost and Alertmanager's example config " +
-			"inhibits the trap-derived alerts meanwhile. Check the process, its logs and the scrape configuration."},
-	{"traps-dropped", "IPSecTrapsDropped",
-		"`queue_full`: traps arrive faster than the exporter decodes them. `socket_overflow`: the kernel's receive buffer overflowed. " +
-			"Give the exporter CPU, raise `net.core.rmem_max`, and look for a trap storm in `ipsec_trap_packets_received_total`."},
-	{"traps-rejected", "IPSecTrapsRejected",
-		"More than 10 packets in 15 minutes were `malformed`, failed SNMPv3 authentication (`auth_failure`), carried an unknown community, " +
-			"or were SNMPv3 informs outside the time window (`not_in_time_window`: a replay, or a sender that cannot resynchronise) or keyed for another engine ID (`unknown_engine_id`): " +
-			"a device whose trap configuration does not match the exporter's config file, or someone probing. The exporter's debug log names the sender."},
-	{"series-limit", "IPSecTrapSeriesLimitNear, IPSecTrapSeriesLimitReached",
-		"A metric family holds more than 90% of `limits.max_series`, or new label sets were already dropped (`series_limit`): failures of new peers " +
-			"are then not counted and their alerts cannot fire. Raise `limits.max_series`, or lower `limits.series_ttl`; a sudden rise points to spoofed peers."},
-	{"config-reload-failed", "IPSecTrapConfigReloadFailed",
-		"The last reload of the config file failed and the exporter runs with the previous one. `ipsec_trap_exporter check-config --config.file FILE` says why."},
-	{"device-silent", "IPSecDeviceSilent",
-		"A device that still has series (it sent traps within `limits.series_ttl`, 7 days by default) sent none in 24 hours. Check its trap targets " +
-			"(`display snmp-agent target-host`), that IPSec traps are enabled, and that UDP 162 reaches the exporters. A device whose tunnels were stable " +
-			"all day may legitimately be silent: silence the alert for it. After an exporter restart the alert stays quiet for 24 hours."},
-	{"slo-error-budget-burn", "IPSecSLOErrorBudgetBurn",
-		"The error ratio of an SLO (`negotiation_success` or `tunnel_availability`) burns the 30-day error budget too fast, per peer or, without a `peer` label, per device. " +
-			"`severity=critical` (windows 1h/5m at 14.4×, 6h/30m at 6×) pages; `severity=warning` (1d/2h at 3×, 3d/6h at 1×) tickets. " +
-			"For negotiation_success, the `IPSecNegotiationFailing…` alerts and the failures by reason show what to fix; for tunnel_availability, " +
-			"`IPSecTunnelDown`, `IPSecTunnelFlapping` and the offline reasons. Objectives are in `alerts/slo.go` (recorded as `slo:objective:ratio`)."},
-}
+// runbookOther holds the runbook sections of the tunnel, exporter and SLO
+// alerts: prose people edit, so it lives as Markdown, not Go literals. Their
+// runbook_url anchors point here.
+//
+//go:embed runbook_other.md
+var runbookOther string

@@ -56,7 +56,7 @@ const MinFailures = 3
 // (HA pairs hold the same counts), then sum the distinct series of a peer
 // (interfaces, vsys, reasons).
 func failuresRate(window string) string {
-	return fmt.Sprintf("sum by (device, peer) (max by (device, peer, interface, vsys, reason, reason_code) (rate(ipsec_negotiation_failures_total[%s])))", window)
+	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (rate(ipsec_negotiation_failures_total[%[1]s])))", window, FailureSeriesKey)
 }
 
 func successesRate(window string) string {
@@ -64,7 +64,7 @@ func successesRate(window string) string {
 }
 
 func failuresIncrease(window string) string {
-	return fmt.Sprintf("sum by (device, peer) (max by (device, peer, interface, vsys, reason, reason_code) (increase(ipsec_negotiation_failures_total[%s])))", window)
+	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (increase(ipsec_negotiation_failures_total[%[1]s])))", window, FailureSeriesKey)
 }
 
 // negotiationSLI divides failures by all negotiations. A side with no series

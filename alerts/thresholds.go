@@ -1,0 +1,37 @@
+package alerts
+
+// The thresholds people tune: how many failures of which class, in which
+// window, for how long, before someone is told. Change them here and run
+// go generate ./alerts; the rule files, their tests and the runbook follow.
+
+import "github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+
+// Policy is how a class of failure reasons turns into an alert: how many
+// failures in which window, and for how long, before someone is told.
+type Policy struct {
+	Severity  string
+	Window    string // range of the increase; also the "new series" horizon
+	Threshold int    // failures in Window
+	For       string
+	Why       string // the reasoning, written into the rule file
+}
+
+// Policies holds the thresholds per class in one place.
+var Policies = map[mib.Class]Policy{
+	mib.ClassCapacityLimit: {
+		Severity: "critical", Window: "15m", Threshold: 1, For: "1m",
+		Why: "A device limit (routes, tunnels, dynamic peers) is reached: no new tunnel can come up until someone acts, and the condition does not heal by retrying. One failure is already proof, so the alert fires on the first one; for: 1m only rides out a scrape that sees the counter before the rest of the HA pair does.",
+	},
+	mib.ClassConfigurationMismatch: {
+		Severity: "warning", Window: "15m", Threshold: 3, For: "5m",
+		Why: "The two ends disagree and stay so until one is corrected. Devices retry a failed negotiation within seconds to a minute, so a real mismatch produces many failures in 15 minutes. A single failure during a rekey, or while an operator changes both ends one after the other, stays below 3 and does not fire. for: 5m asks that it lasts beyond a maintenance step.",
+	},
+	mib.ClassProtocolAnomaly: {
+		Severity: "warning", Window: "15m", Threshold: 5, For: "5m",
+		Why: "Packets the device cannot parse or match come from a broken, incompatible or hostile peer, and a few stray ones (a peer restarting mid-exchange, a scan) are normal on an Internet-facing device. Five in 15 minutes, lasting 5 minutes, is a pattern worth a ticket.",
+	},
+	mib.ClassTransient: {
+		Severity: "warning", Window: "1h", Threshold: 6, For: "15m",
+		Why: "Races and rate limits (rekey collisions, first-packet limiting, retransmissions) heal by themselves and happen now and then on any busy device, so single failures are noise. Six in an hour, for 15 minutes, means the peer keeps failing: a warning (ticket), not a page, because the tunnel-down and SLO alerts page when users are actually cut off.",
+	},
+}
