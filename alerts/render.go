@@ -17,7 +17,6 @@ import (
 // that no one mistakes it for the vendor's procedure.
 const ProjectGuidancePrefix = "Project guidance (not from the vendor reference): "
 
-
 // FailureAlertName is the alert name of a remediation group.
 func FailureAlertName(group string) string {
 	return "IPSecNegotiationFailing" + camel(group)
