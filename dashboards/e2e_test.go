@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/prometheus/common/model"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
@@ -29,6 +29,7 @@ const (
 
 	peerA = "203.0.113.9"  // fails, comes up, goes down on dpd timeout
 	peerB = "198.51.100.7" // fails, comes up and stays up
+	peerC = "192.0.2.44"   // comes up, is taken down by an operator (planned)
 	// The exporter has no config file, so the device is the sender's
 	// address.
 	device = "127.0.0.1"
@@ -48,9 +49,10 @@ func tunnelStop(peer, reason string) trap {
 	return trap{"", oidTunnelStop, oidTunnelDstIP, "s", peer, oidOffline, "s", reason}
 }
 
-// rounds of traps: the second repeats the failures and cycles peer A, so
-// that every counter has increased between two scrapes (increase() and
-// rate() see nothing of a series' first sample) and A ends down, B up.
+// rounds of traps: the second repeats the failures and cycles peers A and
+// C, so that every counter has increased between two scrapes (increase()
+// and rate() see nothing of a series' first sample) and A ends down
+// (unplanned), B up, C down on purpose (planned).
 var rounds = [][]trap{
 	{
 		negoFail(1, peerA, "GigabitEthernet0/0/1"),
@@ -60,6 +62,8 @@ var rounds = [][]trap{
 		tunnelStart(peerA),
 		tunnelStart(peerB),
 		tunnelStop(peerA, "dpd timeout"),
+		tunnelStart(peerC),
+		tunnelStop(peerC, "config modify or manual offline"),
 	},
 	{
 		negoFail(1, peerA, "GigabitEthernet0/0/1"),
@@ -69,6 +73,8 @@ var rounds = [][]trap{
 		tunnelStart(peerA),
 		tunnelStart(peerB),
 		tunnelStop(peerA, "dpd timeout"),
+		tunnelStart(peerC),
+		tunnelStop(peerC, "config modify or manual offline"),
 	},
 }
 
@@ -83,12 +89,11 @@ var builtins = map[string]string{
 
 // TestPanelsAgainstPrometheus runs every panel's queries, interpolated as
 // Grafana would, against a real Prometheus scraping an HA pair of exporters
-// that received real traps of every kind.
+// that received real traps of every kind; in each supported Prometheus
+// release.
 func TestPanelsAgainstPrometheus(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
-	testenv.Need(t, "snmptrap", testenv.PrometheusBin)
+	testenv.SkipShort(t)
+	testenv.Need(t, "snmptrap")
 	for _, tr := range rounds[0] {
 		if tr[1] == oidNegoFail {
 			code, _ := strconv.Atoi(tr[4])
@@ -97,14 +102,21 @@ func TestPanelsAgainstPrometheus(t *testing.T) {
 			}
 		}
 	}
+	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
+		t.Parallel()
+		panelsAgainstPrometheus(t, p)
+	})
+}
 
+func panelsAgainstPrometheus(t *testing.T, release testenv.PrometheusRelease) {
+	start := time.Now()
 	// Two exporters receiving the same traps: an HA pair.
 	exporters := []*testenv.Exporter{testenv.StartExporter(t), testenv.StartExporter(t)}
 	var targets []string
 	for _, e := range exporters {
 		targets = append(targets, strings.TrimPrefix(e.WebURL, "http://"))
 	}
-	prom := testenv.StartPrometheus(t, targets, ruleFiles(t), "")
+	prom := release.StartPrometheus(t, targets, ruleFiles(t), "")
 
 	sent := 0
 	for _, round := range rounds {
@@ -158,36 +170,42 @@ func TestPanelsAgainstPrometheus(t *testing.T) {
 	// The files users import, not the generator's structs; the generator
 	// only says which panels must have data.
 	mustHaveData := map[string]bool{}
-	for _, d := range All(alerts.DefaultRunbookURL) {
-		for _, p := range d.Panels {
-			mustHaveData[d.UID+"/"+p.Title] = p.MustHaveData
+	for _, d := range generated(t) {
+		for title, must := range d.MustHaveData {
+			mustHaveData[str(d.Uid)+"/"+title] = must
 		}
 	}
 	results := map[string]model.Value{} // "uid/mode/title/refId"
 	for file, d := range loadDashboards(t, "*.json") {
+		uid := str(d.Uid)
 		for _, mode := range modes {
 			vars := interpolationValues(d, mode.vals)
-			t.Run(d.UID+"/"+mode.name+"/variables", func(t *testing.T) {
+			t.Run(uid+"/"+mode.name+"/variables", func(t *testing.T) {
 				for _, v := range d.Templating.List {
-					if v.Type != "query" {
+					if v.Type != dashboard.VariableTypeQuery {
 						continue
 					}
 					checkVariable(t, prom, v, vars)
 				}
 			})
-			for _, p := range d.Panels {
-				t.Run(d.UID+"/"+mode.name+"/"+p.Title, func(t *testing.T) {
-					must, known := mustHaveData[d.UID+"/"+p.Title]
+			for _, p := range panels(d) {
+				title := str(p.Title)
+				t.Run(uid+"/"+mode.name+"/"+title, func(t *testing.T) {
+					must, known := mustHaveData[uid+"/"+title]
 					if !known {
 						t.Fatalf("%s: panel not produced by the generator: run go generate ./dashboards", file)
 					}
-					for _, tg := range p.Targets {
-						expr := interpolate(tg.Expr, vars)
+					qs := promTargets(p)
+					if len(qs) != len(p.Targets) {
+						t.Fatalf("%s: a target is not a Prometheus query", file)
+					}
+					for _, q := range qs {
+						expr := interpolate(q.Expr, vars)
 						v := prom.Query(t, expr) // fails on a query error or warning
-						results[d.UID+"/"+mode.name+"/"+p.Title+"/"+tg.RefID] = v
-						t.Logf("%s: %s\n=> %v", tg.RefID, expr, v)
+						results[uid+"/"+mode.name+"/"+title+"/"+str(q.RefId)] = v
+						t.Logf("%s: %s\n=> %v", str(q.RefId), expr, v)
 						if must && empty(v) {
-							t.Errorf("target %s returned no data: %s", tg.RefID, expr)
+							t.Errorf("target %s returned no data: %s", str(q.RefId), expr)
 						}
 					}
 				})
@@ -199,8 +217,17 @@ func TestPanelsAgainstPrometheus(t *testing.T) {
 	// counts once. Each failure series went from 1 to 2 in range; increase()
 	// extrapolates a little past 1, a sum across the pair would give 2.
 	for key, check := range map[string]func(model.Vector) bool{
-		"ipsec-overview/all/Tunnels down now/A": func(v model.Vector) bool { return len(v) == 1 && v[0].Value == 1 },
-		"ipsec-overview/all/Tunnels up now/A":   func(v model.Vector) bool { return len(v) == 1 && v[0].Value == 1 },
+		// A (unplanned) and C (planned) are down; the table lists A only,
+		// since when it went down.
+		"ipsec-overview/all/Tunnels down now/A": func(v model.Vector) bool { return len(v) == 1 && v[0].Value == 2 },
+		"ipsec-overview/all/Tunnels down/A": func(v model.Vector) bool {
+			return len(v) == 1 && v[0].Metric["peer"] == peerA && v[0].Value == 0
+		},
+		"ipsec-overview/all/Tunnels down/B": func(v model.Vector) bool {
+			return len(v) == 1 && v[0].Metric["peer"] == peerA &&
+				int64(v[0].Value) >= start.Add(-time.Second).UnixMilli() && int64(v[0].Value) <= time.Now().UnixMilli()
+		},
+		"ipsec-overview/all/Tunnels up now/A": func(v model.Vector) bool { return len(v) == 1 && v[0].Value == 1 },
 		"ipsec-overview/all/Failing peers in range/A": func(v model.Vector) bool {
 			return len(v) == 1 && v[0].Value == 2
 		},
@@ -254,7 +281,7 @@ func grafanaRegexEscape(s string) string {
 // interpolationValues is the text Grafana substitutes for each variable of
 // d: the All value, an escaped selection for multi-value variables, the
 // value as is for single-value ones, and the built-ins.
-func interpolationValues(d *Dashboard, selected map[string]string) map[string]string {
+func interpolationValues(d *dashboard.Dashboard, selected map[string]string) map[string]string {
 	now := time.Now()
 	vals := map[string]string{
 		"__from": strconv.FormatInt(now.Add(-5*time.Minute).UnixMilli(), 10),
@@ -264,17 +291,17 @@ func interpolationValues(d *Dashboard, selected map[string]string) map[string]st
 		vals[k] = v
 	}
 	for _, v := range d.Templating.List {
-		if v.Type != "query" {
+		if v.Type != dashboard.VariableTypeQuery {
 			continue
 		}
 		sel := selected[v.Name]
 		switch {
-		case sel == "" && v.IncludeAll:
-			vals[v.Name] = v.AllValue
+		case sel == "" && flag(v.IncludeAll):
+			vals[v.Name] = str(v.AllValue)
 		case sel == "":
 			// No All: Grafana selects the first value.
 			vals[v.Name] = firstValue[v.Name]
-		case v.Multi || v.IncludeAll:
+		case flag(v.Multi) || flag(v.IncludeAll):
 			vals[v.Name] = grafanaRegexEscape(sel)
 		default:
 			vals[v.Name] = sel
@@ -304,7 +331,7 @@ func interpolate(expr string, vals map[string]string) string {
 
 // checkVariable runs a label_values variable query: its selector must
 // select series and the label must have values.
-func checkVariable(t *testing.T, prom *testenv.Prometheus, v Variable, vals map[string]string) {
+func checkVariable(t *testing.T, prom *testenv.Prometheus, v dashboard.VariableModel, vals map[string]string) {
 	t.Helper()
 	q := varQuery(v)
 	m := labelValuesRe.FindStringSubmatch(q)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 	"gopkg.in/yaml.v3"
 )
 
@@ -22,6 +24,8 @@ var exporterMetrics = []string{
 	"ipsec_negotiation_last_failure_timestamp_seconds",
 	"ipsec_negotiation_successes_total",
 	"ipsec_tunnel_up",
+	"ipsec_tunnel_down_planned",
+	"ipsec_tunnel_last_change_timestamp_seconds",
 	"ipsec_tunnel_state_changes_total",
 	"ipsec_trap_packets_received_total",
 	"ipsec_trap_packets_dropped_total",
@@ -54,7 +58,8 @@ var sloRules = func() []string {
 
 // eventMetrics derive from traps: both exporters of an HA pair expose the
 // same series, so they must be combined with max, never summed.
-var eventMetrics = []string{metricFailures, metricLastFailure, metricSuccesses, metricTunnelUp, metricStates}
+var eventMetrics = []string{metricFailures, metricLastFailure, metricSuccesses, metricTunnelUp, metricDownPlanned,
+	metricLastChange, metricStates}
 
 // counterFunctions are the only places a counter may appear: its raw value
 // depends on when the exporter started.
@@ -69,68 +74,30 @@ func allowedMetrics() []string {
 	return slices.Concat(exporterMetrics, prometheusMetrics, sloRules)
 }
 
-// loadDashboards reads every dashboard JSON file in dir.
-func loadDashboards(t *testing.T, pattern string) map[string]*Dashboard {
-	t.Helper()
-	files, err := filepath.Glob(pattern)
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no dashboards match %s (%v)", pattern, err)
-	}
-	out := map[string]*Dashboard{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var d Dashboard
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		if err := dec.Decode(&d); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out[filepath.Base(f)] = &d
-	}
-	return out
-}
-
-// varQuery is the query of a query variable, stored either as a string or
-// as Grafana 10's object (a map once read from JSON).
-func varQuery(v Variable) string {
-	switch q := v.Query.(type) {
-	case string:
-		return q
-	case VariableQuery:
-		return q.Query
-	case map[string]any:
-		s, _ := q["query"].(string)
-		return s
-	}
-	return ""
-}
-
 var labelValuesRe = regexp.MustCompile(`^label_values\((.*),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$`)
 
 // check is one of the conventions of issue 6 item 5 (those of
 // grafana/dashboard-linter, plus HA correctness); it returns what is wrong.
 type check struct {
 	name string
-	fn   func(d *Dashboard) []string
+	fn   func(d *dashboard.Dashboard) []string
 }
 
 var checks = []check{
-	{"schema-version", func(d *Dashboard) []string {
+	{"schema-version", func(d *dashboard.Dashboard) []string {
 		if d.SchemaVersion != SchemaVersion {
 			return []string{fmt.Sprintf("schemaVersion %d, want %d", d.SchemaVersion, SchemaVersion)}
 		}
 		return nil
 	}},
-	{"stable-uid", func(d *Dashboard) []string {
+	{"stable-uid", func(d *dashboard.Dashboard) []string {
 		want := map[string]bool{UIDOverview: true, UIDDrilldown: true, UIDSLO: true, UIDHealth: true}
-		if !want[d.UID] {
-			return []string{fmt.Sprintf("uid %q is not one of the shipped, stable uids", d.UID)}
+		if !want[str(d.Uid)] {
+			return []string{fmt.Sprintf("uid %q is not one of the shipped, stable uids", str(d.Uid))}
 		}
 		return nil
 	}},
-	{"tags", func(d *Dashboard) []string {
+	{"tags", func(d *dashboard.Dashboard) []string {
 		var p []string
 		for _, tag := range Tags {
 			if !slices.Contains(d.Tags, tag) {
@@ -139,35 +106,35 @@ var checks = []check{
 		}
 		return p
 	}},
-	{"title-and-description", func(d *Dashboard) []string {
-		if d.Title == "" || d.Description == "" {
+	{"title-and-description", func(d *dashboard.Dashboard) []string {
+		if str(d.Title) == "" || str(d.Description) == "" {
 			return []string{"dashboard title or description empty"}
 		}
 		return nil
 	}},
-	{"cross-links", func(d *Dashboard) []string {
+	{"cross-links", func(d *dashboard.Dashboard) []string {
 		for _, l := range d.Links {
-			if l.Type == "dashboards" && slices.Contains(l.Tags, Tag) && l.KeepTime && l.IncludeVars {
+			if l.Type == dashboard.DashboardLinkTypeDashboards && slices.Contains(l.Tags, Tag) && l.KeepTime && l.IncludeVars {
 				return nil
 			}
 		}
 		return []string{"no dashboard link by tag " + Tag + " keeping time and variables"}
 	}},
-	{"links-resolve", func(d *Dashboard) []string {
+	{"links-resolve", func(d *dashboard.Dashboard) []string {
 		// Every /d/<uid> a link or data link points to is a shipped dashboard.
 		var p []string
 		re := regexp.MustCompile(`/d/([a-zA-Z0-9_-]+)`)
-		urls := []string{}
+		var urls []string
 		for _, l := range d.Links {
-			urls = append(urls, l.URL)
+			urls = append(urls, str(l.Url))
 		}
-		for _, pn := range d.Panels {
-			for _, l := range slices.Concat(pn.Links, pn.FieldConfig.Defaults.Links) {
-				urls = append(urls, l.URL)
+		for _, pn := range panels(d) {
+			for _, l := range slices.Concat(pn.Links, fieldConfig(pn).Defaults.Links) {
+				urls = append(urls, str(l.Url))
 			}
-			for _, o := range pn.FieldConfig.Overrides {
+			for _, o := range fieldConfig(pn).Overrides {
 				for _, pr := range o.Properties {
-					if pr.ID == "links" {
+					if pr.Id == "links" {
 						b, _ := json.Marshal(pr.Value)
 						urls = append(urls, string(b))
 					}
@@ -183,41 +150,41 @@ var checks = []check{
 		}
 		return p
 	}},
-	{"datasource-variable", func(d *Dashboard) []string {
+	{"datasource-variable", func(d *dashboard.Dashboard) []string {
 		for _, v := range d.Templating.List {
-			if v.Name == "datasource" && v.Type == "datasource" && varQuery(v) == "prometheus" {
+			if v.Name == "datasource" && v.Type == dashboard.VariableTypeDatasource && varQuery(v) == "prometheus" {
 				return nil
 			}
 		}
 		return []string{"no datasource variable of type datasource for prometheus"}
 	}},
-	{"job-instance-variables", func(d *Dashboard) []string {
+	{"job-instance-variables", func(d *dashboard.Dashboard) []string {
 		var p []string
-		vars := map[string]Variable{}
+		vars := map[string]dashboard.VariableModel{}
 		for _, v := range d.Templating.List {
 			vars[v.Name] = v
 		}
-		if v, ok := vars["job"]; !ok || v.Type != "query" || varQuery(v) != "label_values(ipsec_trap_exporter_build_info, job)" {
+		if v, ok := vars["job"]; !ok || v.Type != dashboard.VariableTypeQuery || varQuery(v) != "label_values(ipsec_trap_exporter_build_info, job)" {
 			p = append(p, "job variable missing or not label_values(ipsec_trap_exporter_build_info, job)")
 		}
-		if v, ok := vars["instance"]; !ok || v.Type != "query" ||
+		if v, ok := vars["instance"]; !ok || v.Type != dashboard.VariableTypeQuery ||
 			varQuery(v) != `label_values(ipsec_trap_exporter_build_info{job=~"$job"}, instance)` {
 			p = append(p, "instance variable missing or not scoped by $job")
 		}
 		for _, name := range []string{"job", "instance"} {
-			if v, ok := vars[name]; ok && (!v.Multi || !v.IncludeAll || v.AllValue != ".*") {
+			if v, ok := vars[name]; ok && (!flag(v.Multi) || !flag(v.IncludeAll) || str(v.AllValue) != ".*") {
 				p = append(p, name+" variable must be multi-value with All = .*")
 			}
 		}
 		return p
 	}},
-	{"variables-use-datasource-and-scope", func(d *Dashboard) []string {
+	{"variables-use-datasource-and-scope", func(d *dashboard.Dashboard) []string {
 		var p []string
 		for _, v := range d.Templating.List {
-			if v.Type != "query" {
+			if v.Type != dashboard.VariableTypeQuery {
 				continue
 			}
-			if v.Datasource == nil || v.Datasource.UID != "${datasource}" {
+			if v.Datasource == nil || str(v.Datasource.Uid) != "${datasource}" {
 				p = append(p, "variable "+v.Name+" does not use ${datasource}")
 			}
 			if v.Name == "job" || v.Name == "instance" {
@@ -232,57 +199,75 @@ var checks = []check{
 		}
 		return p
 	}},
-	{"panel-datasource", func(d *Dashboard) []string {
+	{"panel-datasource", func(d *dashboard.Dashboard) []string {
 		var p []string
-		for _, pn := range d.Panels {
-			if pn.Datasource == nil || pn.Datasource.UID != "${datasource}" {
-				p = append(p, pn.Title+": panel data source is not ${datasource}")
+		for _, pn := range panels(d) {
+			if pn.Datasource == nil || str(pn.Datasource.Uid) != "${datasource}" {
+				p = append(p, str(pn.Title)+": panel data source is not ${datasource}")
 			}
-			for _, tg := range pn.Targets {
-				if tg.Datasource == nil || tg.Datasource.UID != "${datasource}" {
-					p = append(p, pn.Title+" "+tg.RefID+": target data source is not ${datasource}")
+			for i, tg := range pn.Targets {
+				q, ok := tg.(*prometheus.Dataquery)
+				switch {
+				case !ok:
+					p = append(p, fmt.Sprintf("%s target %d: not a Prometheus query (%T)", str(pn.Title), i, tg))
+				case q.Datasource == nil || str(q.Datasource.Uid) != "${datasource}":
+					p = append(p, str(pn.Title)+" "+str(q.RefId)+": target data source is not ${datasource}")
 				}
 			}
 		}
 		return p
 	}},
-	{"panel-unit", func(d *Dashboard) []string {
+	{"panel-unit", func(d *dashboard.Dashboard) []string {
 		var p []string
-		for _, pn := range d.Panels {
-			if pn.FieldConfig.Defaults.Unit == "" {
-				p = append(p, pn.Title+": no unit")
+		for _, pn := range panels(d) {
+			if str(fieldConfig(pn).Defaults.Unit) == "" {
+				p = append(p, str(pn.Title)+": no unit")
 			}
 		}
 		return p
 	}},
-	{"panel-description", func(d *Dashboard) []string {
+	{"panel-thresholds", func(d *dashboard.Dashboard) []string {
+		// Without thresholds Grafana applies its default, red from 80.
 		var p []string
-		for _, pn := range d.Panels {
-			if strings.TrimSpace(pn.Description) == "" {
-				p = append(p, pn.Title+": no description")
+		for _, pn := range panels(d) {
+			if th := fieldConfig(pn).Defaults.Thresholds; th == nil || len(th.Steps) == 0 {
+				p = append(p, str(pn.Title)+": no thresholds (Grafana would colour values from 80 red)")
 			}
 		}
 		return p
 	}},
-	{"panel-ids-and-titles-unique", func(d *Dashboard) []string {
+	{"panel-description", func(d *dashboard.Dashboard) []string {
 		var p []string
-		ids, titles := map[int]bool{}, map[string]bool{}
-		for _, pn := range d.Panels {
-			if ids[pn.ID] || titles[pn.Title] || pn.Title == "" {
-				p = append(p, fmt.Sprintf("panel %d %q: id or title empty or repeated", pn.ID, pn.Title))
+		for _, pn := range panels(d) {
+			if strings.TrimSpace(str(pn.Description)) == "" {
+				p = append(p, str(pn.Title)+": no description")
 			}
-			ids[pn.ID], titles[pn.Title] = true, true
+		}
+		return p
+	}},
+	{"panel-ids-and-titles-unique", func(d *dashboard.Dashboard) []string {
+		var p []string
+		ids, titles := map[uint32]bool{}, map[string]bool{}
+		for _, pn := range panels(d) {
+			title := str(pn.Title)
+			if pn.Id == nil || ids[*pn.Id] || titles[title] || title == "" {
+				p = append(p, fmt.Sprintf("panel %q: id missing or repeated, or title empty or repeated", title))
+			}
+			if pn.Id != nil {
+				ids[*pn.Id] = true
+			}
+			titles[title] = true
 			if len(pn.Targets) == 0 {
-				p = append(p, pn.Title+": no query")
+				p = append(p, title+": no query")
 			}
 		}
 		return p
 	}},
-	{"queries", func(d *Dashboard) []string {
+	{"queries", func(d *dashboard.Dashboard) []string {
 		var p []string
-		for _, pn := range d.Panels {
-			for _, tg := range pn.Targets {
-				p = append(p, queryProblems(pn.Title+" "+tg.RefID, tg.Expr, true, "")...)
+		for _, pn := range panels(d) {
+			for _, q := range promTargets(pn) {
+				p = append(p, queryProblems(str(pn.Title)+" "+str(q.RefId), q.Expr, true, "")...)
 			}
 		}
 		return p

@@ -141,8 +141,8 @@ func TestShardedHAPairsMatchOneExporter(t *testing.T) {
 	// design, so four exporters and one differ there.
 	mustHaveData := map[string]bool{}
 	for _, d := range All(alerts.DefaultRunbookURL) {
-		for _, p := range d.Panels {
-			mustHaveData[d.UID+"/"+p.Title] = p.MustHaveData
+		for title, must := range d.MustHaveData {
+			mustHaveData[str(d.Uid)+"/"+title] = must
 		}
 	}
 	// A rate window that covers the whole test, as Grafana's
@@ -151,7 +151,8 @@ func TestShardedHAPairsMatchOneExporter(t *testing.T) {
 	vars := map[string]string{"__rate_interval": "5m"}
 	queries := 0
 	for _, d := range loadDashboards(t, "*.json") {
-		if d.UID == UIDHealth {
+		uid := str(d.Uid)
+		if uid == UIDHealth {
 			continue
 		}
 		for s, devices := range shardDevices {
@@ -159,12 +160,13 @@ func TestShardedHAPairsMatchOneExporter(t *testing.T) {
 			for k, v := range vars {
 				vals[k] = v
 			}
-			for _, p := range d.Panels {
-				for _, tg := range p.Targets {
-					expr := interpolate(tg.Expr, vals)
-					t.Run(fmt.Sprintf("%s/shard%d/%s/%s", d.UID, s+1, p.Title, tg.RefID), func(t *testing.T) {
+			for _, p := range panels(d) {
+				title := str(p.Title)
+				for _, q := range promTargets(p) {
+					expr := interpolate(q.Expr, vals)
+					t.Run(fmt.Sprintf("%s/shard%d/%s/%s", uid, s+1, title, str(q.RefId)), func(t *testing.T) {
 						queries++
-						if _, ok := compare(t, expr); !ok && mustHaveData[d.UID+"/"+p.Title] {
+						if _, ok := compare(t, expr); !ok && mustHaveData[uid+"/"+title] {
 							t.Errorf("no data: the comparison would prove nothing")
 						}
 					})

@@ -1,0 +1,89 @@
+package dashboards
+
+import (
+	"fmt"
+	"strings"
+)
+
+// PromQL text of the panels. The SDK types a query as an opaque string, so
+// the queries are composed here, from the same few helpers everywhere, and
+// held to the conventions by lint_test.go.
+
+// Label sets of the event-derived families. Two exporters of an HA pair
+// receive the same traps and export the same series, differing only in
+// instance, so queries first take max over exactly these labels (dropping
+// job and instance); summing across instances would double every count.
+const (
+	failureKey = "device, peer, interface, vsys, reason, reason_code"
+	tunnelKey  = "device, peer"
+	stateKey   = "device, peer, state, reason"
+)
+
+const (
+	metricFailures    = "ipsec_negotiation_failures_total"
+	metricLastFailure = "ipsec_negotiation_last_failure_timestamp_seconds"
+	metricSuccesses   = "ipsec_negotiation_successes_total"
+	metricTunnelUp    = "ipsec_tunnel_up"
+	metricDownPlanned = "ipsec_tunnel_down_planned"
+	metricLastChange  = "ipsec_tunnel_last_change_timestamp_seconds"
+	metricStates      = "ipsec_tunnel_state_changes_total"
+)
+
+// sel is a selector of metric scoped by the job and instance variables plus
+// extra matchers.
+func sel(metric string, extra ...string) string {
+	m := append([]string{`job=~"$job"`, `instance=~"$instance"`}, extra...)
+	return metric + "{" + strings.Join(m, ", ") + "}"
+}
+
+func maxBy(labels, expr string) string { return "max by (" + labels + ") (" + expr + ")" }
+func sumBy(labels, expr string) string { return "sum by (" + labels + ") (" + expr + ")" }
+func rate(selector string) string      { return "rate(" + selector + "[$__rate_interval])" }
+
+// increaseRange counts over the dashboard's time range: "failures in range"
+// columns, which is what $__range is for.
+func increaseRange(selector string) string { return "increase(" + selector + "[$__range])" }
+
+// copyLabel duplicates label src into dst so that one label can be shown
+// twice in a table with different value mappings (text, cause, runbook).
+func copyLabel(expr, dst, src string) string {
+	return fmt.Sprintf(`label_replace(%s, %q, "$1", %q, "(.*)")`, expr, dst, src)
+}
+
+// failuresByRate is the failure rate summed by labels, after max across the
+// exporters of an HA pair.
+func failuresByRate(labels string, extra ...string) string {
+	return sumBy(labels, maxBy(failureKey, rate(sel(metricFailures, extra...))))
+}
+
+// successRatio is successes / (successes + failures) grouped by labels ("" for
+// the total). A group with only one of the two still gets a ratio (0 or 1)
+// because the missing side is filled in as zero from the other.
+func successRatio(labels string, inRange bool, extra ...string) string {
+	agg := func(key, metric string) string {
+		inner := rate(sel(metric, extra...))
+		if inRange {
+			inner = increaseRange(sel(metric, extra...))
+		}
+		m := maxBy(key, inner)
+		if labels == "" {
+			return "sum(" + m + ")"
+		}
+		return sumBy(labels, m)
+	}
+	s, f := agg(tunnelKey, metricSuccesses), agg(failureKey, metricFailures)
+	ok := "(" + s + " or " + f + " * 0)"
+	bad := "(" + f + " or " + s + " * 0)"
+	return ok + " / (" + ok + " + " + bad + ")"
+}
+
+// tunnelsDown selects the tunnels down now, once per device and peer across
+// an HA pair; with unplannedOnly, not those taken down on purpose (a
+// lifecycle or administrative teardown sets ipsec_tunnel_down_planned).
+func tunnelsDown(unplannedOnly bool) string {
+	down := maxBy(tunnelKey, sel(metricTunnelUp)) + " == 0"
+	if unplannedOnly {
+		down += " unless on (" + tunnelKey + ") " + maxBy(tunnelKey, sel(metricDownPlanned)) + " == 1"
+	}
+	return down
+}
