@@ -3,6 +3,8 @@ package dashboards
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 )
 
 // PromQL text of the panels. The SDK types a query as an opaque string, so
@@ -13,8 +15,9 @@ import (
 // receive the same traps and export the same series, differing only in
 // instance, so queries first take max over exactly these labels (dropping
 // job and instance); summing across instances would double every count.
+// The failure key is the rules' own (alerts.FailureSeriesKey).
 const (
-	failureKey = "device, peer, interface, vsys, reason, reason_code"
+	failureKey = alerts.FailureSeriesKey
 	tunnelKey  = "device, peer"
 	stateKey   = "device, peer, state, reason"
 )
