@@ -21,12 +21,6 @@ const (
 	InputSyslog
 )
 
-// DefaultDedupWindow is how long an event from one input waits for its twin
-// from the other. A device writes the trap and the log line of one event at
-// the same moment; ten seconds covers the information centre's buffering
-// and a TCP reconnect, and is short next to any alert's window.
-const DefaultDedupWindow = 10 * time.Second
-
 // Bounds on what Dedup remembers, so that a flood of distinct events cannot
 // grow it without limit. Beyond them an event is admitted without being
 // remembered: at worst its twin from the other input is counted too.

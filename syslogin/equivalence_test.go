@@ -135,7 +135,7 @@ func TestSameEventsAsTraps(t *testing.T) {
 func TestTrapAndLogCountOnce(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	metrics := collector.NewMetrics(reg, collector.Limits{})
-	dedup := collector.NewDedup(collector.DefaultDedupWindow)
+	dedup := collector.NewDedup(10 * time.Second)
 	s, err := syslogin.NewServer(log.NewNopLogger(), syslogin.Options{ListenAddresses: []string{"127.0.0.1:0"}},
 		&syslogin.Policy{Devices: map[string]string{"127.0.0.1": "fw-lab"}}, reg, dedup.Gate(collector.InputSyslog), metrics)
 	if err != nil {
