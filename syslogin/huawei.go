@@ -35,22 +35,33 @@ type Header struct {
 const (
 	maxModule = 32
 	maxBrief  = 64
+	maxKey    = 64
 	maxFields = 64
 	// headerSearch is how far into the text the header may start: after a
 	// relay's or logger's tag at most.
 	headerSearch = 256
 )
 
-// briefs maps the information-centre brief names of the messages the
-// exporter reads to the catalogue notification whose event they report.
-// IPSEC_TUNNEL_TEARED_DOWN (module IPSEC-VPN) is the firewall's log of the
-// same teardown hwIPSecTunnelStop reports.
-var briefs = map[string]string{
-	"IPSECNEGOFAIL":            mib.NotifNegoFail,
-	"IPSECTUNNELSTART":         mib.NotifTunnelStart,
-	"IPSECTUNNELSTOP":          mib.NotifTunnelStop,
-	"IPSEC_TUNNEL_TEARED_DOWN": mib.NotifTunnelStop,
-}
+// briefs maps the information-centre brief names (lower-case) of the
+// messages the exporter reads to the catalogue notification whose event
+// they report. IPSEC_TUNNEL_TEARED_DOWN (module IPSEC-VPN) is the
+// firewall's log of the same teardown hwIPSecTunnelStop reports.
+var briefs = func() map[string]mib.Notification {
+	m := map[string]mib.Notification{}
+	for brief, name := range map[string]string{
+		"ipsecnegofail":            mib.NotifNegoFail,
+		"ipsectunnelstart":         mib.NotifTunnelStart,
+		"ipsectunnelstop":          mib.NotifTunnelStop,
+		"ipsec_tunnel_teared_down": mib.NotifTunnelStop,
+	} {
+		n, ok := mib.NotificationByName(name)
+		if !ok {
+			panic("syslogin: " + name + " is not in the notification catalogue")
+		}
+		m[brief] = n
+	}
+	return m
+}()
 
 // keyFields maps the field names of the log descriptions (lower-case) to
 // the event fields they fill: the negotiation failure's names (Ifindex,
@@ -88,21 +99,22 @@ func ParseMessage(text string) (collector.Event, error) {
 	if !ok {
 		return collector.Event{}, ErrNotHuawei
 	}
-	name, ok := briefs[strings.ToUpper(h.Brief)]
+	var lower [maxBrief]byte
+	n, ok := briefs[string(toLower(lower[:], h.Brief))]
 	if !ok {
 		return collector.Event{}, fmt.Errorf("%w: %s/%d/%s", ErrOtherMessage, h.Module, h.Severity, h.Brief)
 	}
-	n, _ := mib.NotificationByName(name)
 
 	var values [mib.FieldCount]string
 	backup := false
 	eachField(desc, func(key, value string) {
-		lower := strings.ToLower(key)
-		if lower == "state" {
+		var buf [maxKey]byte
+		lower := toLower(buf[:], key)
+		if string(lower) == "state" {
 			backup = strings.EqualFold(value, "backup")
 			return
 		}
-		f, ok := keyFields[lower]
+		f, ok := keyFields[string(lower)]
 		if !ok || values[f] != "" {
 			return // the first of a repeated field wins, as in traps
 		}
@@ -279,7 +291,7 @@ func fieldList(desc string) (string, bool) {
 // keyLen returns the length of the Key in a "Key=" at the start of s, or 0.
 func keyLen(s string) int {
 	i := 0
-	for i < len(s) && i < 64 && (isLetter(s[i]) || isDigit(s[i]) || s[i] == '_' || s[i] == '-') {
+	for i < len(s) && i < maxKey && (isLetter(s[i]) || isDigit(s[i]) || s[i] == '_' || s[i] == '-') {
 		i++
 	}
 	if i == 0 || !isLetter(s[0]) || i >= len(s) || s[i] != '=' {
@@ -320,6 +332,18 @@ func bracketEnd(s string) int {
 		return len(s)
 	}
 	return last
+}
+
+// toLower writes the ASCII lower case of s into buf (as much as fits), so
+// that map lookups on it allocate nothing.
+func toLower(buf []byte, s string) []byte {
+	n := copy(buf, s)
+	for i, c := range buf[:n] {
+		if c >= 'A' && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+		}
+	}
+	return buf[:n]
 }
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
