@@ -175,12 +175,12 @@ func TestEndToEndSyslogAndTrapCountOnce(t *testing.T) {
 	trap(0)
 	e.WaitValue(t, "ipsec_negotiation_failures_total", peer, 1)
 	testenv.Logger(t, port, []string{"--udp", "--rfc3164"}, logs[0])
-	e.WaitValue(t, "ipsec_syslog_messages_dropped_total", map[string]string{"reason": "duplicate"}, 1)
+	e.WaitValue(t, "ipsec_syslog_messages_dropped_total", map[string]string{"reason": "duplicate_of_trap"}, 1)
 	// The tunnel coming up: the log line first (TCP), then the trap.
 	testenv.Logger(t, port, []string{"--tcp", "--rfc5424"}, logs[1])
 	e.WaitValue(t, "ipsec_tunnel_up", peer, 1)
 	trap(1)
-	e.WaitValue(t, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "duplicate"}, 1)
+	e.WaitValue(t, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "duplicate_of_syslog"}, 1)
 
 	m := e.Scrape(t)
 	for _, c := range []struct {

@@ -110,8 +110,8 @@ func TestReceiverGate(t *testing.T) {
 	if !dedup.Gate(InputSyslog).Admit(&logLine) {
 		t.Fatal("the first of the twins was refused")
 	}
-	if drop, err := processFixture(t, r, "v2c_inform"); drop != DropDuplicate {
-		t.Fatalf("drop = %q (%v), want %q", drop, err, DropDuplicate)
+	if drop, err := processFixture(t, r, "v2c_inform"); drop != DropDuplicateOfSyslog {
+		t.Fatalf("drop = %q (%v), want %q", drop, err, DropDuplicateOfSyslog)
 	}
 	if len(rec.events) != 0 {
 		t.Errorf("a duplicate reached the sinks: %+v", rec.events)
@@ -119,8 +119,8 @@ func TestReceiverGate(t *testing.T) {
 	if got := testutil.ToFloat64(metrics.informsAcked); got != 1 {
 		t.Errorf("informs acknowledged = %v, want 1", got)
 	}
-	// The next one has no twin waiting: counted.
-	if drop, _ := processFixture(t, r, "v2c_inform"); drop != "" || len(rec.events) != 1 {
+	// The same failure again, as a trap: its twin was used up, so it counts.
+	if drop, _ := processFixture(t, r, "v2c_negofail"); drop != "" || len(rec.events) != 1 {
 		t.Errorf("drop = %q, %d events; want an event", drop, len(rec.events))
 	}
 }

@@ -182,7 +182,7 @@ func TestTrapAndLogCountOnce(t *testing.T) {
 		return 0
 	}
 	duplicates := func() float64 {
-		return value("ipsec_syslog_messages_dropped_total", `reason="duplicate"`)
+		return value("ipsec_syslog_messages_dropped_total", `reason="duplicate_of_trap"`)
 	}
 	waitDuplicates := func(n float64) {
 		t.Helper()
