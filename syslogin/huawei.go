@@ -148,6 +148,9 @@ func ParseMessage(text string) (collector.Event, error) {
 // their canonical decimal form (a number field that is not a number is
 // left empty, not trusted).
 func fieldValue(f mib.Field, v string) string {
+	// Replace invalid UTF-8 before bounding: replacing after cutting to
+	// the bound could grow the value past it (U+FFFD is three bytes).
+	v = strings.ToValidUTF8(v, "\uFFFD")
 	switch {
 	case f.Numeric():
 		n, err := strconv.ParseUint(v, 10, 32)

@@ -179,4 +179,14 @@ func TestParseMessageBounds(t *testing.T) {
 	if ev.Reason != mib.UnknownReason {
 		t.Errorf("reason = %q", ev.Reason)
 	}
+	// Invalid bytes inside a value at the bound: replaced before it is
+	// cut, so the replacement cannot push it past 128 bytes (found by the
+	// fuzzer).
+	ev, err = ParseMessage("IPSEC/4/IPSECTUNNELSTOP:InterfaceName=" + strings.Repeat("0", 57) + "\xfa0\x91" + strings.Repeat("0", 70))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Interface) > 128 {
+		t.Errorf("interface of %d bytes: %q", len(ev.Interface), ev.Interface)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -89,7 +90,7 @@ func (p *Policy) device(src netip.Addr, hostname string) string {
 		if a, err := netip.ParseAddr(hostname); err == nil {
 			key = a.Unmap().String()
 		} else {
-			return collector.BoundLabel(hostname)
+			return collector.BoundLabel(strings.ToValidUTF8(hostname, "\uFFFD"))
 		}
 	}
 	if name, ok := p.Devices[key]; ok {

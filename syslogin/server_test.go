@@ -336,6 +336,7 @@ func TestDevice(t *testing.T) {
 		{"no hostname: the sender", Policy{Devices: devices, DeviceFromHostname: true}, src, "", "fw-lab"},
 		{"nil hostname in RFC 5424", Policy{Devices: devices, DeviceFromHostname: true}, src, "-", "fw-lab"},
 		{"hostname bounded", Policy{DeviceFromHostname: true}, src, strings.Repeat("h", 300), strings.Repeat("h", 128)},
+		{"hostname with invalid UTF-8 stays in bounds", Policy{DeviceFromHostname: true}, src, strings.Repeat("h\xff", 100), strings.Repeat("h\uFFFD", 32)},
 	}
 	for _, tt := range tests {
 		if got := tt.policy.device(tt.src, tt.hostname); got != tt.want {
