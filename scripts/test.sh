@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
-# logger, Prometheus 2.x and 3.x, Alertmanager) and the generated-file staleness checks. Installs
-# the Debian packages and the npm packages the end-to-end tests need when
-# they are missing, and builds Prometheus 3 once (scripts/prometheus3.sh).
+# logger, Prometheus 2.x and 3.x, Alertmanager) and the generated-file
+# staleness checks. Installs the Debian packages and the npm packages the
+# end-to-end tests need when they are missing, and builds Prometheus 3 once
+# (scripts/prometheus3.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
