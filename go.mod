@@ -8,6 +8,7 @@ require (
 	github.com/google/go-jsonnet v0.22.0
 	github.com/gosnmp/gosnmp v1.47.0
 	github.com/grafana/grafana-foundation-sdk/go v0.0.22
+	github.com/leodido/go-syslog/v4 v4.6.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3
 	github.com/prometheus/common v0.73.1

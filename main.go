@@ -34,6 +34,7 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/syslogin"
 )
 
 const exporterName = "ipsec_trap_exporter"
@@ -81,13 +82,17 @@ func run(args []string) int {
 	var (
 		trapAddresses = app.Flag("trap.listen-address", "UDP address to receive traps on. Repeatable. Ports below 1024 need root or CAP_NET_BIND_SERVICE.").Default(":162").Strings()
 		communities   = app.Flag("trap.community", "SNMPv1/v2c community to accept. Repeatable. Ignored when the config file lists communities.").Default("public").Strings()
-		receiveBuffer = app.Flag("trap.receive-buffer", "Socket receive buffer to ask the kernel for, in bytes; it absorbs trap storms while decoders catch up.").Default("8388608").Int()
+		receiveBuffer = app.Flag("trap.receive-buffer", "Socket receive buffer to ask the kernel for, in bytes (trap and syslog UDP sockets); it absorbs trap storms while decoders catch up.").Default("8388608").Int()
 		queueSize     = app.Flag("trap.queue-size", "Datagrams that may wait for a decoder; beyond it packets are dropped and counted as queue_full.").Default(strconv.Itoa(collector.DefaultQueueSize)).Int()
 		workers       = app.Flag("trap.decoders", "Decode goroutines; 0 means one per CPU.").Default("0").Int()
+		syslogAddrs   = app.Flag("syslog.listen-address", "HOST:PORT to receive syslog from devices on, on UDP and TCP both. Repeatable. Off by default.").Strings()
+		syslogConns   = app.Flag("syslog.max-connections", "Syslog TCP connections open at once; more are refused and counted.").Default(strconv.Itoa(syslogin.DefaultMaxConnections)).Int()
+		syslogIdle    = app.Flag("syslog.idle-timeout", "Close a syslog TCP connection that delivers no complete message for this long.").Default(syslogin.DefaultIdleTimeout.String()).Duration()
+		syslogMaxSize = app.Flag("syslog.max-message-size", "Longest syslog message accepted, in bytes; longer ones are dropped as too_long.").Default(strconv.Itoa(syslogin.DefaultMaxMessageSize)).Int()
 		eventsKept    = app.Flag("events.buffer-size", "Recent events kept for /events (with the reason text as sent, which never becomes a label).").Default("1000").Int()
 		storagePath   = app.Flag("storage.path", "Directory for what the exporter cannot learn again after a restart: tunnel states, last-failure times, SNMPv3 engine boots. Empty keeps nothing.").Default(defaultStoragePath).IsSetByUser(&storagePathSet).String()
 		writeInterval = app.Flag("storage.write-interval", "How soon after a change the state is written; a crash (kill -9) loses at most this much. Writes cost the same however many traps arrive.").Default("5s").Duration()
-		configFile    = app.Flag("config.file", "YAML config file: communities, SNMPv3 users, engine ID, allowed sources, device names, limits.").String()
+		configFile    = app.Flag("config.file", "YAML config file: communities, SNMPv3 users, engine ID, allowed sources, device names, limits, syslog settings.").String()
 		metricsPath   = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
 		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above. One of: [debug, info, warn, error]").Default("info").Enum("debug", "info", "warn", "error")
 		logFormat     = app.Flag("log.format", "Output format of log messages. One of: [logfmt, json]").Default("logfmt").Enum("logfmt", "json")
@@ -152,6 +157,13 @@ func run(args []string) int {
 			Workers:         *workers,
 			// EngineBoots comes from the state directory (exporter.run).
 		},
+		syslog: syslogin.Options{
+			ListenAddresses: *syslogAddrs,
+			MaxConnections:  *syslogConns,
+			IdleTimeout:     *syslogIdle,
+			MaxMessageSize:  *syslogMaxSize,
+			ReceiveBuffer:   *receiveBuffer,
+		},
 		metricsPath: *metricsPath,
 		eventsKept:  *eventsKept,
 		webFlags:    webFlags,
@@ -180,6 +192,7 @@ func wantsVersion(args []string) bool {
 
 type exporterOptions struct {
 	receiver    collector.ReceiverOptions
+	syslog      syslogin.Options
 	metricsPath string
 	eventsKept  int
 	webFlags    *web.FlagConfig
@@ -203,6 +216,8 @@ type exporter struct {
 
 	mu       sync.Mutex // serializes reloads
 	receiver *collector.Receiver
+	syslog   *syslogin.Server // nil without --syslog.listen-address
+	dedup    *collector.Dedup // nil without --syslog.listen-address
 	metrics  *collector.Metrics
 	reloads  *prometheus.CounterVec
 	lastOK   prometheus.Gauge
@@ -280,10 +295,26 @@ func (e *exporter) run(opts exporterOptions) int {
 	}
 
 	recent := collector.NewRecent(opts.eventsKept)
+	var syslogGate collector.Gate
+	if len(opts.syslog.ListenAddresses) > 0 {
+		// A device may report one event both ways: the two inputs share a
+		// de-duplication window (README, "No double counting").
+		e.dedup = collector.NewDedup(time.Duration(cfg.Syslog.DedupWindow))
+		opts.receiver.Gate = e.dedup.Gate(collector.InputTrap)
+		syslogGate = e.dedup.Gate(collector.InputSyslog)
+	}
 	e.receiver, err = collector.NewReceiver(logger, opts.receiver, policy, e.metrics, recent)
 	if err != nil {
 		level.Error(logger).Log("msg", "Cannot receive traps", "err", err)
 		return 1
+	}
+	if syslogGate != nil {
+		e.syslog, err = syslogin.NewServer(logger, opts.syslog, syslogPolicy(cfg), reg, syslogGate, e.metrics, recent)
+		if err != nil {
+			level.Error(logger).Log("msg", "Cannot receive syslog", "err", err)
+			return 1
+		}
+		e.syslog.Start()
 	}
 	e.receiver.Start()
 
@@ -318,7 +349,7 @@ func (e *exporter) run(opts exporterOptions) int {
 			Version:     version.Info(),
 			Links: []web.LandingLinks{
 				{Address: opts.metricsPath, Text: "Metrics"},
-				{Address: "/events", Text: "Recent events", Description: "the last traps turned into events, with the reason text as sent (JSON; ?limit=N)"},
+				{Address: "/events", Text: "Recent events", Description: "the last traps and log lines turned into events, with the reason text as sent (JSON; ?limit=N)"},
 				{Address: "/-/healthy", Text: "Health"},
 			},
 		})
@@ -357,6 +388,9 @@ loop:
 			}
 			break loop
 		}
+	}
+	if e.syslog != nil {
+		e.syslog.Stop()
 	}
 	e.receiver.Stop()
 	close(stopExpiry)
@@ -408,7 +442,7 @@ func (e *exporter) openState(opts storageOptions, m *state.Metrics) (*state.Stor
 // loadConfig reads the config file, or builds the flag-only config.
 func (e *exporter) loadConfig() (*config.Config, error) {
 	if e.configFile == "" {
-		return &config.Config{Limits: config.Limits{MaxSeries: config.DefaultMaxSeries}}, nil
+		return config.Default(), nil
 	}
 	return config.Load(e.configFile)
 }
@@ -459,6 +493,16 @@ func derivedEngineID() string {
 	return string(id)
 }
 
+// syslogPolicy maps a config to what the syslog listener enforces: the same
+// allow-list and device names as traps.
+func syslogPolicy(cfg *config.Config) *syslogin.Policy {
+	p := &syslogin.Policy{Devices: cfg.Devices, DeviceFromHostname: cfg.Syslog.DeviceFromHostname}
+	for _, s := range cfg.AllowedSources {
+		p.AllowedSources = append(p.AllowedSources, netip.Prefix(s))
+	}
+	return p
+}
+
 func limits(cfg *config.Config) collector.Limits {
 	return collector.Limits{MaxSeries: cfg.Limits.MaxSeries, SeriesTTL: cfg.Limits.TTL()}
 }
@@ -489,6 +533,10 @@ func (e *exporter) applyConfig() error {
 		return err
 	}
 	e.metrics.SetLimits(limits(cfg))
+	if e.syslog != nil {
+		e.syslog.SetPolicy(syslogPolicy(cfg))
+		e.dedup.SetWindow(time.Duration(cfg.Syslog.DedupWindow))
+	}
 	return nil
 }
 

@@ -26,12 +26,16 @@ const (
 	DropNotInTimeWindow  = "not_in_time_window"
 	DropUnknownEngineID  = "unknown_engine_id"
 	DropDuplicateInform  = "duplicate_inform"
+	// DropDuplicateOfSyslog is a trap whose event the device's log line
+	// already counted: see Dedup.
+	DropDuplicateOfSyslog = "duplicate_of_syslog"
 )
 
 var dropReasons = []string{
 	DropMalformed, DropUnknownCommunity, DropAuthFailure, DropSourceNotAllowed,
 	DropQueueFull, DropSocketOverflow, DropUnsupportedPDU, DropSeriesLimit,
 	DropUnsupportedSec, DropNotInTimeWindow, DropUnknownEngineID, DropDuplicateInform,
+	DropDuplicateOfSyslog,
 }
 
 // Limits bound the series that untrusted label values can create.

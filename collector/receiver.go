@@ -54,6 +54,10 @@ type ReceiverOptions struct {
 	// higher at each start, so that informs captured before a restart are
 	// refused after it (RFC 3414 section 2.2). 0 means 1.
 	EngineBoots uint32
+	// Gate, when set, sees every event before the sinks; an event it
+	// refuses (the twin of a syslog line already counted) is dropped as
+	// DropDuplicateOfSyslog.
+	Gate Gate
 }
 
 // Sink receives every accepted event. It returns false when it could not
@@ -397,10 +401,7 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 		case leanBadCommunity:
 			return DropUnknownCommunity, nil
 		case leanEvent:
-			if !r.record(&ev) {
-				return DropSeriesLimit, nil
-			}
-			return "", nil
+			return r.record(&ev), nil
 		}
 	}
 
@@ -455,27 +456,33 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 		r.answerInform(d, pkt)
 		return DropDuplicateInform, nil
 	}
-	accepted := r.record(&ev)
+	drop := r.record(&ev)
 	if pkt.PDUType == gosnmp.InformRequest {
-		// The inform was authenticated and recorded. A series-limit refusal
-		// is this exporter's policy, not a lost packet: withholding the
-		// response would only make the device retransmit into the same limit.
+		// The inform was authenticated and recorded (or already counted
+		// from the device's log line). A series-limit refusal is this
+		// exporter's policy, not a lost packet: withholding the response
+		// would only make the device retransmit into the same limit.
 		r.answerInform(d, pkt)
 	}
-	if !accepted {
-		return DropSeriesLimit, nil
-	}
-	return "", nil
+	return drop, nil
 }
 
-// record hands an event to every sink; false when a series limit kept any
-// of them from recording it.
-func (r *Receiver) record(ev *Event) bool {
+// record passes an event through the gate (when the syslog input is on) and
+// hands it to every sink. It returns the drop reason: DropDuplicateOfSyslog
+// for the twin of a log line already counted, DropSeriesLimit when a limit
+// kept a sink from recording it, "" for an event recorded.
+func (r *Receiver) record(ev *Event) string {
+	if r.opts.Gate != nil && !r.opts.Gate.Admit(ev) {
+		return DropDuplicateOfSyslog
+	}
 	accepted := true
 	for _, s := range r.sinks {
 		accepted = s.Record(ev) && accepted
 	}
-	return accepted
+	if !accepted {
+		return DropSeriesLimit
+	}
+	return ""
 }
 
 // answerInform acknowledges an accepted inform; a failure to answer costs

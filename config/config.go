@@ -1,8 +1,8 @@
 // Package config reads the exporter's YAML configuration file: accepted
 // communities, SNMPv3 users, the local engine ID, allowed sources, device
-// names and series limits. Every error names the file, the line and the
-// reason, because a trap receiver that starts with half a config silently
-// drops traps.
+// names, series limits and the syslog input's settings. Every error names
+// the file, the line and the reason, because a trap receiver that starts
+// with half a config silently drops traps.
 package config
 
 import (
@@ -42,6 +42,30 @@ type Config struct {
 	// TunnelStatus overrides which status values of
 	// hwIPSecTunnelStatusChange mean up and down (the MIB does not say).
 	TunnelStatus *TunnelStatus `yaml:"tunnel_status"`
+	// Syslog configures the syslog input (--syslog.listen-address).
+	Syslog Syslog `yaml:"syslog"`
+}
+
+// DefaultDedupWindow is how long an event reported by one input (a trap)
+// waits for its twin from the other (the device's log line of it). A device
+// writes both at the same moment; ten seconds covers the information
+// centre's buffering and a TCP reconnect, and is short next to any alert's
+// window.
+const DefaultDedupWindow = 10 * time.Second
+
+// maxDedupWindow bounds the window: longer would only hold memory and pair
+// a trap with a log line of a later failure that was never trapped.
+const maxDedupWindow = 10 * time.Minute
+
+// Syslog configures how log lines become events.
+type Syslog struct {
+	// DeviceFromHostname names the device after the HOSTNAME field of the
+	// message rather than the sender's address: for logs forwarded by a
+	// relay, whose address is not the device's.
+	DeviceFromHostname bool `yaml:"device_from_hostname"`
+	// DedupWindow is the window within which a trap and a log line of the
+	// same event count once; 0 turns de-duplication off.
+	DedupWindow model.Duration `yaml:"dedup_window"`
 }
 
 // TunnelStatus lists the status values that mean up and down; a value in
@@ -84,10 +108,18 @@ func Load(path string) (*Config, error) {
 	return cfg, nil
 }
 
+// Default is the configuration without a file.
+func Default() *Config {
+	return &Config{
+		Limits: Limits{MaxSeries: DefaultMaxSeries},
+		Syslog: Syslog{DedupWindow: model.Duration(DefaultDedupWindow)},
+	}
+}
+
 // Parse parses and validates config text. getenv resolves the *_env
 // passphrase keys.
 func Parse(data []byte, getenv func(string) string) (*Config, error) {
-	cfg := &Config{Limits: Limits{MaxSeries: DefaultMaxSeries}}
+	cfg := Default()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) { // EOF: an empty file is an empty config
@@ -121,6 +153,10 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 		devices[a.Unmap().String()] = name
 	}
 	cfg.Devices = devices
+	if w := time.Duration(cfg.Syslog.DedupWindow); w < 0 || w > maxDedupWindow {
+		return nil, fmt.Errorf("line %d: syslog.dedup_window %s is out of range: 0s (off) to %s",
+			lineOf(&root, "syslog", "dedup_window"), model.Duration(w), model.Duration(maxDedupWindow))
+	}
 	if ts := cfg.TunnelStatus; ts != nil {
 		seen := map[int64]bool{}
 		for _, v := range append(append([]int64{}, ts.Up...), ts.Down...) {

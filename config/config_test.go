@@ -41,6 +41,9 @@ func TestLoadFull(t *testing.T) {
 	if cfg.Devices["10.1.1.1"] != "fw-hq-01" || cfg.Limits.MaxSeries != 1000 || cfg.Limits.TTL() != 7*24*time.Hour {
 		t.Errorf("devices/limits = %v %+v", cfg.Devices, cfg.Limits)
 	}
+	if !cfg.Syslog.DeviceFromHostname || time.Duration(cfg.Syslog.DedupWindow) != 20*time.Second {
+		t.Errorf("syslog = %+v", cfg.Syslog)
+	}
 }
 
 func TestDefaults(t *testing.T) {
@@ -78,6 +81,11 @@ func TestRefused(t *testing.T) {
 		{"status both up and down", "devices: {}\ntunnel_status:\n  up: [1]\n  down: [1, 2]\n", "line 2: tunnel_status: 1 is listed twice"},
 		{"negative status", "tunnel_status:\n  down: [-2]\n", "line 1: tunnel_status: -2 is negative"},
 		{"unknown status key", "tunnel_status:\n  sideways: [3]\n", "line 2: field sideways not found"},
+		{"unknown syslog key", "syslog:\n  device_from_host: true\n", "line 2: field device_from_host not found"},
+		{"syslog flag not a bool", "syslog:\n  device_from_hostname: sometimes\n", "line 2: cannot unmarshal !!str `sometimes` into bool"},
+		{"dedup window too long", "devices: {}\nsyslog:\n  dedup_window: 1h\n", "line 3: syslog.dedup_window 1h is out of range: 0s (off) to 10m"},
+		{"dedup window negative", "syslog:\n  dedup_window: -5s\n", "-5s"},
+		{"dedup window not a duration", "syslog:\n  dedup_window: soon\n", "soon"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +107,32 @@ func TestTunnelStatus(t *testing.T) {
 	}
 	if cfg, _ := Parse(nil, env(nil)); cfg.TunnelStatus != nil {
 		t.Error("tunnel_status without the key must stay nil (the default mapping)")
+	}
+}
+
+func TestSyslog(t *testing.T) {
+	tests := []struct {
+		yaml         string
+		fromHostname bool
+		window       time.Duration
+	}{
+		{"", false, DefaultDedupWindow},
+		{"syslog: {}\n", false, DefaultDedupWindow},
+		{"syslog:\n  device_from_hostname: true\n", true, DefaultDedupWindow},
+		{"syslog:\n  dedup_window: 0s\n", false, 0},
+		{"syslog:\n  dedup_window: 30s\n  device_from_hostname: false\n", false, 30 * time.Second},
+	}
+	for _, tt := range tests {
+		cfg, err := Parse([]byte(tt.yaml), env(nil))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.yaml, err)
+		}
+		if cfg.Syslog.DeviceFromHostname != tt.fromHostname || time.Duration(cfg.Syslog.DedupWindow) != tt.window {
+			t.Errorf("%q: syslog = %+v, want device_from_hostname %v, dedup_window %s", tt.yaml, cfg.Syslog, tt.fromHostname, tt.window)
+		}
+	}
+	if d := Default(); time.Duration(d.Syslog.DedupWindow) != DefaultDedupWindow || d.Limits.MaxSeries != DefaultMaxSeries {
+		t.Errorf("Default() = %+v", d)
 	}
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
-# end-to-end (net-snmp, pysnmp and npm net-snmp as senders, Prometheus 2.x
-# and 3.x, Alertmanager) and the generated-file staleness checks. Installs
-# the Debian packages and the npm packages the end-to-end tests need when
-# they are missing, and builds Prometheus 3 once (scripts/prometheus3.sh).
+# end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
+# logger, Prometheus 2.x and 3.x, Alertmanager) and the generated-file
+# staleness checks. Installs the Debian packages and the npm packages the
+# end-to-end tests need when they are missing, and builds Prometheus 3 once
+# (scripts/prometheus3.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 /usr/bin/python3 -c 'import pysnmp.hlapi' >/dev/null 2>&1 || missing+=(python3-pysnmp4)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v logger >/dev/null 2>&1 || missing+=(bsdutils) # util-linux logger(1), the syslog sender
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -43,5 +45,5 @@ prometheus3=$(./scripts/prometheus3.sh)
 export PROMTOOL3=$prometheus3/promtool PROMETHEUS3=$prometheus3/prometheus
 
 # The packages with concurrency of their own, under the race detector.
-go test -race -count=1 ./collector ./config ./sender ./mib ./state
+go test -race -count=1 ./collector ./config ./sender ./mib ./state ./syslogin
 go test -count=1 ./...

@@ -1,0 +1,91 @@
+//go:build unix
+
+package syslogin
+
+import (
+	"fmt"
+	"net/netip"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+)
+
+// cpuTime is the CPU time this process has used (user and system, GC
+// included). Benchmarks report throughput per CPU second besides per wall
+// second: on a shared machine the wall clock also counts time spent waiting
+// for a core.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportRates adds msgs/s (wall clock) and msgs/cpu-s (per second of one
+// core) to a benchmark whose loop ran since cpuStart.
+func reportRates(b *testing.B, cpuStart time.Duration) {
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	if cpu := cpuTime(b) - cpuStart; cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "msgs/cpu-s")
+	}
+}
+
+// BenchmarkParseMessage is the Huawei parser alone.
+func BenchmarkParseMessage(b *testing.B) {
+	b.ReportAllocs()
+	cpu := cpuTime(b)
+	for i := 0; i < b.N; i++ {
+		if _, err := ParseMessage(negoFail); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRates(b, cpu)
+}
+
+// BenchmarkMessage is everything a syslog reader does for one message
+// after the socket read, on one core: go-syslog, the Huawei parser, device
+// naming, the de-duplication gate and the metrics sink, over 100 peers.
+// Run with -cpu 1: msgs/cpu-s is the rate one core sustains.
+func BenchmarkMessage(b *testing.B) {
+	formats := []struct{ name, header string }{
+		{"rfc3164", "<13>Nov 29 05:01:16 vm root: "},
+		{"rfc5424", `<13>1 2026-11-29T05:01:16.453645+00:00 vm root - - [timeQuality tzKnown="1" isSynced="0"] `},
+		{"huawei", "<188>Nov 29 2026 05:01:16 USG6000 "},
+	}
+	for _, format := range formats {
+		b.Run(format.name, func(b *testing.B) {
+			s, err := NewServer(log.NewNopLogger(), Options{}, &Policy{Devices: map[string]string{"192.0.2.1": "fw-hq-01"}},
+				prometheus.NewRegistry(), collector.NewDedup(10*time.Second).Gate(collector.InputSyslog),
+				collector.NewMetrics(prometheus.NewRegistry(), collector.Limits{MaxSeries: 20000}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			msgs := make([][]byte, 100)
+			for i := range msgs {
+				msgs[i] = []byte(fmt.Sprintf("%s%%%%01IPSEC/4/IPSECNEGOFAIL(t)[3]:OID 1.3.6.1.4.1.2011.6.122.26.6.14 IPSec tunnel negotiation fails. "+
+					"(Ifindex=5, SeqNum=10, Reason=responder dh mismatch, ReasonCode=6, PeerAddress=203.0.113.%d, PeerPort=500, "+
+					"VsysName=public, InterfaceName=GigabitEthernet0/0/1)", format.header, i))
+			}
+			p := newParser()
+			policy := s.policy.Load()
+			src := netip.MustParseAddr("192.0.2.1")
+			buf := make([]byte, 0, 1024)
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cpuTime(b)
+			for i := 0; i < b.N; i++ {
+				buf = append(buf[:0], msgs[i%len(msgs)]...) // as the socket read copies it
+				if drop, err := s.process(p, policy, buf, src); drop != "" {
+					b.Fatalf("dropped as %s: %v", drop, err)
+				}
+			}
+			reportRates(b, cpu)
+		})
+	}
+}

@@ -1,0 +1,445 @@
+// Package syslogin is the exporter's second input: syslog from Huawei
+// devices (or a relay) over UDP and TCP, RFC 3164 and RFC 5424, parsed with
+// go-syslog, turned into the same collector.Event as the equivalent SNMP
+// trap and handed to the same sinks.
+package syslogin
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+)
+
+// Defaults of the listener's bounds.
+const (
+	// DefaultMaxConnections bounds the TCP connections open at once: a
+	// device or relay holds one, so this leaves room for hundreds of
+	// devices that log over TCP directly.
+	DefaultMaxConnections = 512
+	// DefaultIdleTimeout closes a TCP connection that delivered no complete
+	// message for this long; senders reconnect when they next log.
+	DefaultIdleTimeout = 5 * time.Minute
+	// DefaultMaxMessageSize is RFC 5425's recommended minimum a receiver
+	// should accept; Huawei's IPSec messages are a few hundred bytes.
+	DefaultMaxMessageSize = 8192
+	// MinMessageSize is RFC 3164's maximum message length: no smaller
+	// limit is useful.
+	MinMessageSize = 1024
+	// maxDatagram is the largest UDP payload, so no datagram is cut short
+	// and a long one is counted as too_long, not read in part.
+	maxDatagram = 65535
+)
+
+// Options size the listener.
+type Options struct {
+	// ListenAddresses are HOST:PORT; each is bound on UDP and TCP.
+	ListenAddresses []string
+	MaxConnections  int
+	IdleTimeout     time.Duration
+	MaxMessageSize  int
+	// ReceiveBuffer is the UDP socket receive buffer to ask for.
+	ReceiveBuffer int
+}
+
+// Policy is what the listener accepts and how it names senders; it comes
+// from the config file and is replaced whole on reload.
+type Policy struct {
+	// AllowedSources lists the networks messages may come from; empty
+	// allows any. Checked before anything is parsed.
+	AllowedSources []netip.Prefix
+	// Devices names senders: address -> device label, as for traps.
+	Devices map[string]string
+	// DeviceFromHostname names the device after the message's HOSTNAME
+	// field instead of the sender's address (logs forwarded by a relay).
+	DeviceFromHostname bool
+}
+
+func (p *Policy) sourceAllowed(addr netip.Addr) bool {
+	if len(p.AllowedSources) == 0 {
+		return true
+	}
+	addr = addr.Unmap()
+	for _, prefix := range p.AllowedSources {
+		if prefix.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// device names the sender of a message as the trap path names a trap's
+// sender: the devices map's name for the address, else the address. With
+// DeviceFromHostname the HOSTNAME field stands for the address when it is
+// present: looked up in the devices map when it is an address, used as it
+// is (bounded) when it is a name, such as the device's sysname.
+func (p *Policy) device(src netip.Addr, hostname string) string {
+	key := src.Unmap().String()
+	if p.DeviceFromHostname && hostname != "" && hostname != "-" {
+		if a, err := netip.ParseAddr(hostname); err == nil {
+			key = a.Unmap().String()
+		} else {
+			return collector.BoundLabel(strings.ToValidUTF8(hostname, "\uFFFD"))
+		}
+	}
+	if name, ok := p.Devices[key]; ok {
+		return name
+	}
+	return key
+}
+
+// Server receives syslog on UDP and TCP.
+type Server struct {
+	logger  log.Logger
+	opts    Options
+	metrics *metrics
+	gate    collector.Gate
+	sinks   []collector.Sink
+	policy  atomic.Pointer[Policy]
+	now     func() time.Time
+
+	udp []*net.UDPConn
+	tcp []*net.TCPListener
+
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+	open  int
+
+	wg              sync.WaitGroup
+	closing         atomic.Bool
+	overflowDone    chan struct{}
+	overflowStopped chan struct{}
+}
+
+// NewServer binds every address on UDP and TCP. gate (may be nil) sees every
+// event before the sinks, as it does the trap receiver's.
+func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registerer, gate collector.Gate, sinks ...collector.Sink) (*Server, error) {
+	if opts.MaxConnections <= 0 {
+		opts.MaxConnections = DefaultMaxConnections
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
+	if opts.MaxMessageSize <= 0 {
+		opts.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if opts.MaxMessageSize < MinMessageSize {
+		return nil, fmt.Errorf("syslog max message size %d is below %d bytes, RFC 3164's message length", opts.MaxMessageSize, MinMessageSize)
+	}
+	s := &Server{
+		logger:          logger,
+		opts:            opts,
+		metrics:         newMetrics(reg),
+		gate:            gate,
+		sinks:           sinks,
+		now:             time.Now,
+		conns:           make(map[net.Conn]struct{}),
+		overflowStopped: make(chan struct{}),
+	}
+	s.SetPolicy(policy)
+	for _, addr := range opts.ListenAddresses {
+		if err := s.listen(addr); err != nil {
+			s.closeAll()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// listen binds addr on UDP and then on TCP, on the same port: a port 0
+// chooses a free UDP port, which TCP then takes too.
+func (s *Server) listen(addr string) error {
+	udpAddr, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return fmt.Errorf("syslog listen address %q: %w", addr, err)
+	}
+	uc, err := net.ListenUDP("udp", udpAddr)
+	if err != nil {
+		return bindError("UDP", addr, err)
+	}
+	s.udp = append(s.udp, uc)
+	bound := uc.LocalAddr().(*net.UDPAddr)
+	tl, err := net.ListenTCP("tcp", &net.TCPAddr{IP: udpAddr.IP, Port: bound.Port, Zone: udpAddr.Zone})
+	if err != nil {
+		return bindError("TCP", addr, err)
+	}
+	s.tcp = append(s.tcp, tl)
+
+	granted, err := collector.SetReceiveBuffer(uc, s.opts.ReceiveBuffer)
+	switch {
+	case err != nil:
+		level.Warn(s.logger).Log("msg", "Could not set the syslog socket receive buffer", "address", addr, "err", err)
+	case granted < s.opts.ReceiveBuffer:
+		level.Warn(s.logger).Log("msg", "The kernel granted a smaller syslog socket receive buffer than asked",
+			"address", addr, "requested_bytes", s.opts.ReceiveBuffer, "granted_bytes", granted,
+			"fix", fmt.Sprintf("run as root, or raise the cap: sysctl -w net.core.rmem_max=%d", s.opts.ReceiveBuffer))
+	}
+	level.Info(s.logger).Log("msg", "Listening for syslog", "udp", uc.LocalAddr(), "tcp", tl.Addr())
+	return nil
+}
+
+func bindError(proto, addr string, err error) error {
+	switch {
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("binding syslog %s %s: permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE "+
+			"(sudo setcap cap_net_bind_service=+ep ./ipsec_trap_exporter), or listen on a high port such as --syslog.listen-address=:5514", proto, addr)
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("binding syslog %s %s: the port is already in use (is rsyslog or syslog-ng listening there?)", proto, addr)
+	}
+	return fmt.Errorf("binding syslog %s %s: %w", proto, addr, err)
+}
+
+// Addrs returns the bound UDP and TCP addresses, in the order given.
+func (s *Server) Addrs() (udp, tcp []net.Addr) {
+	for _, c := range s.udp {
+		udp = append(udp, c.LocalAddr())
+	}
+	for _, l := range s.tcp {
+		tcp = append(tcp, l.Addr())
+	}
+	return udp, tcp
+}
+
+// SetPolicy replaces the policy; messages read from now on see the new one.
+func (s *Server) SetPolicy(p *Policy) { s.policy.Store(p) }
+
+// Start runs the readers and accept loops.
+func (s *Server) Start() {
+	for _, c := range s.udp {
+		s.wg.Add(1)
+		go s.readUDP(c)
+	}
+	for _, l := range s.tcp {
+		s.wg.Add(1)
+		go s.accept(l)
+	}
+	s.overflowDone = make(chan struct{})
+	go s.watchOverflow(s.overflowDone)
+}
+
+// Stop closes the sockets and every open connection and returns when all
+// messages already read have been handled.
+func (s *Server) Stop() {
+	s.closing.Store(true)
+	if s.overflowDone != nil {
+		close(s.overflowDone)
+		<-s.overflowStopped
+	}
+	s.closeAll()
+	s.wg.Wait()
+}
+
+func (s *Server) closeAll() {
+	for _, c := range s.udp {
+		c.Close()
+	}
+	for _, l := range s.tcp {
+		l.Close()
+	}
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+}
+
+// overflowPoll is how often the kernel's drop counters are read, as for
+// the trap sockets.
+const overflowPoll = time.Second
+
+// watchOverflow counts datagrams the kernel dropped because a syslog UDP
+// socket's buffer was full.
+func (s *Server) watchOverflow(done chan struct{}) {
+	last := make([]uint32, len(s.udp))
+	poll := func() {
+		for i, c := range s.udp {
+			total, err := collector.SocketDrops(c)
+			if err != nil {
+				continue
+			}
+			if lost := total - last[i]; lost > 0 {
+				s.metrics.dropN(DropSocketOverflow, float64(lost))
+			}
+			last[i] = total
+		}
+	}
+	t := time.NewTicker(overflowPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			poll()
+			close(s.overflowStopped)
+			return
+		case <-t.C:
+			poll()
+		}
+	}
+}
+
+// readUDP handles one datagram after another. One reader per socket keeps
+// a device's messages in order, so a tunnel's down and up are never
+// swapped; parsing is fast enough that one core keeps up (see the
+// benchmark).
+func (s *Server) readUDP(conn *net.UDPConn) {
+	defer s.wg.Done()
+	p := newParser()
+	buf := make([]byte, maxDatagram)
+	for {
+		n, src, err := conn.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if s.closing.Load() || errors.Is(err, net.ErrClosed) {
+				return
+			}
+			level.Error(s.logger).Log("msg", "Reading from the syslog UDP socket failed", "err", err)
+			time.Sleep(10 * time.Millisecond) // do not spin on a persistent error
+			continue
+		}
+		s.metrics.receivedBy[TransportUDP].Inc()
+		policy := s.policy.Load()
+		if !policy.sourceAllowed(src.Addr()) {
+			s.metrics.drop(DropSourceNotAllowed)
+			continue
+		}
+		if n > s.opts.MaxMessageSize {
+			s.metrics.drop(DropTooLong)
+			continue
+		}
+		s.handle(p, policy, buf[:n], src.Addr())
+	}
+}
+
+// accept admits TCP clients within the allow-list and the connection limit.
+func (s *Server) accept(l *net.TCPListener) {
+	defer s.wg.Done()
+	for {
+		conn, err := l.AcceptTCP()
+		if err != nil {
+			if s.closing.Load() || errors.Is(err, net.ErrClosed) {
+				return
+			}
+			level.Error(s.logger).Log("msg", "Accepting a syslog TCP connection failed", "err", err)
+			time.Sleep(50 * time.Millisecond) // e.g. out of file descriptors: let some close
+			continue
+		}
+		src := conn.RemoteAddr().(*net.TCPAddr).AddrPort().Addr()
+		if !s.policy.Load().sourceAllowed(src) {
+			s.metrics.connsRefused[RefusedSourceAllowed].Inc()
+			conn.Close()
+			continue
+		}
+		s.mu.Lock()
+		if s.open >= s.opts.MaxConnections || s.closing.Load() {
+			s.mu.Unlock()
+			s.metrics.connsRefused[RefusedLimit].Inc()
+			level.Debug(s.logger).Log("msg", "Syslog TCP connection refused: too many open", "source", src, "limit", s.opts.MaxConnections)
+			conn.Close()
+			continue
+		}
+		s.open++
+		s.conns[conn] = struct{}{}
+		s.mu.Unlock()
+		s.metrics.connsAccepted.Inc()
+		s.metrics.connsOpen.Inc()
+		s.wg.Add(1)
+		go s.serve(conn, src)
+	}
+}
+
+// serve reads frames from one TCP connection until it ends, goes idle, or
+// breaks its framing.
+func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
+	defer s.wg.Done()
+	defer func() {
+		conn.Close()
+		s.mu.Lock()
+		delete(s.conns, conn)
+		s.open--
+		s.mu.Unlock()
+		s.metrics.connsOpen.Dec()
+	}()
+	p := newParser()
+	f := newFramer(conn, s.opts.MaxMessageSize)
+	for {
+		if f.buffered() == 0 {
+			_ = conn.SetReadDeadline(s.now().Add(s.opts.IdleTimeout))
+		}
+		msg, drop, err := f.next()
+		if msg != nil || drop != "" {
+			s.metrics.receivedBy[TransportTCP].Inc()
+		}
+		switch {
+		case drop != "":
+			s.metrics.drop(drop)
+		case msg != nil:
+			policy := s.policy.Load()
+			if !policy.sourceAllowed(src) {
+				// The allow-list changed on reload after the connection was
+				// accepted.
+				s.metrics.drop(DropSourceNotAllowed)
+				return
+			}
+			s.handle(p, policy, msg, src)
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				level.Debug(s.logger).Log("msg", "Syslog TCP connection idle; closed", "source", src, "idle_timeout", s.opts.IdleTimeout)
+			} else if !errors.Is(err, errEOF) && !s.closing.Load() {
+				level.Debug(s.logger).Log("msg", "Syslog TCP connection closed", "source", src, "err", err)
+			}
+			return
+		}
+	}
+}
+
+// handle turns one message into an event and records it, or counts why it
+// does not become one.
+func (s *Server) handle(p *parser, policy *Policy, msg []byte, src netip.Addr) {
+	if drop, err := s.process(p, policy, msg, src); drop != "" {
+		s.metrics.drop(drop)
+		level.Debug(s.logger).Log("msg", "Syslog message dropped", "source", src, "reason", drop, "err", err)
+	} else {
+		s.metrics.parsed.Inc()
+	}
+}
+
+// process returns the drop reason of a message it did not turn into an
+// event, or "".
+func (s *Server) process(p *parser, policy *Policy, msg []byte, src netip.Addr) (string, error) {
+	text, hostname, err := p.parse(msg)
+	if err != nil {
+		return DropMalformed, err
+	}
+	ev, err := ParseMessage(text)
+	switch {
+	case errors.Is(err, ErrNotHuawei):
+		return DropNotHuawei, err
+	case err != nil:
+		return DropOtherMessage, err
+	}
+	ev.Device = policy.device(src, hostname)
+	ev.Time = s.now()
+	if s.gate != nil && !s.gate.Admit(&ev) {
+		return DropDuplicateOfTrap, nil
+	}
+	accepted := true
+	for _, sink := range s.sinks {
+		accepted = sink.Record(&ev) && accepted
+	}
+	if !accepted {
+		return DropSeriesLimit, nil
+	}
+	return "", nil
+}
