@@ -243,14 +243,16 @@ func BoundLabel(s string) string { return boundText(s, maxLabelBytes) }
 
 func boundText(s string, limit int) string {
 	s = strings.TrimRight(s, "\x00")
+	// Replace first, then cut: each replacement is 3 bytes, so cutting
+	// first could let the replacements grow the value past the limit.
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if len(s) > limit {
 		s = s[:limit]
 		for len(s) > 0 && !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}
-	}
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return s
 }

@@ -4,8 +4,10 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gosnmp/gosnmp"
 )
@@ -110,5 +112,14 @@ func BenchmarkLeanDecode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestBoundLabelStaysBounded(t *testing.T) {
+	for _, in := range []string{strings.Repeat("\xff0", 64), strings.Repeat("\xff", 300), strings.Repeat("é", 100) + "\xff"} {
+		out := BoundLabel(in)
+		if len(out) > maxLabelBytes || !utf8.ValidString(out) {
+			t.Errorf("BoundLabel(%q) = %d bytes, valid %v", in, len(out), utf8.ValidString(out))
+		}
 	}
 }
