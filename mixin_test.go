@@ -42,9 +42,13 @@ func evalMixin(t *testing.T, config string) mixinOutput {
 	if err := os.Symlink(root, filepath.Join(vendor, "ipsec_trap_exporter")); err != nil {
 		t.Fatal(err)
 	}
+	// Evaluate from the vendor directory, as a consumer's tree would: from
+	// the repository root, a built binary named ipsec_trap_exporter would
+	// shadow the vendored directory of the same name.
+	defer chdirFor(t, vendor)()
 	vm := jsonnet.MakeVM()
 	vm.Importer(&jsonnet.FileImporter{JPaths: []string{vendor}})
-	out, err := vm.EvaluateAnonymousSnippet("consumer.jsonnet", `
+	out, err := vm.EvaluateAnonymousSnippet(filepath.Join(vendor, "consumer.jsonnet"), `
 local ipsec = (import 'ipsec_trap_exporter/mixin.libsonnet') + { _config+:: `+config+` };
 {
   prometheusAlerts: ipsec.prometheusAlerts,
@@ -270,9 +274,13 @@ func TestMixinReadmeExample(t *testing.T) {
 	if err := os.Symlink(root, filepath.Join(vendor, "ipsec_trap_exporter")); err != nil {
 		t.Fatal(err)
 	}
+	// Evaluate from the vendor directory, as a consumer's tree would: from
+	// the repository root, a built binary named ipsec_trap_exporter would
+	// shadow the vendored directory of the same name.
+	defer chdirFor(t, vendor)()
 	vm := jsonnet.MakeVM()
 	vm.Importer(&jsonnet.FileImporter{JPaths: []string{vendor}})
-	files, err := vm.EvaluateAnonymousSnippetMulti("ipsec.jsonnet", example)
+	files, err := vm.EvaluateAnonymousSnippetMulti(filepath.Join(vendor, "ipsec.jsonnet"), example)
 	if err != nil {
 		t.Fatalf("the README's example: %v", err)
 	}
@@ -295,5 +303,23 @@ func TestMixinReadmeExample(t *testing.T) {
 	}
 	if want := 2 + len(dashboards.All(alerts.DefaultRunbookURL)); len(files) != want {
 		t.Errorf("the example writes %v, want %d files", names, want)
+	}
+}
+
+// chdirFor changes to dir until the returned function is called. Not
+// t.Chdir: the callers read repository files after evaluating.
+func chdirFor(t *testing.T, dir string) func() {
+	t.Helper()
+	old, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if err := os.Chdir(old); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
