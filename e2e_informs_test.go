@@ -310,7 +310,7 @@ func startReceiver(t *testing.T, addr string, boots uint32) *receiver {
 	}}
 	reg := prometheus.NewRegistry()
 	r, err := collector.NewReceiver(log.NewNopLogger(), collector.ReceiverOptions{ListenAddresses: []string{addr}, EngineBoots: boots},
-		policy, collector.NewMetrics(reg, collector.Limits{}))
+		policy, collector.NewReceiverStats(reg), collector.NewMetrics(reg, collector.Limits{}))
 	if err != nil {
 		t.Fatal(err)
 	}

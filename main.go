@@ -303,7 +303,7 @@ func (e *exporter) run(opts exporterOptions) int {
 		opts.receiver.Gate = e.dedup.Gate(collector.InputTrap)
 		syslogGate = e.dedup.Gate(collector.InputSyslog)
 	}
-	e.receiver, err = collector.NewReceiver(logger, opts.receiver, policy, e.metrics, recent)
+	e.receiver, err = collector.NewReceiver(logger, opts.receiver, policy, collector.NewReceiverStats(reg), e.metrics, recent)
 	if err != nil {
 		level.Error(logger).Log("msg", "Cannot receive traps", "err", err)
 		return 1

@@ -40,7 +40,7 @@ func BenchmarkUnmarshalTrap(b *testing.B) {
 func BenchmarkBytesToSeries(b *testing.B) {
 	for _, fixture := range []string{"v2c_negofail", "v3_sha256_aes256"} {
 		b.Run(fixture, func(b *testing.B) {
-			r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{}, testPolicy(), NewMetrics(prometheus.NewRegistry(), Limits{MaxSeries: 20000}))
+			r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{}, testPolicy(), NewReceiverStats(prometheus.NewRegistry()), NewMetrics(prometheus.NewRegistry(), Limits{MaxSeries: 20000}))
 			if err != nil {
 				b.Fatal(err)
 			}

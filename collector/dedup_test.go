@@ -101,7 +101,8 @@ func TestReceiverGate(t *testing.T) {
 	metrics := NewMetrics(prometheus.NewRegistry(), Limits{})
 	rec := &recorder{}
 	dedup := NewDedup(time.Minute)
-	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{Gate: dedup.Gate(InputTrap)}, testPolicy(), metrics, rec)
+	stats := NewReceiverStats(prometheus.NewRegistry())
+	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{Gate: dedup.Gate(InputTrap)}, testPolicy(), stats, metrics, rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestReceiverGate(t *testing.T) {
 	if len(rec.events) != 0 {
 		t.Errorf("a duplicate reached the sinks: %+v", rec.events)
 	}
-	if got := testutil.ToFloat64(metrics.informsAcked); got != 1 {
+	if got := testutil.ToFloat64(stats.informsAcked); got != 1 {
 		t.Errorf("informs acknowledged = %v, want 1", got)
 	}
 	// The same failure again, as a trap: its twin was used up, so it counts.

@@ -1,72 +1,30 @@
 package collector
 
 import (
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/gosnmp/gosnmp"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-// Drop reasons: every packet that does not become an event is counted under
-// exactly one of these.
-const (
-	DropMalformed        = "malformed"
-	DropUnknownCommunity = "unknown_community"
-	DropAuthFailure      = "auth_failure"
-	DropSourceNotAllowed = "source_not_allowed"
-	DropQueueFull        = "queue_full"
-	DropSocketOverflow   = "socket_overflow"
-	DropUnsupportedPDU   = "unsupported_pdu"
-	DropSeriesLimit      = "series_limit"
-	DropUnsupportedSec   = "unsupported_security_model"
-	DropNotInTimeWindow  = "not_in_time_window"
-	DropUnknownEngineID  = "unknown_engine_id"
-	DropDuplicateInform  = "duplicate_inform"
-	// DropDuplicateOfSyslog is a trap whose event the device's log line
-	// already counted: see Dedup.
-	DropDuplicateOfSyslog = "duplicate_of_syslog"
-)
-
-var dropReasons = []string{
-	DropMalformed, DropUnknownCommunity, DropAuthFailure, DropSourceNotAllowed,
-	DropQueueFull, DropSocketOverflow, DropUnsupportedPDU, DropSeriesLimit,
-	DropUnsupportedSec, DropNotInTimeWindow, DropUnknownEngineID, DropDuplicateInform,
-	DropDuplicateOfSyslog,
-}
-
-// Limits bound the series that untrusted label values can create.
-type Limits struct {
-	// MaxSeries caps each event-derived metric family; 0 means no cap.
-	MaxSeries int
-	// SeriesTTL deletes a series not updated for this long; 0 keeps them.
-	SeriesTTL time.Duration
-}
-
-// Metrics is the sink that turns Events into series, and holds the
-// exporter's self-metrics.
+// Metrics is the sink that turns Events into series. It is a pure consumer
+// of events, whatever their input; the inputs count their own packets and
+// drops (ReceiverStats for traps).
 type Metrics struct {
-	failures         *prometheus.CounterVec
-	lastFailure      *prometheus.GaugeVec
-	successes        *prometheus.CounterVec
-	tunnelUp         *prometheus.GaugeVec
-	tunnelPlanned    *prometheus.GaugeVec
-	tunnelChange     *prometheus.GaugeVec
-	deviceNotifs     *prometheus.CounterVec
-	stateChanges     *prometheus.CounterVec
-	received         *prometheus.CounterVec
-	dropped          *prometheus.CounterVec
-	notifications    *prometheus.CounterVec
-	informsAcked     prometheus.Counter
-	discoveryReports prometheus.Counter
+	failures      *prometheus.CounterVec
+	lastFailure   *prometheus.GaugeVec
+	successes     *prometheus.CounterVec
+	tunnelUp      *prometheus.GaugeVec
+	tunnelPlanned *prometheus.GaugeVec
+	tunnelChange  *prometheus.GaugeVec
+	deviceNotifs  *prometheus.CounterVec
+	stateChanges  *prometheus.CounterVec
+	notifications *prometheus.CounterVec
 
-	// Handles of the bounded self-metric label sets, resolved once so that
-	// the hot path never hashes labels.
-	droppedBy       map[string]prometheus.Counter
-	receivedBy      map[gosnmp.SnmpVersion]prometheus.Counter
+	// Handles of the notification label values, resolved once so that the
+	// hot path never hashes labels.
 	notificationsBy map[string]prometheus.Counter
 
 	failureSeries *seriesIndex[[6]string]
@@ -117,26 +75,10 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 			Name: "ipsec_device_notifications_total",
 			Help: "Accepted notifications of the catalogue, by sending device and name.",
 		}, []string{"device", "notification"}),
-		received: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ipsec_trap_packets_received_total",
-			Help: "SNMP packets received and parsed as the given version, whether or not they were accepted afterwards.",
-		}, []string{"version"}),
-		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ipsec_trap_packets_dropped_total",
-			Help: "Packets that did not become an event, by reason.",
-		}, []string{"reason"}),
 		notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ipsec_trap_notifications_total",
 			Help: "Accepted notifications by catalogue name; other for notifications not in the catalogue.",
 		}, []string{"notification"}),
-		informsAcked: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "ipsec_trap_informs_acknowledged_total",
-			Help: "Inform requests answered with a response after they were authenticated and accepted.",
-		}),
-		discoveryReports: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "ipsec_trap_engine_discovery_reports_total",
-			Help: "SNMPv3 engine discovery requests from inform senders answered with a Report: the probe for the engine ID, and the time synchronisation (boots and time 0) some stacks send next.",
-		}),
 		failureSeries: newSeriesIndex[[6]string](),
 		successSeries: newSeriesIndex[[2]string](),
 		tunnelSeries:  newSeriesIndex[[2]string](),
@@ -145,17 +87,8 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 	}
 	m.SetLimits(limits)
 	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.tunnelChange, m.stateChanges, m.deviceNotifs,
-		m.received, m.dropped, m.notifications, m.informsAcked, m.discoveryReports)
+		m.notifications)
 
-	m.droppedBy = make(map[string]prometheus.Counter, len(dropReasons))
-	for _, r := range dropReasons {
-		m.droppedBy[r] = m.dropped.WithLabelValues(r)
-	}
-	m.receivedBy = map[gosnmp.SnmpVersion]prometheus.Counter{
-		gosnmp.Version1:  m.received.WithLabelValues("v1"),
-		gosnmp.Version2c: m.received.WithLabelValues("v2c"),
-		gosnmp.Version3:  m.received.WithLabelValues("v3"),
-	}
 	m.notificationsBy = make(map[string]prometheus.Counter)
 	for _, n := range mib.Notifications() {
 		m.notificationsBy[n.Name] = m.notifications.WithLabelValues(n.Name)
@@ -171,28 +104,6 @@ func (m *Metrics) SetLimits(l Limits) {
 		s.setLimits(l)
 	}
 }
-
-// Drop counts a packet that did not become an event.
-func (m *Metrics) Drop(reason string) { m.DropN(reason, 1) }
-
-// DropN counts n packets dropped for reason.
-func (m *Metrics) DropN(reason string, n float64) {
-	c, ok := m.droppedBy[reason]
-	if !ok {
-		c = m.dropped.WithLabelValues(reason)
-	}
-	c.Add(n)
-}
-
-// countReceived counts a packet whose SNMP version could be read.
-func (m *Metrics) countReceived(v gosnmp.SnmpVersion) { m.receivedBy[v].Inc() }
-
-// discoveryAnswered counts a v3 engine discovery request answered with a
-// Report.
-func (m *Metrics) discoveryAnswered() { m.discoveryReports.Inc() }
-
-// InformAcknowledged counts an inform answered with a response.
-func (m *Metrics) InformAcknowledged() { m.informsAcked.Inc() }
 
 // Record turns an event into series. It returns false when a series limit
 // kept any of the event's series from being created; the caller counts that
@@ -298,108 +209,4 @@ func (m *Metrics) Expire(now time.Time) {
 	})
 	m.notifSeries.expire(now.UnixNano(), func(l [2]string) { m.deviceNotifs.DeleteLabelValues(l[:]...) })
 	m.stateSeries.expire(now.UnixNano(), func(l [4]string) { m.stateChanges.DeleteLabelValues(l[:]...) })
-}
-
-// series holds the resolved handles of one label set, so that a repeated
-// event costs one map lookup on the label array and no label hashing in
-// client_golang.
-type series struct {
-	counter    prometheus.Counter
-	gauge      prometheus.Gauge
-	planned    prometheus.Gauge // tunnel series only
-	lastUpdate atomic.Int64
-	tunnel     *tunnelStatus // tunnel series only
-}
-
-// seriesIndex bounds and ages the label sets of one metric family. The key
-// is the array of label values: comparable, so lookups allocate nothing.
-type seriesIndex[K comparable] struct {
-	maxSeries atomic.Int64
-	ttl       atomic.Int64 // nanoseconds
-
-	mu      sync.RWMutex
-	entries map[K]*series
-}
-
-func newSeriesIndex[K comparable]() *seriesIndex[K] {
-	return &seriesIndex[K]{entries: make(map[K]*series)}
-}
-
-func (s *seriesIndex[K]) setLimits(l Limits) {
-	s.maxSeries.Store(int64(l.MaxSeries))
-	s.ttl.Store(int64(l.SeriesTTL))
-}
-
-// get returns the series for key, creating it with create when the family
-// is under its limit; nil when it is full.
-func (s *seriesIndex[K]) get(key K, now int64, create func() *series) *series {
-	s.mu.RLock()
-	e := s.entries[key]
-	s.mu.RUnlock()
-	if e == nil {
-		s.mu.Lock()
-		if e = s.entries[key]; e == nil {
-			if limit := s.maxSeries.Load(); limit > 0 && int64(len(s.entries)) >= limit {
-				s.mu.Unlock()
-				return nil
-			}
-			e = create()
-			s.entries[key] = e
-		}
-		s.mu.Unlock()
-	}
-	e.lastUpdate.Store(now)
-	return e
-}
-
-func (s *seriesIndex[K]) len() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.entries)
-}
-
-func (s *seriesIndex[K]) expire(now int64, remove func(K)) {
-	ttl := s.ttl.Load()
-	if ttl <= 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, e := range s.entries {
-		if now-e.lastUpdate.Load() > ttl {
-			delete(s.entries, k)
-			remove(k)
-		}
-	}
-}
-
-var (
-	seriesDesc = prometheus.NewDesc("ipsec_trap_series",
-		"Series the exporter holds per event-derived metric family; new label sets beyond ipsec_trap_series_limit are dropped as series_limit.",
-		[]string{"metric"}, nil)
-	seriesLimitDesc = prometheus.NewDesc("ipsec_trap_series_limit",
-		"The configured limits.max_series per event-derived metric family; 0 means unlimited.", nil, nil)
-)
-
-// seriesCollector reports how full each family is, computed at scrape time
-// from the indexes rather than kept in step on the hot path.
-type seriesCollector struct{ m *Metrics }
-
-func (c seriesCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- seriesDesc
-	ch <- seriesLimitDesc
-}
-
-func (c seriesCollector) Collect(ch chan<- prometheus.Metric) {
-	m := c.m
-	for name, n := range map[string]int{
-		"ipsec_negotiation_failures_total":  m.failureSeries.len(),
-		"ipsec_negotiation_successes_total": m.successSeries.len(),
-		"ipsec_tunnel_up":                   m.tunnelSeries.len(),
-		"ipsec_tunnel_state_changes_total":  m.stateSeries.len(),
-		"ipsec_device_notifications_total":  m.notifSeries.len(),
-	} {
-		ch <- prometheus.MustNewConstMetric(seriesDesc, prometheus.GaugeValue, float64(n), name)
-	}
-	ch <- prometheus.MustNewConstMetric(seriesLimitDesc, prometheus.GaugeValue, float64(m.failureSeries.maxSeries.Load()))
 }

@@ -225,7 +225,7 @@ func TestStateChanged(t *testing.T) {
 func TestDiscoveryReportCarriesEngineBoots(t *testing.T) {
 	p := testPolicy()
 	p.EngineID = "\x80\x00\x1f\x88\x80\x01\x02\x03\x04\xaa"
-	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{EngineBoots: 42}, p, NewMetrics(prometheus.NewRegistry(), Limits{}))
+	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{EngineBoots: 42}, p, NewReceiverStats(prometheus.NewRegistry()), NewMetrics(prometheus.NewRegistry(), Limits{}))
 	if err != nil {
 		t.Fatal(err)
 	}

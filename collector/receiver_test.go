@@ -43,7 +43,7 @@ func testPolicy() *Policy {
 func newTestReceiver(t testing.TB, p *Policy) (*Receiver, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{}, p, NewMetrics(prometheus.NewRegistry(), Limits{}), rec)
+	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{}, p, NewReceiverStats(prometheus.NewRegistry()), NewMetrics(prometheus.NewRegistry(), Limits{}), rec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,7 +145,7 @@ func (r *Receiver) answerDiscovery(d *datagram, pkt *gosnmp.SnmpPacket, engineID
 	if err := r.sendReport(d, pkt, engineID, usmStatsUnknownEngineIDs, r.engine.unknownEngineIDs.Add(1), false); err != nil {
 		return fmt.Errorf("engine discovery: %w", err)
 	}
-	r.metrics.discoveryAnswered()
+	r.stats.discoveryAnswered()
 	return nil
 }
 
@@ -185,7 +185,7 @@ func (r *Receiver) checkAuthoritative(d *datagram, pkt *gosnmp.SnmpPacket, engin
 			return true, DropNotInTimeWindow, fmt.Errorf("%w: %w", errNotInTimeWindow, err)
 		}
 		if timeSync {
-			r.metrics.discoveryAnswered()
+			r.stats.discoveryAnswered()
 			return true, "", nil
 		}
 	}
