@@ -15,7 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// exporterMetrics are the series the exporter exposes (DESIGN.md's metrics
+// exporterMetrics are the series the exporter exposes (the README's metrics
 // contract plus the exporter's own health), and the Prometheus and
 // client_golang series the health dashboard uses. The end-to-end test checks
 // that each one used really appears in a scrape.

@@ -6,7 +6,7 @@ import "strings"
 // dropped (so "user's" reads "users", not "user_s"), every run of other
 // characters outside [a-z0-9] replaced by one "_", and "_" trimmed from both
 // ends. Label values, alert names and runbook anchors all rely on this exact
-// rule (DESIGN.md), so it must not change.
+// rule (the README's label contract), so it must not change.
 func Slug(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
