@@ -76,7 +76,7 @@ func TestEndToEndFidelity(t *testing.T) {
 	v2c(rt+".2.1.32", rt+".1.19.19.0", "s", "198.51.100.43", rt+".1.19.20.0", "s", "CN=branch-43")
 	v2c(rt+".5.3", rt+".1.22.2.0", "i", "4096", rt+".1.22.3.0", "i", "4096")
 	e.WaitValue(t, "ipsec_device_notifications_total", map[string]string{"device": "127.0.0.1", "notification": "hwIPsecSessionExhaustAlarm"}, 1)
-	resp, err := http.Get(e.WebURL + "/events?limit=3")
+	resp, err := http.Get(e.WebURL + "/api/v1/events?limit=3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +87,6 @@ func TestEndToEndFidelity(t *testing.T) {
 	}
 	if len(events) != 3 || events[2]["reason_text"] != "no reply to 5 DPD requests" || events[2]["ike_version"] != "2" ||
 		events[1]["peer"] != "198.51.100.43" || events[1]["certificate"] != "CN=branch-43" || events[0]["notification"] != "hwIPsecSessionExhaustAlarm" {
-		t.Errorf("/events = %v", events)
+		t.Errorf("/api/v1/events = %v", events)
 	}
 }

@@ -200,14 +200,14 @@ func TestEndToEndTunnelLifecycle(t *testing.T) {
 	v2c(rt+".2.1.57", rt+".1.19.49.0", "s", "a reason nobody catalogued", rt+".1.19.5.0", "s", "198.51.100.32")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", failures("127.0.0.1", "198.51.100.32", "", "", "unknown", ""), 1)
 	// The free text is not a label, but /events shows it as sent.
-	resp, err := http.Get(e.WebURL + "/events?limit=1")
+	resp, err := http.Get(e.WebURL + "/api/v1/events?limit=1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if !strings.Contains(string(body), `"reason_text": "a reason nobody catalogued"`) || !strings.Contains(string(body), `"peer": "198.51.100.32"`) {
-		t.Errorf("/events does not show the last failure with its text:\n%s", body)
+		t.Errorf("/api/v1/events does not show the last failure with its text:\n%s", body)
 	}
 	v2c(rt+".2.1.58", rt+".1.19.5.0", "s", "198.51.100.31")
 	e.WaitValue(t, "ipsec_negotiation_successes_total", map[string]string{"device": "127.0.0.1", "peer": "198.51.100.31"}, 1)
@@ -452,7 +452,7 @@ func TestEndToEndReload(t *testing.T) {
 	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	cfg := writeFile(t, "config.yml", "communities: [first]\n")
-	e := testenv.StartExporter(t, "--config.file="+cfg)
+	e := testenv.StartExporter(t, "--config.file="+cfg, "--web.enable-lifecycle")
 	trap := func(community string) {
 		testenv.SNMPTrap(t, "-v", "2c", "-c", community, e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
 	}
@@ -485,6 +485,34 @@ func TestEndToEndReload(t *testing.T) {
 	if !strings.Contains(e.Output(), "line 2: field bogus_key not found") {
 		t.Errorf("the refused reload was not logged with its line:\n%s", e.Output())
 	}
+}
+
+// TestEndToEndReloadNeedsLifecycle: without --web.enable-lifecycle, POST
+// /-/reload is refused and changes nothing, while SIGHUP still reloads.
+func TestEndToEndReloadNeedsLifecycle(t *testing.T) {
+	testenv.Need(t, "snmptrap")
+	cfg := writeFile(t, "config.yml", "communities: [first]\n")
+	e := testenv.StartExporter(t, "--config.file="+cfg)
+	if err := os.WriteFile(cfg, []byte("communities: [second]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(e.WebURL+"/-/reload", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "--web.enable-lifecycle") {
+		t.Fatalf("POST /-/reload without --web.enable-lifecycle: %d %s", resp.StatusCode, body)
+	}
+	e.WaitValue(t, "ipsec_trap_exporter_config_reloads_total", map[string]string{"result": "success"}, 0)
+
+	if err := e.Cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	e.WaitValue(t, "ipsec_trap_exporter_config_reloads_total", map[string]string{"result": "success"}, 1)
+	testenv.SNMPTrap(t, "-v", "2c", "-c", "second", e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
+	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, 1)
 }
 
 // TestEndToEndSpoofedPeerFlood: distinct peers beyond limits.max_series are

@@ -50,6 +50,7 @@ const defaultStoragePath = "data/"
 
 func main() {
 	tuneGC()
+	stampVersion()
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -97,6 +98,7 @@ func run(args []string) int {
 		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above. One of: [debug, info, warn, error]").Default("info").Enum("debug", "info", "warn", "error")
 		logFormat     = app.Flag("log.format", "Output format of log messages. One of: [logfmt, json]").Default("logfmt").Enum("logfmt", "json")
 		webFlags      = kingpinflag.AddFlags(app, defaultWebAddress)
+		lifecycle     = app.Flag("web.enable-lifecycle", "Enable reloading the configuration over HTTP (POST /-/reload), as Prometheus does. SIGHUP always reloads.").Default("false").Bool()
 	)
 	runCmd := app.Command("run", "Run the exporter (the default).").Default()
 	checkCmd := app.Command("check-config", "Validate --config.file and exit.")
@@ -104,6 +106,7 @@ func run(args []string) int {
 	sendOpts := addSendFlags(sendCmd)
 	rulesCmd := app.Command("rules", "Print the Prometheus rules (or, with --output-dir, write the rule files, dashboards and runbook) with your runbook URL.")
 	rulesOpts := addRulesFlags(rulesCmd)
+	explainCmd, explainKey := addExplainCommand(app)
 
 	cmd, err := app.Parse(args)
 	if err != nil {
@@ -136,6 +139,8 @@ func run(args []string) int {
 			return 1
 		}
 		return 0
+	case explainCmd.FullCommand():
+		return explain(os.Stdout, os.Stderr, *explainKey)
 	case runCmd.FullCommand():
 	}
 	if *writeInterval <= 0 {
@@ -172,6 +177,7 @@ func run(args []string) int {
 			explicit:      storagePathSet,
 			writeInterval: *writeInterval,
 		},
+		lifecycle: *lifecycle,
 	})
 }
 
@@ -197,6 +203,7 @@ type exporterOptions struct {
 	eventsKept  int
 	webFlags    *web.FlagConfig
 	storage     storageOptions
+	lifecycle   bool
 }
 
 type storageOptions struct {
@@ -327,37 +334,9 @@ func (e *exporter) run(opts exporterOptions) int {
 		MaxRequestsInFlight: 4,
 		EnableOpenMetrics:   true,
 	}))
-	mux.Handle("/events", recent)
-	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") })
-	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Ready") })
-	mux.HandleFunc("/-/reload", func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost && r.Method != http.MethodPut {
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			fmt.Fprintln(w, "This endpoint requires a POST request.")
-			return
-		}
-		if err := e.reload(); err != nil {
-			http.Error(w, fmt.Sprintf("reload failed, old configuration kept: %v", err), http.StatusBadRequest)
-			return
-		}
-		fmt.Fprintln(w, "Reloaded")
-	})
-	if opts.metricsPath != "/" {
-		landing, err := web.NewLandingPage(web.LandingConfig{
-			Name:        exporterName,
-			Description: "Huawei IPSec negotiation-failure and tunnel traps as Prometheus metrics",
-			Version:     version.Info(),
-			Links: []web.LandingLinks{
-				{Address: opts.metricsPath, Text: "Metrics"},
-				{Address: "/events", Text: "Recent events", Description: "the last traps and log lines turned into events, with the reason text as sent (JSON; ?limit=N)"},
-				{Address: "/-/healthy", Text: "Health"},
-			},
-		})
-		if err != nil {
-			level.Error(logger).Log("msg", "Building the landing page failed", "err", err)
-			return 1
-		}
-		mux.Handle("/", landing)
+	if err := e.registerPages(mux, reg, recent, opts); err != nil {
+		level.Error(logger).Log("msg", "Building the web pages failed", "err", err)
+		return 1
 	}
 
 	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

@@ -1,16 +1,9 @@
 package collector
 
-import (
-	"encoding/json"
-	"net/http"
-	"strconv"
-	"sync"
-	"time"
+import "sync"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
-)
-
-// Recent keeps the last events in a ring, for the /events page. It is the
+// Recent keeps the last events in a ring, for the /events page and
+// /api/v1/events (package web). It is the
 // one place where the reason text as sent (a finer text than the catalogue's
 // under the same code, or a router's free text) can be read: it never becomes
 // a label, so without this it would be lost.
@@ -44,7 +37,7 @@ func (r *Recent) Record(ev *Event) bool {
 	return true
 }
 
-// Last returns up to n events, newest first.
+// Last returns up to n events, newest first; n <= 0 returns them all.
 func (r *Recent) Last(n int) []Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -60,60 +53,4 @@ func (r *Recent) Last(n int) []Event {
 		out = append(out, r.events[(r.next-i+len(r.events))%len(r.events)])
 	}
 	return out
-}
-
-// eventJSON is the wire form of an Event on /events.
-type eventJSON struct {
-	Time         time.Time `json:"time"`
-	Kind         string    `json:"kind"`
-	Notification string    `json:"notification"`
-	Device       string    `json:"device"`
-	Peer         string    `json:"peer,omitempty"`
-	PeerPort     string    `json:"peer_port,omitempty"`
-	Interface    string    `json:"interface,omitempty"`
-	Vsys         string    `json:"vsys,omitempty"`
-	ReasonCode   string    `json:"reason_code,omitempty"`
-	Reason       string    `json:"reason,omitempty"`
-	ReasonText   string    `json:"reason_text,omitempty"`
-	// TeardownClass is the class of a down transition's reason.
-	TeardownClass string `json:"teardown_class,omitempty"`
-	SeqNum        string `json:"seq_num,omitempty"`
-	PolicyName    string `json:"policy_name,omitempty"`
-	LocalAddress  string `json:"local_address,omitempty"`
-	IKEVersion    string `json:"ike_version,omitempty"`
-	Status        string `json:"status,omitempty"`
-	TunnelVPN     string `json:"tunnel_vpn,omitempty"`
-	FlowVPN       string `json:"flow_vpn,omitempty"`
-	Certificate   string `json:"certificate,omitempty"`
-}
-
-// ServeHTTP serves the newest events as JSON; ?limit=N caps how many.
-func (r *Recent) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	limit := 100
-	if v := req.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			http.Error(w, "limit must be a positive integer", http.StatusBadRequest)
-			return
-		}
-		limit = n
-	}
-	events := r.Last(limit)
-	out := make([]eventJSON, len(events))
-	for i, ev := range events {
-		out[i] = eventJSON{
-			Time: ev.Time.UTC(), Kind: ev.Kind.String(), Notification: ev.Notification,
-			Device: ev.Device, Peer: ev.Peer, PeerPort: ev.PeerPort, Interface: ev.Interface, Vsys: ev.Vsys,
-			ReasonCode: ev.ReasonCode, Reason: ev.Reason, ReasonText: ev.ReasonText,
-			SeqNum: ev.SeqNum, PolicyName: ev.PolicyName, LocalAddress: ev.LocalAddress, IKEVersion: ev.IKEVersion,
-			Status: ev.Status, TunnelVPN: ev.TunnelVPN, FlowVPN: ev.FlowVPN, Certificate: ev.Certificate,
-		}
-		if ev.Kind == KindTunnelDown {
-			out[i].TeardownClass = string(mib.TeardownClassOf(ev.Reason))
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(out)
 }

@@ -1,8 +1,6 @@
 package collector
 
 import (
-	"encoding/json"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 )
@@ -31,25 +29,5 @@ func TestRecentKeepsTheNewest(t *testing.T) {
 				t.Errorf("%+v: event %d is peer %s, want %s", tt, i, got[i].Peer, tt.want[i])
 			}
 		}
-	}
-}
-
-func TestRecentServesJSON(t *testing.T) {
-	r := NewRecent(10)
-	r.Record(&Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegotiationFail", Peer: "198.51.100.32",
-		Reason: "unknown", ReasonText: `peer <script> sent "garbage"`})
-	w := httptest.NewRecorder()
-	r.ServeHTTP(w, httptest.NewRequest("GET", "/events?limit=5", nil))
-	var got []map[string]any
-	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
-		t.Fatalf("%v: %s", err, w.Body)
-	}
-	if len(got) != 1 || got[0]["reason_text"] != `peer <script> sent "garbage"` || got[0]["kind"] != "negotiation_failure" {
-		t.Errorf("got %v", got)
-	}
-	w = httptest.NewRecorder()
-	r.ServeHTTP(w, httptest.NewRequest("GET", "/events?limit=x", nil))
-	if w.Code != 400 {
-		t.Errorf("bad limit: %d", w.Code)
 	}
 }
