@@ -47,6 +47,19 @@ type explainWriter struct{ w io.Writer }
 
 func (e *explainWriter) line(format string, args ...any) { fmt.Fprintf(e.w, format+"\n", args...) }
 
+// kv prints "Name:       text", continuation lines aligned under the text.
+func (e *explainWriter) kv(name, text string) {
+	const col = 13
+	pad := strings.Repeat(" ", col)
+	for i, l := range wrapWords(text, explainWidth-col) {
+		if i == 0 {
+			e.line("%-*s%s", col, name+":", l)
+		} else {
+			e.line("%s%s", pad, l)
+		}
+	}
+}
+
 // field prints "Name: text", the text wrapped and indented under the name.
 func (e *explainWriter) field(name, text string) {
 	const indent = "  "
@@ -62,11 +75,13 @@ func (e *explainWriter) failure(f *alerts.FailureEntry) {
 	} else {
 		e.line("Negotiation failure reason not in the catalogue")
 	}
-	e.line("Label:       ipsec_negotiation_failures_total{reason=%q}", f.Reason.Slug)
-	e.line("Class:       %s", f.Group.Class)
-	e.line("Alert:       %s, severity %s: %d or more failures of one peer, interface and reason in %s, for %s",
-		f.Alert, f.Policy.Severity, f.Policy.Threshold, f.Policy.Window, f.Policy.For)
-	e.line("Runbook:     docs/runbook.md#%s, or /runbook#%s on the exporter", f.Anchor, f.Anchor)
+	e.kv("Label", fmt.Sprintf("ipsec_negotiation_failures_total{reason=%q}", f.Reason.Slug))
+	e.kv("Group", fmt.Sprintf("%s (%s)", f.Group.Name, f.Group.Title))
+	e.kv("Class", string(f.Group.Class))
+	e.kv("Alert", f.Alert)
+	e.kv("Severity", fmt.Sprintf("%s: fires at %d or more failures of one peer, interface and reason in %s, for %s",
+		f.Policy.Severity, f.Policy.Threshold, f.Policy.Window, f.Policy.For))
+	e.kv("Runbook", fmt.Sprintf("docs/runbook.md#%s, or /runbook#%s on the exporter", f.Anchor, f.Anchor))
 	e.line("")
 	e.field("Cause", f.Reason.Cause)
 	e.line("")
@@ -74,7 +89,7 @@ func (e *explainWriter) failure(f *alerts.FailureEntry) {
 	if !f.Group.Vendor {
 		source = "project guidance, not from the vendor reference"
 	}
-	e.field(fmt.Sprintf("Remediation: %s (%s)", f.Group.Title, source), f.Group.Remediation)
+	e.field("Remediation ("+source+")", f.Group.Remediation)
 	for _, s := range f.Group.Supplementary {
 		e.line("")
 		e.field("Further vendor procedure", s)
@@ -90,27 +105,27 @@ func (e *explainWriter) teardown(t *alerts.TeardownEntry) {
 	} else {
 		e.line("Tunnel teardown reason not in the catalogue")
 	}
-	e.line("Label:       ipsec_tunnel_state_changes_total{state=\"down\",reason=%q}", td.Slug)
+	e.kv("Label", fmt.Sprintf("ipsec_tunnel_state_changes_total{state=\"down\",reason=%q}", td.Slug))
 	class := string(td.Class)
 	switch {
 	case td.Class.KeepsTunnelUp():
 		class += ": the tunnel stays up (a new SA took over); not instability"
 	case td.Class.Planned():
-		class += ": planned; ipsec_tunnel_down_planned is 1, not counted as instability"
+		class += ": planned, not counted as instability"
 	default:
 		class += ": counted as instability (flapping, availability)"
 	}
-	e.line("Class:       %s", class)
+	e.kv("Class", class)
 	if t.Alert != "" {
-		e.line("Alert:       %s", t.Alert)
+		e.kv("Alert", t.Alert)
 	}
 	if t.Anchor != "" {
-		e.line("Runbook:     docs/runbook.md#%s, or /runbook#%s on the exporter", t.Anchor, t.Anchor)
+		e.kv("Runbook", fmt.Sprintf("docs/runbook.md#%s, or /runbook#%s on the exporter", t.Anchor, t.Anchor))
 	}
 	e.line("")
 	e.field("Meaning", td.Meaning)
 	e.line("")
-	e.field("Guidance (project guidance: the vendor publishes no procedure for teardowns)", td.Guidance)
+	e.field("Guidance (project guidance: the vendor publishes none for teardowns)", td.Guidance)
 }
 
 // wrapWords breaks text into lines of at most width characters, at spaces.

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
-# logger, Prometheus 2.x and 3.x, Alertmanager) and the generated-file
-# staleness checks. Installs the Debian packages and the npm packages the
-# end-to-end tests need when they are missing, and builds Prometheus 3 once
-# (scripts/prometheus3.sh).
+# logger, Prometheus 2.x and 3.x, Alertmanager, headless Chromium) and the
+# generated-file staleness checks. Installs the Debian packages and the npm
+# packages the end-to-end tests need when they are missing, and builds
+# Prometheus 3 once (scripts/prometheus3.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,7 @@ command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v logger >/dev/null 2>&1 || missing+=(bsdutils) # util-linux logger(1), the syslog sender
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
