@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,5 +94,24 @@ func TestExplainCommandLine(t *testing.T) {
 	}
 	if code := run([]string{"explain"}); code != 2 {
 		t.Errorf("explain without an argument: exit %d, want 2 (usage)", code)
+	}
+}
+
+// TestExplainExampleInREADME keeps the README's example true.
+func TestExplainExampleInREADME(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prompt = "$ ipsec_trap_exporter explain 6\n"
+	_, example, ok := strings.Cut(string(readme), prompt)
+	if !ok {
+		t.Fatal("README.md has no explain example")
+	}
+	example, _, _ = strings.Cut(example, "```")
+	var out bytes.Buffer
+	explain(&out, &out, "6")
+	if out.String() != example {
+		t.Errorf("README.md's explain example differs from the output:\n%s\nwant:\n%s", example, out.String())
 	}
 }
