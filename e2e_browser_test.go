@@ -53,10 +53,7 @@ const readEvents = `JSON.stringify({
 // table shows each hostile value as text, exactly as sent, and nothing in
 // it runs.
 func TestEndToEndBrowserEventsPage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: needs snmptrap and chromium")
-	}
-	testenv.Need(t, "snmptrap")
+	testenv.Need(t, "snmptrap", "chromium")
 	e := testenv.StartExporter(t)
 	v2c := func(args ...string) {
 		testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", e.TrapAddr, ""}, args...)...)
@@ -85,7 +82,7 @@ func TestEndToEndBrowserEventsPage(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(e.WebURL+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 			t.Fatalf("loading %s: %v", path, err)
 		}
-		return state(t, ctx)
+		return readPage(t, ctx)
 	}
 
 	got := load("/events")
@@ -124,7 +121,7 @@ func TestEndToEndBrowserEventsPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitLocation(t, ctx, "peer="+url.QueryEscape(hostilePeer))
-	got = state(t, ctx)
+	got = readPage(t, ctx)
 	if len(got.Rows) != 1 || got.Rows[0]["peer"] != hostilePeer || got.Rows[0]["interface"] != hostileInterface {
 		t.Errorf("filtered by the hostile peer: %v", got.Rows)
 	}
@@ -143,7 +140,7 @@ func TestEndToEndBrowserEventsPage(t *testing.T) {
 	screenshot(t, ctx, "reason.png")
 }
 
-func state(t *testing.T, ctx context.Context) pageState {
+func readPage(t *testing.T, ctx context.Context) pageState {
 	t.Helper()
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](readEvents))
 	if err != nil {

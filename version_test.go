@@ -39,9 +39,6 @@ func TestApplyBuildInfo(t *testing.T) {
 // default (VCS stamping on, no -ldflags) and checks that --version names the
 // commit it was built from.
 func TestVersionOfPlainGoBuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	testenv.Need(t, "git")
 	root := testenv.RepoRoot()
 	head, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
