@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -161,6 +162,29 @@ func TestRunbookHasEveryAnchorTheRulesLinkTo(t *testing.T) {
 	}
 	if checked < len(alerts.AlertGroups()) {
 		t.Errorf("only %d runbook_url annotations found", checked)
+	}
+	// The dashboards' fixed runbook links too (links built from a value,
+	// such as #${__value.text}, are checked by the dashboards' own tests).
+	dashboards, err := filepath.Glob(filepath.Join("..", "dashboards", "*.json"))
+	if err != nil || len(dashboards) == 0 {
+		t.Fatalf("no dashboards: %v", err)
+	}
+	anchor := regexp.MustCompile(regexp.QuoteMeta(alerts.DefaultRunbookURL) + `#([A-Za-z0-9_-]+)"`)
+	fixed := 0
+	for _, f := range dashboards {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range anchor.FindAllStringSubmatch(string(b), -1) {
+			fixed++
+			if !ids[m[1]] {
+				t.Errorf("%s links to #%s, which is not on /runbook", filepath.Base(f), m[1])
+			}
+		}
+	}
+	if fixed == 0 {
+		t.Errorf("no fixed runbook link found in the dashboards")
 	}
 	// The runbook's own table of contents resolves too.
 	for _, l := range links {
