@@ -128,6 +128,9 @@ func TestRunbookHasEveryAnchorTheRulesLinkTo(t *testing.T) {
 	var links []string
 	walk(doc, func(n *html.Node) {
 		if id, ok := attr(n, "id"); ok {
+			if ids[id] {
+				t.Errorf("id %q appears twice on /runbook", id)
+			}
 			ids[id] = true
 		}
 		if href, ok := attr(n, "href"); ok && strings.HasPrefix(href, "#") {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
@@ -25,6 +26,9 @@ func renderRunbook() (template.HTML, error) {
 	}
 	conv := goldmark.New(
 		goldmark.WithExtensions(extension.Table),
+		// Headings get the ids GitHub gives them, so a link such as
+		// #tunnel-teardowns works here as it does on docs/runbook.md.
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
 	)
 	var out bytes.Buffer

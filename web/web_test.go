@@ -374,3 +374,18 @@ func TestEventsPageWhenEmpty(t *testing.T) {
 		t.Errorf("empty API answer = %q, want []", body)
 	}
 }
+
+// TestEveryFieldHasAPlace: a field added to the catalogue must get a column
+// or a line in the details cell, or /events would silently leave it out.
+func TestEveryFieldHasAPlace(t *testing.T) {
+	columns := map[mib.Field]bool{mib.FieldPeer: true, mib.FieldPeerPort: true, mib.FieldInterface: true,
+		mib.FieldVsys: true, mib.FieldReasonCode: true, mib.FieldReasonText: true}
+	for _, f := range detailFields {
+		columns[f] = true
+	}
+	for f := mib.FieldNone + 1; f < mib.FieldCount; f++ {
+		if !columns[f] {
+			t.Errorf("field %s is shown nowhere on /events", f)
+		}
+	}
+}
