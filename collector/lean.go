@@ -145,6 +145,32 @@ func appendOID(dst, b []byte) ([]byte, bool) {
 	return dst, true
 }
 
+// oidValid is appendOID's verdict without the text: the walk checks every
+// name before the community is known, and formatting is most of its cost.
+func oidValid(b []byte) bool {
+	if len(b) == 0 || b[len(b)-1]&0x80 != 0 {
+		return false
+	}
+	first := true
+	var v uint64
+	for _, x := range b {
+		if v == 0 && x == 0x80 {
+			return false
+		}
+		v = v<<7 | uint64(x&0x7f)
+		if v > 1<<32-1 {
+			return false
+		}
+		if x&0x80 == 0 {
+			if first && v >= 80 {
+				return false
+			}
+			first, v = false, 0
+		}
+	}
+	return true
+}
+
 // view is a string over b for a lookup that does not keep it: no copy.
 func view(b []byte) string {
 	if len(b) == 0 {
@@ -229,7 +255,7 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 		if v.tag, v.value, vb, ok = berTLV(vb); !ok || len(vb) != 0 || !leanValueOK(v.tag, v.value) {
 			return Event{}, version, leanDefer
 		}
-		if _, ok := appendOID(oidBuf[:0], v.name); !ok {
+		if !oidValid(v.name) {
 			return Event{}, version, leanDefer
 		}
 		n++
@@ -290,9 +316,7 @@ func leanValueOK(tag byte, v []byte) bool {
 	case tagIPAddress:
 		return len(v) == 4
 	case tagOID:
-		var buf [160]byte
-		_, ok := appendOID(buf[:0], v)
-		return ok
+		return oidValid(v)
 	}
 	return false
 }

@@ -123,3 +123,12 @@ func TestBoundLabelStaysBounded(t *testing.T) {
 		}
 	}
 }
+
+func TestOIDValidAgreesWithAppendOID(t *testing.T) {
+	for _, b := range [][]byte{{}, {0x2b}, {0x2b, 0x06, 0x01}, {0x2b, 0x86}, {0x50}, {0x2b, 0x80, 0x01}, {0x2b, 0x8f, 0xff, 0xff, 0xff, 0x7f}, {0x2b, 0x81, 0x0f}} {
+		_, want := appendOID(nil, b)
+		if got := oidValid(b); got != want {
+			t.Errorf("oidValid(%x) = %v, appendOID says %v", b, got, want)
+		}
+	}
+}
