@@ -32,12 +32,17 @@ type Policy struct {
 }
 
 // sourceAllowed reports whether a packet from addr may be looked at.
-func (p *Policy) sourceAllowed(addr netip.Addr) bool {
-	if len(p.AllowedSources) == 0 {
+func (p *Policy) sourceAllowed(addr netip.Addr) bool { return SourceAllowed(p.AllowedSources, addr) }
+
+// SourceAllowed reports whether addr is in one of the allowed networks;
+// an empty list allows any. Every input checks its senders with it, before
+// anything is parsed.
+func SourceAllowed(allowed []netip.Prefix, addr netip.Addr) bool {
+	if len(allowed) == 0 {
 		return true
 	}
 	addr = addr.Unmap()
-	for _, prefix := range p.AllowedSources {
+	for _, prefix := range allowed {
 		if prefix.Contains(addr) {
 			return true
 		}

@@ -13,6 +13,3 @@ func BoundText(s string) string { return boundText(s, maxTextBytes) }
 // returns what it granted.
 func SetReceiveBuffer(conn *net.UDPConn, size int) (int, error) { return setReceiveBuffer(conn, size) }
 
-// SocketDrops returns the kernel's count of datagrams dropped on conn because
-// its receive buffer was full; the count wraps like the kernel's uint32.
-func SocketDrops(conn *net.UDPConn) (uint32, error) { return socketDrops(conn) }

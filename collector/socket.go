@@ -56,15 +56,24 @@ const overflowPoll = time.Second
 // socket_overflow drops: datagrams lost before the exporter could read
 // them, which it would otherwise never see.
 func (r *Receiver) watchOverflow(done chan struct{}) {
-	last := make([]uint32, len(r.conns))
+	WatchSocketDrops(r.conns, func(n float64) { r.stats.DropN(DropSocketOverflow, n) }, done)
+	close(r.overflowStopped)
+}
+
+// WatchSocketDrops reads the kernel's drop counters of conns every
+// overflowPoll and reports each new loss to drop, until done is closed,
+// when it reads them a last time so a storm's final losses are counted.
+// Every UDP input (traps, syslog) watches its sockets with it.
+func WatchSocketDrops(conns []*net.UDPConn, drop func(n float64), done <-chan struct{}) {
+	last := make([]uint32, len(conns))
 	poll := func() {
-		for i, c := range r.conns {
+		for i, c := range conns {
 			total, err := socketDrops(c)
 			if err != nil {
 				continue
 			}
 			if lost := total - last[i]; lost > 0 { // uint32 wraps like the kernel's counter
-				r.stats.DropN(DropSocketOverflow, float64(lost))
+				drop(float64(lost))
 			}
 			last[i] = total
 		}
@@ -75,7 +84,6 @@ func (r *Receiver) watchOverflow(done chan struct{}) {
 		select {
 		case <-done:
 			poll()
-			close(r.overflowStopped)
 			return
 		case <-t.C:
 			poll()

@@ -67,16 +67,7 @@ type Policy struct {
 }
 
 func (p *Policy) sourceAllowed(addr netip.Addr) bool {
-	if len(p.AllowedSources) == 0 {
-		return true
-	}
-	addr = addr.Unmap()
-	for _, prefix := range p.AllowedSources {
-		if prefix.Contains(addr) {
-			return true
-		}
-	}
-	return false
+	return collector.SourceAllowed(p.AllowedSources, addr)
 }
 
 // device names the sender of a message as the trap path names a trap's
@@ -254,38 +245,11 @@ func (s *Server) closeAll() {
 	s.mu.Unlock()
 }
 
-// overflowPoll is how often the kernel's drop counters are read, as for
-// the trap sockets.
-const overflowPoll = time.Second
-
 // watchOverflow counts datagrams the kernel dropped because a syslog UDP
-// socket's buffer was full.
+// socket's buffer was full, as the trap receiver does for its sockets.
 func (s *Server) watchOverflow(done chan struct{}) {
-	last := make([]uint32, len(s.udp))
-	poll := func() {
-		for i, c := range s.udp {
-			total, err := collector.SocketDrops(c)
-			if err != nil {
-				continue
-			}
-			if lost := total - last[i]; lost > 0 {
-				s.metrics.dropN(DropSocketOverflow, float64(lost))
-			}
-			last[i] = total
-		}
-	}
-	t := time.NewTicker(overflowPoll)
-	defer t.Stop()
-	for {
-		select {
-		case <-done:
-			poll()
-			close(s.overflowStopped)
-			return
-		case <-t.C:
-			poll()
-		}
-	}
+	collector.WatchSocketDrops(s.udp, func(n float64) { s.metrics.dropN(DropSocketOverflow, n) }, done)
+	close(s.overflowStopped)
 }
 
 // readUDP handles one datagram after another. One reader per socket keeps
