@@ -12,4 +12,3 @@ func BoundText(s string) string { return boundText(s, maxTextBytes) }
 // SetReceiveBuffer asks the kernel for a UDP receive buffer of size bytes and
 // returns what it granted.
 func SetReceiveBuffer(conn *net.UDPConn, size int) (int, error) { return setReceiveBuffer(conn, size) }
-
