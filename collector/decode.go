@@ -112,26 +112,8 @@ func (d *Decoder) build(c *carried, source netip.Addr, now time.Time) (Event, er
 		device = name
 	}
 
-	values := &c.values
-	ev := Event{
-		Kind:         KindNotification,
-		Notification: mib.NotifOther,
-		Device:       device,
-		Peer:         values[mib.FieldPeer],
-		PeerPort:     values[mib.FieldPeerPort],
-		Interface:    values[mib.FieldInterface],
-		Vsys:         values[mib.FieldVsys],
-		ReasonText:   values[mib.FieldReasonText],
-		SeqNum:       values[mib.FieldSeqNum],
-		PolicyName:   values[mib.FieldPolicyName],
-		LocalAddress: values[mib.FieldLocalAddress],
-		IKEVersion:   values[mib.FieldIKEVersion],
-		Status:       values[mib.FieldStatus],
-		TunnelVPN:    values[mib.FieldTunnelVPN],
-		FlowVPN:      values[mib.FieldFlowVPN],
-		Certificate:  values[mib.FieldCertificate],
-		Time:         now,
-	}
+	ev := Event{Kind: KindNotification, Notification: mib.NotifOther, Device: device, Time: now}
+	ev.SetFields(&c.values)
 	n, known := mib.NotificationByOID(c.notificationOID)
 	if !known {
 		return ev, nil
@@ -144,7 +126,7 @@ func (d *Decoder) build(c *carried, source netip.Addr, now time.Time) (Event, er
 	if d.Superseding != nil && !d.Superseding.counts(n, device) {
 		ev.Kind = KindNotification
 	}
-	ClassifyReason(&ev, values[mib.FieldReasonCode])
+	ClassifyReason(&ev, c.values[mib.FieldReasonCode])
 	return ev, nil
 }
 

@@ -54,6 +54,16 @@ type Event struct {
 	Time time.Time
 }
 
+// SetFields fills every field the catalogue knows from values, indexed by
+// mib.Field, as each input collects them (the reason code is not an event
+// field of its own: ClassifyReason turns it into the reason labels).
+func (e *Event) SetFields(values *[mib.FieldCount]string) {
+	e.Peer, e.PeerPort, e.Interface, e.Vsys = values[mib.FieldPeer], values[mib.FieldPeerPort], values[mib.FieldInterface], values[mib.FieldVsys]
+	e.ReasonText, e.SeqNum, e.PolicyName = values[mib.FieldReasonText], values[mib.FieldSeqNum], values[mib.FieldPolicyName]
+	e.LocalAddress, e.IKEVersion, e.Status = values[mib.FieldLocalAddress], values[mib.FieldIKEVersion], values[mib.FieldStatus]
+	e.TunnelVPN, e.FlowVPN, e.Certificate = values[mib.FieldTunnelVPN], values[mib.FieldFlowVPN], values[mib.FieldCertificate]
+}
+
 // Field returns the event's value for a catalogue field, so that code that
 // walks the catalogue (the /events page, tests) needs no switch of its own.
 func (e *Event) Field(f mib.Field) string {

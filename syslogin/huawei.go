@@ -121,18 +121,8 @@ func ParseMessage(text string) (collector.Event, error) {
 		values[f] = fieldValue(f, value)
 	})
 
-	ev := collector.Event{
-		Kind:         n.Kind,
-		Notification: n.Name,
-		Peer:         values[mib.FieldPeer],
-		PeerPort:     values[mib.FieldPeerPort],
-		Interface:    values[mib.FieldInterface],
-		Vsys:         values[mib.FieldVsys],
-		ReasonText:   values[mib.FieldReasonText],
-		SeqNum:       values[mib.FieldSeqNum],
-		PolicyName:   values[mib.FieldPolicyName],
-		LocalAddress: values[mib.FieldLocalAddress],
-	}
+	ev := collector.Event{Kind: n.Kind, Notification: n.Name}
+	ev.SetFields(&values)
 	if backup {
 		// The standby device of a hot-standby pair logs the teardown of
 		// the SA it mirrors (State=Backup); the tunnel is the active
