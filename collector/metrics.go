@@ -185,6 +185,7 @@ func (m *Metrics) tunnelState(ev *Event, now int64, state string) bool {
 	})
 	if t != nil {
 		t.tunnel.set(t, up, planned, reason, now, state == "down" && up)
+		t.tunnel.locate(ev.Interface, ev.Vsys)
 		m.markChanged()
 	}
 	if c != nil {

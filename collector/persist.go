@@ -22,6 +22,10 @@ type tunnelStatus struct {
 	planned    bool
 	since      int64 // Unix nanoseconds
 	downReason string
+	// where the last notification that said so put the tunnel, and its
+	// downs over the last day: for the /tunnels page.
+	iface, vsys string
+	downs       downHistory
 }
 
 func (m *Metrics) newTunnelSeries(peer [2]string) *series {
@@ -44,9 +48,13 @@ func (t *tunnelStatus) set(s *series, up, planned bool, downReason string, at in
 	if rekey && t.known {
 		return
 	}
+	wasDown := t.known && !t.up
 	t.apply(s, up, planned, at)
 	if !up {
 		t.downReason = downReason
+		if !wasDown {
+			t.downs.add(at)
+		}
 	}
 }
 
@@ -94,6 +102,7 @@ func (m *Metrics) Snapshot() (tunnels []state.Tunnel, failures []state.Failure) 
 				Device: k[0], Peer: k[1], Up: t.up, Planned: t.planned, DownReason: t.downReason,
 				LastChange: time.Unix(0, t.since).UTC(),
 				LastUpdate: time.Unix(0, e.lastUpdate.Load()).UTC(),
+				Interface:  t.iface, Vsys: t.vsys, Downs: t.downs.hours(),
 			})
 		}
 		t.mu.Unlock()
@@ -144,6 +153,8 @@ func (m *Metrics) Restore(tunnels []state.Tunnel, failures []state.Failure, now 
 		e.tunnel.mu.Lock()
 		e.tunnel.apply(e, t.Up, t.Planned && !t.Up, since.UnixNano())
 		e.tunnel.downReason = t.DownReason
+		e.tunnel.iface, e.tunnel.vsys = t.Interface, t.Vsys
+		e.tunnel.downs.restore(t.Downs, now)
 		e.tunnel.mu.Unlock()
 		st.Tunnels++
 	}

@@ -64,8 +64,11 @@ ipsec_tunnel_last_change_timestamp_seconds{device="fw-hq-01",peer="203.0.113.9"}
 	tunnels, _ := m.Snapshot()
 	sortTunnels(tunnels)
 	wantTunnels := []state.Tunnel{
-		{Device: "fw-hq-01", Peer: "198.51.100.7", Up: true, LastChange: t0.Add(2 * time.Minute), LastUpdate: t0.Add(2 * time.Minute), DownReason: "dpd_timeout"},
-		{Device: "fw-hq-01", Peer: "203.0.113.9", Up: false, LastChange: t0, LastUpdate: t0.Add(time.Minute), DownReason: "peer_reset"},
+		{Device: "fw-hq-01", Peer: "198.51.100.7", Up: true, LastChange: t0.Add(2 * time.Minute), LastUpdate: t0.Add(2 * time.Minute), DownReason: "dpd_timeout",
+			Downs: []state.DownHour{{Hour: t0, Downs: 1}}},
+		// A repeated down is not a second down.
+		{Device: "fw-hq-01", Peer: "203.0.113.9", Up: false, LastChange: t0, LastUpdate: t0.Add(time.Minute), DownReason: "peer_reset",
+			Downs: []state.DownHour{{Hour: t0, Downs: 1}}},
 	}
 	if !reflect.DeepEqual(tunnels, wantTunnels) {
 		t.Errorf("snapshot\n got %+v\nwant %+v", tunnels, wantTunnels)
@@ -92,8 +95,10 @@ func TestPlannedDownAndRekeyPersist(t *testing.T) {
 	sortTunnels(tunnels)
 	want := []state.Tunnel{
 		{Device: "fw-hq-01", Peer: "192.0.2.1", Up: true, LastChange: t0, LastUpdate: t0},
-		{Device: "fw-hq-01", Peer: "198.51.100.7", Up: true, LastChange: t0.Add(3 * time.Minute), LastUpdate: t0.Add(4 * time.Minute), DownReason: outage},
-		{Device: "fw-hq-01", Peer: "203.0.113.9", Up: false, Planned: true, LastChange: t0.Add(time.Minute), LastUpdate: t0.Add(2 * time.Minute), DownReason: planned},
+		{Device: "fw-hq-01", Peer: "198.51.100.7", Up: true, LastChange: t0.Add(3 * time.Minute), LastUpdate: t0.Add(4 * time.Minute), DownReason: outage,
+			Downs: []state.DownHour{{Hour: t0, Downs: 1}}},
+		{Device: "fw-hq-01", Peer: "203.0.113.9", Up: false, Planned: true, LastChange: t0.Add(time.Minute), LastUpdate: t0.Add(2 * time.Minute), DownReason: planned,
+			Downs: []state.DownHour{{Hour: t0, Downs: 1}}},
 	}
 	if !reflect.DeepEqual(tunnels, want) {
 		t.Errorf("snapshot\n got %+v\nwant %+v", tunnels, want)

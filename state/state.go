@@ -86,6 +86,20 @@ type Tunnel struct {
 	// DownReason is the offline-reason slug of the last down transition,
 	// kept while the tunnel is up again; empty when it was never seen down.
 	DownReason string `json:"down_reason,omitempty"`
+	// Interface and Vsys are where the tunnel's last notification said it
+	// runs; empty when none said. Downs counts its downs per hour over the
+	// last day. All three were added after format version 1 was first
+	// written: a file without them reads as "not known", and an older
+	// exporter ignores them.
+	Interface string     `json:"interface,omitempty"`
+	Vsys      string     `json:"vsys,omitempty"`
+	Downs     []DownHour `json:"downs,omitempty"`
+}
+
+// DownHour is how many times a tunnel went down in one hour.
+type DownHour struct {
+	Hour  time.Time `json:"hour"` // the start of the hour, UTC
+	Downs int       `json:"downs"`
 }
 
 // Failure is the last negotiation failure of one failure series (its full
