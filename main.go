@@ -243,7 +243,11 @@ func (e *exporter) run(opts exporterOptions) int {
 	}
 	policy := e.policy(cfg)
 
-	reg := prometheus.NewRegistry()
+	// /metrics serves all; the exporter's own metrics are also kept apart
+	// from the event series (self), so that the landing page reads them on
+	// every request without gathering 20,000 series.
+	all, self := prometheus.NewRegistry(), prometheus.NewRegistry()
+	reg := teeRegisterer{all, self}
 	reg.MustRegister(
 		versioncollector.NewCollector(exporterName),
 		collectors.NewGoCollector(),
@@ -273,7 +277,7 @@ func (e *exporter) run(opts exporterOptions) int {
 	// A new run is a new SNMPv3 engine incarnation (RFC 3414 2.2.2).
 	opts.receiver.EngineBoots = state.NextEngineBoots(restored.EngineBoots)
 
-	e.metrics = collector.NewMetrics(reg, limits(cfg))
+	e.metrics = collector.NewMetrics(all, limits(cfg))
 	stats := e.metrics.Restore(restored.Tunnels, restored.Failures, time.Now())
 	if store != nil {
 		level.Info(logger).Log("msg", "State restored", "file", store.Path(), "tunnels", stats.Tunnels, "failure_series", stats.Failures,
@@ -330,12 +334,12 @@ func (e *exporter) run(opts exporterOptions) int {
 	go e.expireSeries(stopExpiry)
 
 	mux := http.NewServeMux()
-	mux.Handle(opts.metricsPath, promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+	mux.Handle(opts.metricsPath, promhttp.HandlerFor(all, promhttp.HandlerOpts{
 		ErrorLog:            stdLogger{logger},
 		MaxRequestsInFlight: 4,
 		EnableOpenMetrics:   true,
 	}))
-	if err := e.registerPages(mux, reg, recent, opts); err != nil {
+	if err := e.registerPages(mux, self, recent, opts, stopExpiry); err != nil {
 		level.Error(logger).Log("msg", "Building the web pages failed", "err", err)
 		return 1
 	}

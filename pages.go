@@ -11,12 +11,15 @@ import (
 )
 
 // registerPages adds the pages for people, the JSON API, and the
-// health, readiness and reload endpoints.
-func (e *exporter) registerPages(mux *http.ServeMux, reg *prometheus.Registry, recent *collector.Recent, opts exporterOptions) error {
+// health, readiness and reload endpoints. The pages read the pipeline's
+// state (e.metrics) and the exporter's own metrics (self); they sample the
+// drop counters until stop is closed.
+func (e *exporter) registerPages(mux *http.ServeMux, self prometheus.Gatherer, recent *collector.Recent, opts exporterOptions, stop <-chan struct{}) error {
 	pages, err := web.New(web.Options{
 		Recent:      recent,
 		EventsKept:  opts.eventsKept,
-		Gatherer:    reg,
+		State:       e.metrics,
+		SelfMetrics: self,
 		MetricsPath: opts.metricsPath,
 		ConfigFile:  e.configFile,
 		Lifecycle:   opts.lifecycle,
@@ -25,6 +28,7 @@ func (e *exporter) registerPages(mux *http.ServeMux, reg *prometheus.Registry, r
 		return err
 	}
 	pages.Register(mux)
+	go pages.Run(stop)
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Healthy") })
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "Ready") })
 	mux.HandleFunc("/-/reload", e.reloadHandler(opts.lifecycle))
@@ -52,4 +56,33 @@ func (e *exporter) reloadHandler(enabled bool) http.HandlerFunc {
 		}
 		fmt.Fprintln(w, "Reloaded")
 	}
+}
+
+// teeRegisterer registers every collector on two registries: the exporter's
+// own metrics go to both the one /metrics serves and the small one the
+// landing page reads.
+type teeRegisterer struct{ all, self *prometheus.Registry }
+
+func (t teeRegisterer) Register(c prometheus.Collector) error {
+	if err := t.all.Register(c); err != nil {
+		return err
+	}
+	if err := t.self.Register(c); err != nil {
+		t.all.Unregister(c)
+		return err
+	}
+	return nil
+}
+
+func (t teeRegisterer) MustRegister(cs ...prometheus.Collector) {
+	for _, c := range cs {
+		if err := t.Register(c); err != nil {
+			panic(err)
+		}
+	}
+}
+
+func (t teeRegisterer) Unregister(c prometheus.Collector) bool {
+	self := t.self.Unregister(c)
+	return t.all.Unregister(c) || self
 }

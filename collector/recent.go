@@ -54,3 +54,13 @@ func (r *Recent) Last(n int) []Event {
 	}
 	return out
 }
+
+// Len is how many events the buffer holds.
+func (r *Recent) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.full {
+		return len(r.events)
+	}
+	return r.next
+}

@@ -28,7 +28,7 @@ func benchPages(b *testing.B) http.Handler {
 		metrics.Record(&ev)
 		recent.Record(&ev)
 	}
-	p, err := New(Options{Recent: recent, EventsKept: 1000, Gatherer: reg, MetricsPath: "/metrics"})
+	p, err := New(Options{Recent: recent, EventsKept: 1000, State: metrics, SelfMetrics: reg, MetricsPath: "/metrics"})
 	if err != nil {
 		b.Fatal(err)
 	}

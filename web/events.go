@@ -207,8 +207,7 @@ func newEventRow(ev *collector.Event) eventRow {
 		row.TeardownClass = string(mib.TeardownClassOf(ev.Reason))
 		if te, ok := teardownOf(ev.Reason); ok {
 			row.ReasonLink = te.Teardown.Slug
-			row.Advice = &advice{Label: "Guidance", Title: te.Teardown.Meaning, Source: "project guidance, not from the vendor reference",
-				Text: te.Teardown.Guidance, Extra: alertLine(te.Alert), Anchor: te.Anchor}
+			row.Advice = teardownAdvice(te)
 		}
 	case mib.KindNotification:
 		// Counted by name only: what the notification means, and for the
@@ -224,15 +223,7 @@ func newEventRow(ev *collector.Event) eventRow {
 // failureOf finds the catalogue entry of a failure event: by the code it
 // carried, else by its reason slug (router text), else the unknown reason.
 func failureOf(ev *collector.Event) alerts.FailureEntry {
-	if code, err := strconv.Atoi(ev.ReasonCode); err == nil {
-		if r, ok := mib.ReasonByCode(code); ok {
-			return alerts.FailureEntryOf(r)
-		}
-	}
-	if r, ok := mib.ReasonBySlug(ev.Reason); ok {
-		return alerts.FailureEntryOf(r)
-	}
-	return alerts.UnknownFailure()
+	return failureEntry(ev.ReasonCode, ev.Reason)
 }
 
 // teardownOf finds the entry of a teardown slug; a down without a reason
@@ -257,6 +248,11 @@ func failureAdvice(fe alerts.FailureEntry) *advice {
 		a.Text += " " + strings.Join(fe.Group.Supplementary, " ")
 	}
 	return a
+}
+
+func teardownAdvice(te alerts.TeardownEntry) *advice {
+	return &advice{Label: "Guidance", Title: te.Teardown.Meaning, Source: "project guidance, not from the vendor reference",
+		Text: te.Teardown.Guidance, Extra: alertLine(te.Alert), Anchor: te.Anchor}
 }
 
 func alertLine(alert string) string {

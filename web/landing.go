@@ -1,25 +1,37 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"runtime"
+	"slices"
+	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/version"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
 // The self-metrics the landing page reads.
 const (
-	lastReloadMetric = "ipsec_trap_exporter_config_last_reload_successful"
-	reloadsMetric    = "ipsec_trap_exporter_config_reloads_total"
-	receivedMetric   = "ipsec_trap_packets_received_total"
-	droppedMetric    = "ipsec_trap_packets_dropped_total"
+	lastReloadMetric    = "ipsec_trap_exporter_config_last_reload_successful"
+	reloadsMetric       = "ipsec_trap_exporter_config_reloads_total"
+	receivedMetric      = "ipsec_trap_packets_received_total"
+	droppedMetric       = "ipsec_trap_packets_dropped_total"
+	syslogDroppedMetric = "ipsec_syslog_messages_dropped_total"
 )
+
+// failingWindow is how recent a failure must be for the landing page to
+// call its peer failing: the window of the failure alerts.
+const failingWindow = 15 * time.Minute
 
 type buildInfo struct {
 	Version, Revision, Branch, BuildUser, BuildDate, GoVersion, Platform string
 }
 
 type landingPage struct {
+	Summary     summary
 	MetricsPath string
 	ConfigFile  string
 	// ReloadKnown is false when the reload gauge is not registered.
@@ -32,10 +44,82 @@ type landingPage struct {
 	Build                           buildInfo
 }
 
+// summary is what the landing page leads with: what is broken now.
+type summary struct {
+	Tunnels tunnelCounts // Unknown is not counted here: /tunnels has them
+	// Failing are the reasons of the failures of the last failingWindow,
+	// the most peers first; FailingPeers counts the distinct peers.
+	Failing       []failingReason
+	FailingPeers  int
+	FailingWindow string
+	// Drops of the last hour (or since the start, when that is later),
+	// the most first.
+	Drops         []dropLine
+	DropsTotal    float64
+	DropsSince    string
+	DropsFullHour bool
+}
+
+type failingReason struct {
+	Reason, Text string
+	Peers        int
+}
+
+type dropLine struct {
+	dropKey
+	Count float64
+}
+
+func (p *Pages) summary(now time.Time, families []*dto.MetricFamily) summary {
+	s := summary{FailingWindow: humanDuration(failingWindow)}
+	for _, t := range p.opts.State.Tunnels(now) {
+		state := stateDown
+		if t.Up {
+			state = stateUp
+		}
+		s.Tunnels.add(&tunnel{TunnelView: t, State: state})
+	}
+	peersByReason := map[string]map[peerKey]bool{}
+	allPeers := map[peerKey]bool{}
+	cutoff := now.Add(-failingWindow)
+	for f := range p.opts.State.FailureSeries() {
+		if f.Last.Before(cutoff) {
+			continue
+		}
+		key := peerKey{f.Device, f.Peer}
+		if peersByReason[f.Reason] == nil {
+			peersByReason[f.Reason] = map[peerKey]bool{}
+		}
+		peersByReason[f.Reason][key], allPeers[key] = true, true
+	}
+	s.FailingPeers = len(allPeers)
+	for reason, peers := range peersByReason {
+		text := "reason not in the catalogue"
+		if r, ok := mib.ReasonBySlug(reason); ok {
+			text = r.Text
+		}
+		s.Failing = append(s.Failing, failingReason{Reason: reason, Text: text, Peers: len(peers)})
+	}
+	slices.SortFunc(s.Failing, func(a, b failingReason) int {
+		return cmp.Or(cmp.Compare(b.Peers, a.Peers), cmp.Compare(a.Reason, b.Reason))
+	})
+
+	drops, since := p.drops.since(now, dropWindow, dropCounts(families))
+	s.DropsSince, s.DropsFullHour = since.UTC().Format(time.RFC3339), now.Sub(since) >= dropWindow-time.Minute
+	for k, n := range drops {
+		s.Drops = append(s.Drops, dropLine{k, n})
+		s.DropsTotal += n
+	}
+	slices.SortFunc(s.Drops, func(a, b dropLine) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Input, b.Input), cmp.Compare(a.Reason, b.Reason))
+	})
+	return s
+}
+
 func (p *Pages) landing(w http.ResponseWriter, r *http.Request) {
 	data := landingPage{
 		MetricsPath: p.opts.MetricsPath, ConfigFile: p.opts.ConfigFile, Lifecycle: p.opts.Lifecycle,
-		EventsHeld: len(p.opts.Recent.Last(0)), EventsKept: p.opts.EventsKept,
+		EventsHeld: p.opts.Recent.Len(), EventsKept: p.opts.EventsKept,
 		DroppedBy: map[string]float64{},
 		Build: buildInfo{
 			Version: version.Version, Revision: version.GetRevision(), Branch: version.Branch,
@@ -43,7 +127,10 @@ func (p *Pages) landing(w http.ResponseWriter, r *http.Request) {
 			Platform: runtime.GOOS + "/" + runtime.GOARCH,
 		},
 	}
-	families, _ := p.opts.Gatherer.Gather()
+	var families []*dto.MetricFamily
+	if p.opts.SelfMetrics != nil {
+		families, _ = p.opts.SelfMetrics.Gather()
+	}
 	for _, mf := range families {
 		for _, m := range mf.GetMetric() {
 			switch mf.GetName() {
@@ -66,5 +153,6 @@ func (p *Pages) landing(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	data.Summary = p.summary(p.now(), families)
 	p.render(w, r, http.StatusOK, "landing.html", page{Title: "ipsec_trap_exporter", Nav: "home", Data: data})
 }

@@ -11,12 +11,6 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-// The series the live counts come from.
-const (
-	failuresMetric     = "ipsec_negotiation_failures_total"
-	stateChangesMetric = "ipsec_tunnel_state_changes_total"
-)
-
 // maxPeersShown bounds the per-reason list of peers on a reason's page.
 const maxPeersShown = 20
 
@@ -27,8 +21,8 @@ type seriesCount struct {
 }
 
 // liveCounts is what this exporter has counted per reason since it started
-// (or since a series expired): read from its own registry, as a scrape
-// would, so the pages and /metrics never disagree.
+// (or since a series expired): the same counters /metrics serves, read from
+// the pipeline's indexes rather than by gathering the registry.
 type liveCounts struct {
 	failures map[string]float64 // by reason label
 	downs    map[string]float64 // state="down", by reason label
@@ -36,32 +30,25 @@ type liveCounts struct {
 	failureSeries, downSeries []seriesCount
 }
 
-// counts gathers the registry. A gather error still returns the families
-// it could collect; the counts are then what was collected.
+// counts sums the counters per reason, and lists the series of the reason
+// seriesOf.
 func (p *Pages) counts(seriesOf string) liveCounts {
 	c := liveCounts{failures: map[string]float64{}, downs: map[string]float64{}}
-	families, _ := p.opts.Gatherer.Gather()
-	for _, mf := range families {
-		switch mf.GetName() {
-		case failuresMetric:
-			for _, m := range mf.GetMetric() {
-				l := labelsOf(m)
-				c.failures[l["reason"]] += m.GetCounter().GetValue()
-				if seriesOf != "" && l["reason"] == seriesOf {
-					c.failureSeries = append(c.failureSeries, seriesCount{l["device"], l["peer"], l["interface"], l["vsys"], m.GetCounter().GetValue()})
-				}
-			}
-		case stateChangesMetric:
-			for _, m := range mf.GetMetric() {
-				l := labelsOf(m)
-				if l["state"] != "down" {
-					continue
-				}
-				c.downs[l["reason"]] += m.GetCounter().GetValue()
-				if seriesOf != "" && l["reason"] == seriesOf {
-					c.downSeries = append(c.downSeries, seriesCount{Device: l["device"], Peer: l["peer"], Count: m.GetCounter().GetValue()})
-				}
-			}
+	for f := range p.opts.State.FailureSeries() {
+		n := f.Count()
+		c.failures[f.Reason] += n
+		if seriesOf != "" && f.Reason == seriesOf {
+			c.failureSeries = append(c.failureSeries, seriesCount{f.Device, f.Peer, f.Interface, f.Vsys, n})
+		}
+	}
+	for s := range p.opts.State.StateChanges() {
+		if s.State != stateDown {
+			continue
+		}
+		n := s.Count()
+		c.downs[s.Reason] += n
+		if seriesOf != "" && s.Reason == seriesOf {
+			c.downSeries = append(c.downSeries, seriesCount{Device: s.Device, Peer: s.Peer, Count: n})
 		}
 	}
 	c.failureSeries = topSeries(c.failureSeries)

@@ -1,6 +1,6 @@
 // Package web serves the exporter's pages for people and its JSON API: the
-// landing page, recent events, the reason catalogues with live counts, and
-// the runbook.
+// landing page with what is broken now, the tunnels, recent events, the
+// reason catalogues with live counts, and the runbook.
 //
 // Every value that came from the network (peer, interface, reason text...)
 // is untrusted: pages are html/template, which escapes by context, and the
@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -36,15 +37,22 @@ type Options struct {
 	// (--events.buffer-size), shown so that a short list is not a mystery.
 	Recent     *collector.Recent
 	EventsKept int
-	// Gatherer is the exporter's registry: the live counts per reason and
-	// the configuration status are read from the series everyone scrapes,
-	// so the pages never disagree with /metrics.
-	Gatherer    prometheus.Gatherer
+	// State is the pipeline's own state: tunnels, failure and state-change
+	// series. The tunnels, the live counts per reason and the landing
+	// page's summary come from it.
+	State StateSource
+	// SelfMetrics gathers the exporter's own metrics (configuration
+	// reloads, packets received and dropped), the same collectors /metrics
+	// serves, so the pages never disagree with it. It must not hold the
+	// event series: the landing page gathers it on every request.
+	SelfMetrics prometheus.Gatherer
 	MetricsPath string
 	ConfigFile  string // empty when the exporter runs on flags only
 	// Lifecycle tells whether POST /-/reload is enabled
 	// (--web.enable-lifecycle).
 	Lifecycle bool
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
 }
 
 // contentSecurityPolicy allows the page's own stylesheet and nothing else:
@@ -56,12 +64,17 @@ type Pages struct {
 	opts      Options
 	templates map[string]*template.Template
 	runbook   template.HTML
+	drops     *dropHistory
 }
 
 // New parses the templates and renders the runbook once: the catalogues are
 // compiled in, so neither changes while the exporter runs.
 func New(opts Options) (*Pages, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	p := &Pages{opts: opts, templates: map[string]*template.Template{}}
+	p.drops = newDropHistory(opts.SelfMetrics, opts.Now())
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("parsing the page layout: %w", err)
@@ -93,6 +106,8 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	if strings.TrimSuffix(p.opts.MetricsPath, "/") != "" {
 		mux.HandleFunc("GET /{$}", p.landing)
 	}
+	mux.HandleFunc("GET /tunnels", p.tunnelsPage)
+	mux.HandleFunc("GET /api/v1/tunnels", p.tunnelsJSON)
 	mux.HandleFunc("GET /events", p.events)
 	mux.HandleFunc("GET /api/v1/events", p.eventsJSON)
 	mux.HandleFunc("GET /reasons", p.reasons)
@@ -100,6 +115,12 @@ func (p *Pages) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /runbook", p.runbookPage)
 	mux.HandleFunc("GET /static/style.css", serveStyle)
 }
+
+// Run samples the drop counters every minute until stop is closed: the
+// landing page counts the drops of the last hour from these samples.
+func (p *Pages) Run(stop <-chan struct{}) { p.drops.run(stop) }
+
+func (p *Pages) now() time.Time { return p.opts.Now() }
 
 func serveStyle(w http.ResponseWriter, _ *http.Request) {
 	css, _ := staticFS.ReadFile("static/style.css")
@@ -151,7 +172,24 @@ func (p *Pages) errorPage(w http.ResponseWriter, r *http.Request, status int, ms
 	p.render(w, r, status, "error.html", page{Title: http.StatusText(status), Data: msg})
 }
 
+// adviceAt is what the "advice" template needs: the advice and the
+// relative path to the site root for its runbook link.
+type adviceAt struct {
+	Root   string
+	Advice *advice
+}
+
 var funcs = template.FuncMap{
+	"withRoot": func(root string, a *advice) adviceAt { return adviceAt{root, a} },
+	// stamp writes an RFC 3339 time that may wrap between the date and the
+	// time of day (its text stays the same).
+	"stamp": func(s string) template.HTML {
+		date, clock, ok := strings.Cut(s, "T")
+		if !ok {
+			return template.HTML(template.HTMLEscapeString(s)) //nolint:gosec // escaped
+		}
+		return template.HTML(template.HTMLEscapeString(date) + "T<wbr>" + template.HTMLEscapeString(clock)) //nolint:gosec // escaped
+	},
 	"trimSlash": func(s string) string { return strings.TrimPrefix(s, "/") },
 	// count writes a counter as an integer, never in exponent form.
 	"count": func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) },

@@ -29,6 +29,9 @@ const (
 
 var t0 = time.Date(2026, 11, 3, 2, 17, 0, 0, time.UTC)
 
+// testNow is the pages' clock: a minute after the first test event.
+var testNow = t0.Add(time.Minute)
+
 // testEvents are recorded oldest first.
 var testEvents = []collector.Event{
 	{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: "fw-hq-01", Peer: "203.0.113.9", PeerPort: "500",
@@ -63,7 +66,10 @@ func newSite(t *testing.T, events []collector.Event, opts Options) *testSite {
 		metrics.Record(&events[i])
 		recent.Record(&events[i])
 	}
-	opts.Recent, opts.Gatherer, opts.EventsKept = recent, reg, 50
+	opts.Recent, opts.State, opts.SelfMetrics, opts.EventsKept = recent, metrics, reg, 50
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return testNow }
+	}
 	if opts.MetricsPath == "" {
 		opts.MetricsPath = "/metrics"
 	}
