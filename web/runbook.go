@@ -12,7 +12,7 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
-	"github.com/yuin/goldmark/text"
+	gmtext "github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
@@ -48,7 +48,7 @@ func renderRunbook() (template.HTML, error) {
 // row shows as a card of labelled lines, as the other pages' tables do.
 type labelCells struct{}
 
-func (labelCells) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+func (labelCells) Transform(doc *ast.Document, reader gmtext.Reader, _ parser.Context) {
 	src := reader.Source()
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		table, ok := n.(*extast.Table)
