@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -239,11 +240,21 @@ func TestEventsPageShowsEveryFieldAndWhatToDo(t *testing.T) {
 	}
 }
 
-func TestEventsPageRendersHostileValuesInert(t *testing.T) {
-	s := newSite(t, testEvents, Options{})
-	for _, path := range []string{"/events", "/events?peer=" + url.QueryEscape(hostilePeer), "/reasons/unknown", "/"} {
+// hostileTunnel is a tunnel whose place and peer are markup.
+var hostileTunnel = collector.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Device: hostileDevice, Peer: hostilePolicy,
+	Interface: hostileInterface, Vsys: hostileText, Reason: "dpd_timeout", ReasonText: hostileText, Time: t0.Add(7 * time.Second)}
+
+func TestPagesRenderHostileValuesInert(t *testing.T) {
+	s := newSite(t, append(slices.Clone(testEvents), hostileTunnel), Options{})
+	for _, path := range []string{"/events", "/events?peer=" + url.QueryEscape(hostilePeer), "/reasons/unknown", "/",
+		"/tunnels", "/tunnels?peer=" + url.QueryEscape(hostilePeer), "/tunnels?device=" + url.QueryEscape(hostileDevice),
+		"/reasons/dpd_timeout", "/reasons/" + url.PathEscape(hostileText)} {
+		wantStatus := http.StatusOK
+		if strings.HasPrefix(path, "/reasons/%") {
+			wantStatus = http.StatusNotFound
+		}
 		status, _, body := s.get(t, path)
-		if status != http.StatusOK {
+		if status != wantStatus {
 			t.Fatalf("GET %s: %d", path, status)
 		}
 		// Attribute text such as onerror= may appear as escaped text; the parsed
@@ -253,7 +264,7 @@ func TestEventsPageRendersHostileValuesInert(t *testing.T) {
 				t.Errorf("GET %s: the page contains %q unescaped", path, raw)
 			}
 		}
-		doc := s.page(t, path, http.StatusOK)
+		doc := s.page(t, path, wantStatus)
 		walk(doc, func(n *html.Node) {
 			switch n.Data {
 			case "script", "img", "svg", "iframe":
@@ -281,6 +292,32 @@ func TestEventsPageRendersHostileValuesInert(t *testing.T) {
 		if rows[0][field] != want {
 			t.Errorf("%s shows %q, want the text %q", field, rows[0][field], want)
 		}
+	}
+
+	// On /tunnels too: the failing peer and the tunnel whose place is
+	// markup, as text.
+	rows = tunnelRows(s.page(t, "/tunnels?device="+url.QueryEscape(hostileDevice), http.StatusOK))
+	if len(rows) != 2 {
+		t.Fatalf("/tunnels of the hostile device: %d rows", len(rows))
+	}
+	for i, want := range []map[string]string{
+		{"state": "down", "peer": hostilePolicy, "interface": hostileInterface, "vsys": hostileText, "device": hostileDevice},
+		{"state": "unknown", "peer": hostilePeer, "interface": hostileInterface, "vsys": hostileText, "device": hostileDevice},
+	} {
+		for field, v := range want {
+			if rows[i][field] != v {
+				t.Errorf("/tunnels row %d: %s shows %q, want the text %q", i, field, rows[i][field], v)
+			}
+		}
+	}
+	// And data in JSON, returned exactly.
+	_, _, body := s.get(t, "/api/v1/tunnels?device="+url.QueryEscape(hostileDevice))
+	var got []tunnelJSON
+	if err := json.Unmarshal([]byte(body), &got); err != nil || len(got) != 2 {
+		t.Fatalf("%s (%v)", body, err)
+	}
+	if got[0].Peer != hostilePolicy || got[0].Interface != hostileInterface || got[0].Vsys != hostileText || got[1].Peer != hostilePeer {
+		t.Errorf("hostile tunnels = %+v", got)
 	}
 }
 
