@@ -52,7 +52,7 @@ type layoutState struct {
 	// Injected are elements the hostile markup would have made: images,
 	// SVG, frames, and anything with an event handler attribute.
 	Injected []string `json:"injected"`
-	Links       []string `json:"links"`
+	Links    []string `json:"links"`
 }
 
 const readLayout = `(() => {
