@@ -2,8 +2,10 @@ package main_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -93,6 +95,38 @@ func keptValues(t *testing.T, families map[string]*dto.MetricFamily, peer string
 // and the same last-failure time, and a real Prometheus with the shipped
 // rule keeps IPSecTunnelDown firing through the failed scrapes of the
 // restart: it never resolves (its activeAt never changes).
+// apiTunnel is what /api/v1/tunnels keeps across a restart (failure counts
+// start again at 0, as the counters do).
+type apiTunnel struct {
+	Device     string     `json:"device"`
+	Peer       string     `json:"peer"`
+	Interface  string     `json:"interface"`
+	Vsys       string     `json:"vsys"`
+	State      string     `json:"state"`
+	Planned    bool       `json:"planned"`
+	Since      *time.Time `json:"since"`
+	DownReason string     `json:"down_reason"`
+	Downs      int        `json:"downs_24h"`
+	Failures   []struct {
+		Reason string    `json:"reason"`
+		Last   time.Time `json:"last"`
+	} `json:"failures"`
+}
+
+func tunnelsAPI(t *testing.T, e *testenv.Exporter) []apiTunnel {
+	t.Helper()
+	resp, err := http.Get(e.WebURL + "/api/v1/tunnels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out []apiTunnel
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestEndToEndStateSurvivesRestart(t *testing.T) {
 	testenv.SkipShort(t)
 	if testing.Short() {
@@ -114,7 +148,7 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 		testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", e.TrapAddr, ""}, args...)...)
 	}
 	tunnelDown := func(peer string) {
-		v2c(fw+".6.2", fw+".2.1.5.3.7", "s", peer, fw+".5.12.0", "s", "dpd timeout")
+		v2c(fw+".6.2", fw+".2.1.5.3.7", "s", peer, fw+".5.12.0", "s", "dpd timeout", fw+".5.13.0", "s", "vsys-a", fw+".5.14.0", "s", "Tunnel0/0/9")
 		e.WaitValue(t, "ipsec_tunnel_up", map[string]string{"device": "127.0.0.1", "peer": peer}, 0)
 	}
 	negotiationFailure := func(peer string) {
@@ -163,6 +197,7 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 		for _, p := range peers {
 			want[p] = keptValues(t, families, p)
 		}
+		wantTunnels := tunnelsAPI(t, e)
 		stop(t)
 		prom.WaitQuery(t, target, upIs(0))
 		prom.WaitQuery(t, `absent(ipsec_tunnel_up)`, func(v model.Value) bool { return len(v.(model.Vector)) == 1 })
@@ -176,6 +211,11 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 				t.Errorf("after %s: peer %s: /metrics shows %+v, want %+v as before", how, p, got, want[p])
 			}
 		}
+		// /tunnels says the same as before: since when, where, why, how
+		// often in the last day, and the peer's failures.
+		if got := tunnelsAPI(t, e); !reflect.DeepEqual(got, wantTunnels) {
+			t.Errorf("after %s: /api/v1/tunnels\n got %+v\nwant %+v as before", how, got, wantTunnels)
+		}
 		if n, _ := testenv.Value(families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 1 {
 			t.Errorf("after %s: last restore successful = %v, want 1", how, n)
 		}
@@ -186,6 +226,10 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 
 	if before.up != 0 {
 		t.Fatalf("tunnel up = %v before the restart, want 0", before.up)
+	}
+	if got := tunnelsAPI(t, e); len(got) != 1 || got[0].State != "down" || got[0].Interface != "Tunnel0/0/9" || got[0].Vsys != "vsys-a" ||
+		got[0].DownReason != "dpd_timeout" || got[0].Downs != 1 || got[0].Since == nil || len(got[0].Failures) != 1 {
+		t.Fatalf("/api/v1/tunnels before the restart: %+v", got)
 	}
 	if boots := readState(t, e.StoragePath).EngineBoots; boots != 1 {
 		t.Errorf("engine boots %d on the first run, want 1", boots)
