@@ -5,30 +5,55 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-// benchPages holds a full buffer of 1,000 events and 20,000 failure series,
-// the default buffer and series limit: the largest pages a default setup
-// serves.
+// benchNow is the pages' clock in the benchmarks.
+var benchNow = time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
+
+// benchPages holds a full buffer of 1,000 events, 20,000 failure series
+// (the default series limit) of 20,000 peers, all of the last day (so
+// every peer is on /tunnels) and a quarter of them in the last 15 minutes,
+// and 5,000 tunnels of the first 5,000 of those peers, a fifth of them
+// down: the largest pages a default setup serves.
 func benchPages(b *testing.B) http.Handler {
-	reg := prometheus.NewRegistry()
-	metrics := collector.NewMetrics(reg, collector.Limits{})
+	// As main wires it: the event series in the registry /metrics serves,
+	// the exporter's own metrics also in a small one for the pages.
+	metrics := collector.NewMetrics(prometheus.NewRegistry(), collector.Limits{})
+	self := prometheus.NewRegistry()
+	collector.NewReceiverStats(self)
+	self.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	recent := collector.NewRecent(1000)
 	reasons := mib.Reasons()
+	peer := func(i int) string { return fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255) }
 	for i := 0; i < 20000; i++ {
 		r := reasons[i%len(reasons)]
 		ev := collector.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: fmt.Sprintf("fw-%02d", i%40),
-			Peer: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), PeerPort: "500", Interface: "GigabitEthernet0/0/1",
-			ReasonCode: fmt.Sprint(r.Code), Reason: r.Slug, ReasonText: r.Text, SeqNum: "10", PolicyName: "branch"}
+			Peer: peer(i), PeerPort: "500", Interface: "GigabitEthernet0/0/1", ReasonCode: fmt.Sprint(r.Code), Reason: r.Slug,
+			ReasonText: r.Text, SeqNum: "10", PolicyName: "branch", Time: benchNow.Add(-time.Duration(i) * 3 * time.Second)}
 		metrics.Record(&ev)
 		recent.Record(&ev)
 	}
-	p, err := New(Options{Recent: recent, EventsKept: 1000, State: metrics, SelfMetrics: reg, MetricsPath: "/metrics"})
+	teardowns := mib.Teardowns()
+	for i := 0; i < 5000; i++ {
+		device, at := fmt.Sprintf("fw-%02d", i%40), benchNow.Add(-time.Duration(i)*10*time.Second)
+		up := collector.Event{Kind: mib.KindTunnelUp, Notification: mib.NotifTunnelStart, Device: device, Peer: peer(i),
+			Interface: "Tunnel0/0/1", Vsys: "vsys-a", Time: at.Add(-time.Hour)}
+		metrics.Record(&up)
+		if i%5 == 0 {
+			down := collector.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Device: device, Peer: peer(i),
+				Reason: teardowns[i%len(teardowns)].Slug, Time: at}
+			metrics.Record(&down)
+		}
+	}
+	p, err := New(Options{Recent: recent, EventsKept: 1000, State: metrics, SelfMetrics: self, MetricsPath: "/metrics",
+		Now: func() time.Time { return benchNow }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -52,6 +77,14 @@ func benchmarkPage(b *testing.B, path string) {
 	b.ReportMetric(float64(size), "bytes/page")
 }
 
+func BenchmarkLandingPage(b *testing.B)        { benchmarkPage(b, "/") }
+func BenchmarkTunnelsPage(b *testing.B)        { benchmarkPage(b, "/tunnels") }
+func BenchmarkTunnelsPageDown(b *testing.B)    { benchmarkPage(b, "/tunnels?state=down") }
+func BenchmarkTunnelsPageDevice(b *testing.B)  { benchmarkPage(b, "/tunnels?device=fw-07") }
+func BenchmarkTunnelsPage5000(b *testing.B)    { benchmarkPage(b, "/tunnels?limit=5000") }
+func BenchmarkTunnelsAPI(b *testing.B)         { benchmarkPage(b, "/api/v1/tunnels") }
+func BenchmarkTunnelsAPI5000(b *testing.B)     { benchmarkPage(b, "/api/v1/tunnels?limit=5000") }
+func BenchmarkTunnelsAPIAll(b *testing.B)      { benchmarkPage(b, "/api/v1/tunnels?limit=100000") }
 func BenchmarkEventsPage100(b *testing.B)      { benchmarkPage(b, "/events") }
 func BenchmarkEventsPage1000(b *testing.B)     { benchmarkPage(b, "/events?limit=1000") }
 func BenchmarkEventsAPI1000(b *testing.B)      { benchmarkPage(b, "/api/v1/events?limit=1000") }

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -174,11 +175,16 @@ type eventRow struct {
 	// event has no catalogued reason.
 	ReasonLink string
 	Advice     *advice
+	// AdviceHTML is Advice as rendered for this page.
+	AdviceHTML template.HTML
 }
 
 // advice is the catalogue's word on an event: a failure's remediation, a
 // teardown's guidance, or what a notification announces.
 type advice struct {
+	// key names the catalogue entry the advice comes from, for the cache
+	// of rendered advice (Pages.adviceHTML).
+	key    string
 	Label  string // Remediation, Guidance, Meaning
 	Title  string
 	Source string // "vendor procedure", "project guidance", ...
@@ -213,7 +219,7 @@ func newEventRow(ev *collector.Event) eventRow {
 		// Counted by name only: what the notification means, and for the
 		// ones that announce a failure, what fails next.
 		if n, ok := mib.NotificationByName(ev.Notification); ok && n.Description != "" {
-			row.Advice = &advice{Label: "Meaning", Title: n.Description, Source: "project guidance", Text: n.Predicts,
+			row.Advice = &advice{key: "notification:" + n.Name, Label: "Meaning", Title: n.Description, Source: "project guidance", Text: n.Predicts,
 				Anchor: alerts.NotificationAnchor(n.Name)}
 		}
 	}
@@ -239,7 +245,7 @@ func teardownOf(slug string) (alerts.TeardownEntry, bool) {
 }
 
 func failureAdvice(fe alerts.FailureEntry) *advice {
-	a := &advice{Label: "Remediation", Title: fe.Group.Title, Source: "vendor procedure", Text: fe.Group.Remediation,
+	a := &advice{key: "failure:" + fe.Group.Name, Label: "Remediation", Title: fe.Group.Title, Source: "vendor procedure", Text: fe.Group.Remediation,
 		Extra: "Escalation (vendor procedure): " + mib.EscalationProcedure, Anchor: fe.Anchor}
 	if !fe.Group.Vendor {
 		a.Source = "project guidance, not from the vendor reference"
@@ -251,7 +257,7 @@ func failureAdvice(fe alerts.FailureEntry) *advice {
 }
 
 func teardownAdvice(te alerts.TeardownEntry) *advice {
-	return &advice{Label: "Guidance", Title: te.Teardown.Meaning, Source: "project guidance, not from the vendor reference",
+	return &advice{key: "teardown:" + te.Teardown.Slug, Label: "Guidance", Title: te.Teardown.Meaning, Source: "project guidance, not from the vendor reference",
 		Text: te.Teardown.Guidance, Extra: alertLine(te.Alert), Anchor: te.Anchor}
 }
 
@@ -291,8 +297,11 @@ func (p *Pages) events(w http.ResponseWriter, r *http.Request) {
 	for _, k := range eventKinds {
 		data.Kinds = append(data.Kinds, k.String())
 	}
+	root := rootOf(r)
 	for i := range events {
-		data.Rows = append(data.Rows, newEventRow(&events[i]))
+		row := newEventRow(&events[i])
+		row.AdviceHTML = p.adviceHTML(root, row.Advice)
+		data.Rows = append(data.Rows, row)
 	}
 	data.Devices, data.Peers, data.Reasons = p.suggestions()
 	p.render(w, r, http.StatusOK, "events.html", page{Title: "Recent events", Nav: "events", Data: data})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
@@ -86,20 +87,27 @@ func (f tunnelFilter) match(t *tunnel) bool {
 		(f.State == "" || t.State == f.State)
 }
 
-// tunnel is one tunnel with what the catalogues say about it.
+// tunnel is one tunnel with what the catalogues say about it. Building
+// every tunnel costs only what sorting and counting need; resolve adds the
+// rest to the few a page shows.
 type tunnel struct {
 	collector.TunnelView
 	State string
-	// Teardown is the catalogue's entry of DownReason; nil when the tunnel
-	// was never seen down.
-	Teardown *alerts.TeardownEntry
-	// Failures are the peer's negotiation failures of the last day, by
-	// reason, newest first; MoreFailures counts the reasons left out.
-	Failures     []peerFailure
-	MoreFailures int
 	// Last is when anything was last heard of it: its last notification,
 	// or for an unknown tunnel its last failure.
 	Last time.Time
+	// order, since and last are the sort keys (rank, Unix nanoseconds).
+	order       int
+	since, last int64
+
+	// Set by resolve. Teardown is the catalogue's entry of DownReason; nil
+	// when the tunnel was never seen down.
+	Teardown *alerts.TeardownEntry
+	// Failures are the peer's failures of the last day, by reason, newest
+	// first; MoreFailures counts the reasons left out.
+	Failures     []peerFailure
+	MoreFailures int
+	series       []collector.FailureView
 }
 
 // peerFailure is one failure reason of a peer: every series of the device,
@@ -124,73 +132,122 @@ func (t *tunnel) rank() int {
 	return 3
 }
 
+// setKeys fills the sort keys once, so that sorting thousands of tunnels
+// compares integers.
+func (t *tunnel) setKeys() {
+	t.order = t.rank()
+	if !t.Since.IsZero() {
+		t.since = t.Since.UnixNano()
+	}
+	t.last = t.Last.UnixNano()
+}
+
 // compareTunnels sorts by rank, then the newest change first, so that what
 // just broke is at the top.
 func compareTunnels(a, b *tunnel) int {
-	return cmp.Or(cmp.Compare(a.rank(), b.rank()), b.Since.Compare(a.Since), b.Last.Compare(a.Last),
-		cmp.Compare(a.Device, b.Device), cmp.Compare(a.Peer, b.Peer))
+	if c := cmp.Compare(a.order, b.order); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.since, a.since); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.last, a.last); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Device, b.Device); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Peer, b.Peer)
 }
 
 // peerKey is a device and a peer, the identity of a tunnel.
 type peerKey struct{ Device, Peer string }
 
+// newestFailure is where and when a peer last failed.
+type newestFailure struct {
+	last        time.Time
+	iface, vsys string
+}
+
 // tunnelSet is every tunnel the pipeline knows now, sorted.
 type tunnelSet struct {
 	all []*tunnel
+	now time.Time
 }
 
 // tunnels builds the sorted list of every tunnel: those with a known state,
 // and peers that failed in the last day without one.
 func (p *Pages) tunnels(now time.Time) tunnelSet {
-	failing := p.recentFailures(now)
+	failing := p.failingPeers(now, recentFailureWindow)
 	views := p.opts.State.Tunnels(now)
-	all := make([]*tunnel, 0, len(views)+len(failing))
+	values := make([]tunnel, 0, len(views)+len(failing))
 	for i := range views {
-		t := &tunnel{TunnelView: views[i], State: stateDown, Last: views[i].LastUpdate}
+		t := tunnel{TunnelView: views[i], State: stateDown, Last: views[i].LastUpdate}
 		if t.Up {
 			t.State = stateUp
 		}
-		if te, ok := teardownOf(t.DownReason); ok {
-			t.Teardown = &te
-		}
-		key := peerKey{t.Device, t.Peer}
-		t.setFailures(failing[key])
-		delete(failing, key)
-		all = append(all, t)
+		delete(failing, peerKey{t.Device, t.Peer})
+		values = append(values, t)
 	}
-	for key, fs := range failing {
-		t := &tunnel{TunnelView: collector.TunnelView{Device: key.Device, Peer: key.Peer}, State: stateUnknown}
-		t.setFailures(fs)
+	for key, f := range failing {
 		// Where it runs, as far as its newest failure says.
-		t.Interface, t.Vsys, t.Last = t.Failures[0].Interface, t.Failures[0].Vsys, t.Failures[0].Last
-		all = append(all, t)
+		values = append(values, tunnel{TunnelView: collector.TunnelView{Device: key.Device, Peer: key.Peer, Interface: f.iface, Vsys: f.vsys},
+			State: stateUnknown, Last: f.last})
+	}
+	all := make([]*tunnel, len(values))
+	for i := range values {
+		values[i].setKeys()
+		all[i] = &values[i]
 	}
 	slices.SortFunc(all, compareTunnels)
-	return tunnelSet{all: all}
+	return tunnelSet{all: all, now: now}
 }
 
-// recentFailures groups the failure series of the last day by device and
-// peer. Counters are read after the walk, so that the index is held no
-// longer than it takes to copy the labels.
-func (p *Pages) recentFailures(now time.Time) map[peerKey][]collector.FailureView {
-	cutoff := now.Add(-recentFailureWindow)
-	out := map[peerKey][]collector.FailureView{}
+// failingPeers are the peers with a failure in the window up to now, with
+// their newest failure.
+func (p *Pages) failingPeers(now time.Time, window time.Duration) map[peerKey]newestFailure {
+	cutoff := now.Add(-window)
+	out := map[peerKey]newestFailure{}
 	for f := range p.opts.State.FailureSeries() {
 		if f.Last.Before(cutoff) {
 			continue
 		}
 		key := peerKey{f.Device, f.Peer}
-		out[key] = append(out[key], f)
+		if n, ok := out[key]; !ok || f.Last.After(n.last) {
+			out[key] = newestFailure{f.Last, f.Interface, f.Vsys}
+		}
 	}
 	return out
 }
 
-// setFailures sums a peer's series by reason, newest reason first.
-func (t *tunnel) setFailures(series []collector.FailureView) {
+// resolve adds to the tunnels shown their teardown's catalogue entry and
+// their peers' failures of the last day, with counts and remediation: one
+// more walk over the failure series, for these tunnels only.
+func (p *Pages) resolve(shown []*tunnel, now time.Time) {
+	byPeer := make(map[peerKey]*tunnel, len(shown))
+	for _, t := range shown {
+		byPeer[peerKey{t.Device, t.Peer}] = t
+	}
+	cutoff := now.Add(-recentFailureWindow)
+	for f := range p.opts.State.FailureSeries() {
+		if t := byPeer[peerKey{f.Device, f.Peer}]; t != nil && !f.Last.Before(cutoff) {
+			t.series = append(t.series, f)
+		}
+	}
+	for _, t := range shown {
+		t.resolve()
+	}
+}
+
+// resolve sums the tunnel's failure series by reason, newest reason first.
+func (t *tunnel) resolve() {
+	if te, ok := teardownOf(t.DownReason); ok {
+		t.Teardown = &te
+	}
 	byReason := map[[2]string]*peerFailure{}
 	var out []*peerFailure
-	for i := range series {
-		f := &series[i]
+	for i := range t.series {
+		f := &t.series[i]
 		key := [2]string{f.Reason, f.ReasonCode}
 		pf := byReason[key]
 		if pf == nil {
@@ -202,6 +259,7 @@ func (t *tunnel) setFailures(series []collector.FailureView) {
 		}
 		pf.Count += f.Count()
 	}
+	t.series = nil
 	slices.SortFunc(out, func(a, b *peerFailure) int {
 		return cmp.Or(b.Last.Compare(a.Last), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.ReasonCode, b.ReasonCode))
 	})
@@ -232,9 +290,9 @@ func (c *tunnelCounts) add(t *tunnel) {
 	}
 }
 
-// selectTunnels returns the first f.Limit tunnels that match and the counts
-// of all that match.
-func (s tunnelSet) selectTunnels(f tunnelFilter) (matched []*tunnel, counts tunnelCounts) {
+// selectTunnels returns the first f.Limit tunnels that match, resolved, and
+// the counts of all that match.
+func (p *Pages) selectTunnels(s tunnelSet, f tunnelFilter) (matched []*tunnel, counts tunnelCounts) {
 	for _, t := range s.all {
 		if !f.match(t) {
 			continue
@@ -244,19 +302,35 @@ func (s tunnelSet) selectTunnels(f tunnelFilter) (matched []*tunnel, counts tunn
 			matched = append(matched, t)
 		}
 	}
+	p.resolve(matched, s.now)
 	return matched, counts
 }
+
+// failureEntries are the catalogue's entries by reason code and by slug,
+// built once: a page may show thousands of failures.
+var failureEntries = sync.OnceValue(func() (e struct {
+	byCode map[int]alerts.FailureEntry
+	bySlug map[string]alerts.FailureEntry
+}) {
+	e.byCode, e.bySlug = map[int]alerts.FailureEntry{}, map[string]alerts.FailureEntry{}
+	for _, r := range mib.Reasons() {
+		entry := alerts.FailureEntryOf(r)
+		e.byCode[r.Code], e.bySlug[r.Slug] = entry, entry
+	}
+	return e
+})
 
 // failureEntry is the catalogue's entry of a failure series: by its code,
 // else its reason slug, else the unknown reason.
 func failureEntry(code, reason string) alerts.FailureEntry {
+	entries := failureEntries()
 	if c, err := strconv.Atoi(code); err == nil {
-		if r, ok := mib.ReasonByCode(c); ok {
-			return alerts.FailureEntryOf(r)
+		if e, ok := entries.byCode[c]; ok {
+			return e
 		}
 	}
-	if r, ok := mib.ReasonBySlug(reason); ok {
-		return alerts.FailureEntryOf(r)
+	if e, ok := entries.bySlug[reason]; ok {
+		return e
 	}
 	return alerts.UnknownFailure()
 }

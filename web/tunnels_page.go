@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"time"
@@ -73,7 +74,7 @@ func (p *Pages) tunnelsJSON(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	rows, _ := p.tunnels(p.now()).selectTunnels(f)
+	rows, _ := p.selectTunnels(p.tunnels(p.now()), f)
 	out := make([]tunnelJSON, len(rows))
 	for i, t := range rows {
 		out[i] = t.toJSON()
@@ -84,26 +85,32 @@ func (p *Pages) tunnelsJSON(w http.ResponseWriter, r *http.Request) {
 	_ = enc.Encode(out)
 }
 
-// tunnelRow is a tunnel as the page shows it.
+// tunnelRow is a tunnel as the page shows it: flat, with its text ready,
+// so that a page of thousands of rows costs little more than its bytes.
 type tunnelRow struct {
-	*tunnel
-	Since, For, LastSeen string
-	// Class is the teardown class of the last down; Guidance what to do
-	// about it.
-	Class    string
-	Guidance *advice
-	Lines    []failureLine
+	State                         string
+	Planned                       bool
+	Device, Peer, Interface, Vsys string
+	Since, For, LastSeen          string
+	// DownReason is the last teardown's slug, ReasonLink its /reasons page
+	// (empty outside the catalogue), Class its class.
+	DownReason, ReasonLink, Class string
+	Guidance                      template.HTML
+	DownsLastDay                  int
+	Lines                         []failureLine
+	MoreFailures                  int
 }
 
 // failureLine is one of a peer's failure reasons on /tunnels.
 type failureLine struct {
-	peerFailure
-	Last   string
-	Advice *advice
+	Reason, ReasonCode, Link, Last string
+	Count                          float64
+	Advice                         template.HTML
 }
 
-func newTunnelRow(t *tunnel, now time.Time) tunnelRow {
-	row := tunnelRow{tunnel: t}
+func (p *Pages) newTunnelRow(t *tunnel, now time.Time, root string) tunnelRow {
+	row := tunnelRow{State: t.State, Planned: t.Planned, Device: t.Device, Peer: t.Peer, Interface: t.Interface, Vsys: t.Vsys,
+		DownReason: t.DownReason, DownsLastDay: t.DownsLastDay, MoreFailures: t.MoreFailures}
 	if !t.Since.IsZero() {
 		row.Since, row.For = t.Since.UTC().Format(time.RFC3339), humanDuration(now.Sub(t.Since))
 	}
@@ -114,10 +121,12 @@ func newTunnelRow(t *tunnel, now time.Time) tunnelRow {
 		row.Class = string(mib.TeardownClassOf(t.DownReason))
 	}
 	if t.Teardown != nil {
-		row.Guidance = teardownAdvice(*t.Teardown)
+		row.ReasonLink = t.Teardown.Teardown.Slug
+		row.Guidance = p.adviceHTML(root, teardownAdvice(*t.Teardown))
 	}
 	for _, f := range t.Failures {
-		row.Lines = append(row.Lines, failureLine{peerFailure: f, Last: f.Last.UTC().Format(time.RFC3339), Advice: failureAdvice(f.Entry)})
+		row.Lines = append(row.Lines, failureLine{Reason: f.Reason, ReasonCode: f.ReasonCode, Link: f.Entry.Reason.Slug,
+			Last: f.Last.UTC().Format(time.RFC3339), Count: f.Count, Advice: p.adviceHTML(root, failureAdvice(f.Entry))})
 	}
 	return row
 }
@@ -158,13 +167,15 @@ func (p *Pages) tunnelsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	now := p.now()
 	set := p.tunnels(now)
-	rows, counts := set.selectTunnels(f)
+	rows, counts := p.selectTunnels(set, f)
 	data := tunnelsPage{Filter: f, States: tunnelStates, Counts: counts,
 		Matched:  counts.Down + counts.DownPlanned + counts.Unknown + counts.Up,
 		Filtered: f.Device != "" || f.Peer != "" || f.State != "",
 		APIURL:   "api/v1/tunnels" + f.query(), Now: now.UTC().Format(time.RFC3339)}
+	root := rootOf(r)
+	data.Rows = make([]tunnelRow, 0, len(rows))
 	for _, t := range rows {
-		data.Rows = append(data.Rows, newTunnelRow(t, now))
+		data.Rows = append(data.Rows, p.newTunnelRow(t, now, root))
 	}
 	data.Devices, data.Peers = set.suggestions()
 	p.render(w, r, http.StatusOK, "tunnels.html", page{Title: "Tunnels", Nav: "tunnels", Data: data})

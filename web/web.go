@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,8 +64,12 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'se
 type Pages struct {
 	opts      Options
 	templates map[string]*template.Template
+	layout    *template.Template // holds the "advice" block
 	runbook   template.HTML
 	drops     *dropHistory
+
+	adviceMu sync.Mutex
+	advice   map[[2]string]template.HTML // by root and advice key
 }
 
 // New parses the templates and renders the runbook once: the catalogues are
@@ -73,12 +78,13 @@ func New(opts Options) (*Pages, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &Pages{opts: opts, templates: map[string]*template.Template{}}
+	p := &Pages{opts: opts, templates: map[string]*template.Template{}, advice: map[[2]string]template.HTML{}}
 	p.drops = newDropHistory(opts.SelfMetrics, opts.Now())
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("parsing the page layout: %w", err)
 	}
+	p.layout = template.Must(base.Clone())
 	pages, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -179,8 +185,32 @@ type adviceAt struct {
 	Advice *advice
 }
 
+// adviceHTML renders a piece of the catalogue's advice for a page whose
+// root is root. Advice comes from the compiled-in catalogues, so each is
+// rendered once per root and kept (a few hundred at most): a page of
+// thousands of rows then costs no more than its own values.
+func (p *Pages) adviceHTML(root string, a *advice) template.HTML {
+	if a == nil {
+		return ""
+	}
+	key := [2]string{root, a.key}
+	p.adviceMu.Lock()
+	defer p.adviceMu.Unlock()
+	if h, ok := p.advice[key]; ok {
+		return h
+	}
+	var b strings.Builder
+	if err := p.layout.ExecuteTemplate(&b, "advice", adviceAt{root, a}); err != nil {
+		return template.HTML(template.HTMLEscapeString("rendering the advice failed: " + err.Error())) //nolint:gosec // escaped
+	}
+	h := template.HTML(b.String()) //nolint:gosec // html/template's output
+	if a.key != "" {
+		p.advice[key] = h
+	}
+	return h
+}
+
 var funcs = template.FuncMap{
-	"withRoot": func(root string, a *advice) adviceAt { return adviceAt{root, a} },
 	// stamp writes an RFC 3339 time that may wrap between the date and the
 	// time of day (its text stays the same).
 	"stamp": func(s string) template.HTML {
