@@ -132,6 +132,30 @@ func TestEndToEndBrowserPagesFitTheScreen(t *testing.T) {
 		}
 	}
 	useTunnelsWithoutJavaScript(t, ctx, e.WebURL)
+
+	// The landing page's summary, from the real pipeline and the real
+	// drop counters: a trap with a wrong community is a drop of the last
+	// hour.
+	testenv.SNMPTrap(t, "-v", "2c", "-c", "wrong", e.TrapAddr, "", fw+".6.14", fw+".5.7.0", "s", "192.0.2.1")
+	e.WaitValue(t, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "unknown_community"}, 1)
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.WebURL+"/"), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(Object.fromEntries(
+  [...document.querySelectorAll("[data-summary], [data-drop]")].map(e => [e.dataset.summary || "drop " + e.dataset.drop, e.textContent.trim()])))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var summary map[string]string
+	if err := json.Unmarshal([]byte(raw), &summary); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"tunnels_down": "3", "peers_failing": "3", "dropped": "1", "drop trap/unknown_community": "trap unknown_community: 1"}
+	for k, v := range want {
+		if summary[k] != v {
+			t.Errorf("landing page summary %s = %q, want %q (all: %v)", k, summary[k], v, summary)
+		}
+	}
 }
 
 // tunnelRowsJS reads the /tunnels table as rendered: per row, the text of
