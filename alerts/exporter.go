@@ -71,7 +71,7 @@ func ExporterRules(o Options) []ruleGroup {
 		},
 		{
 			Alert:  "IPSecTrapSeriesLimitNear",
-			Expr:   "ipsec_trap_series / ignoring (metric) group_left () (ipsec_trap_series_limit > 0) > 0.9",
+			Expr:   "ipsec_trap_exporter_series / ignoring (metric) group_left () (ipsec_trap_exporter_series_limit > 0) > 0.9",
 			For:    "15m",
 			Labels: map[string]string{"severity": "warning"},
 			Annotations: map[string]string{

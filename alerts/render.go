@@ -392,7 +392,7 @@ func RenderRunbook(w io.Writer) error {
 		fmt.Fprintf(&b, ".\n\n%s\n\n**Guidance (project):** %s\n", t.Meaning, t.Guidance)
 	}
 	b.WriteString("\n# Notifications\n\nWhat each catalogued notification does to the metrics. Every accepted one is counted in\n")
-	b.WriteString("`ipsec_trap_notifications_total{notification}` and `ipsec_device_notifications_total{device,notification}`.\n\n")
+	b.WriteString("`ipsec_notifications_total{notification}` and `ipsec_device_notifications_total{device,notification}`.\n\n")
 	b.WriteString("| notification | OID | effect | meaning |\n|---|---|---|---|\n")
 	for _, n := range mib.Notifications() {
 		fmt.Fprintf(&b, "| <a id=\"%s\"></a>`%s` | `%s` | %s | %s", NotificationAnchor(n.Name), n.Name, n.OID, NotificationEffect(n), n.Description)

@@ -42,7 +42,7 @@ func exporterHealth(rb runbook) *board {
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Notifications by name",
 		"Accepted notifications per second by catalogue name (hwIPSecNegoFail, hwIPSecTunnelStart, ...; other for OIDs not in the catalogue), per instance.",
-		"cps", false, series(rate(sel("ipsec_trap_notifications_total")), "{{instance}} {{notification}}")))
+		"cps", false, series(rate(sel("ipsec_notifications_total")), "{{instance}} {{notification}}")))
 
 	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Informs acknowledged and v3 engine discovery",
 		"Inform requests answered per second, and SNMPv3 engine discovery requests answered, per instance. Informs that are not acknowledged are retried by the device.",
@@ -51,10 +51,10 @@ func exporterHealth(rb runbook) *board {
 		series(rate(sel("ipsec_trap_engine_discovery_reports_total")), "{{instance}} engine discovery reports")))
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Series per family against the limit",
-		"Series held per event-derived metric family (ipsec_trap_series) and the configured limits.max_series (ipsec_trap_series_limit, drawn only when set). At the limit, new label sets are dropped as series_limit.",
+		"Series held per event-derived metric family (ipsec_trap_exporter_series) and the configured limits.max_series (ipsec_trap_exporter_series_limit, drawn only when set). At the limit, new label sets are dropped as series_limit.",
 		"short", false,
-		series(sel("ipsec_trap_series"), "{{instance}} {{metric}}"),
-		series(sel("ipsec_trap_series_limit")+" > 0", "{{instance}} limit")).
+		series(sel("ipsec_trap_exporter_series"), "{{instance}} {{metric}}"),
+		series(sel("ipsec_trap_exporter_series_limit")+" > 0", "{{instance}} limit")).
 		OverrideByRegexp("/ limit$/", []dashboard.DynamicConfigValue{dashedLine()}).
 		Links(links(rb.section("series-limit", "series limit"))))
 

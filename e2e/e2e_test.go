@@ -155,8 +155,8 @@ func TestEndToEndSnmptrap(t *testing.T) {
 		{"ipsec_negotiation_failures_total", failures("192.0.2.50", "203.0.113.14", "", "", "flow_or_peer_mismatch", "4"), 1},
 		{"ipsec_negotiation_failures_total", failures(local, "203.0.113.60", "", "", "ipsec_tunnel_number_reaches_limitation", "41"), 3},
 		{"ipsec_negotiation_failures_total", failures(local, "203.0.113.70", "", "", "dynamic_peers_number_reaches_limitation", "42"), 2},
-		{"ipsec_trap_notifications_total", map[string]string{"notification": "hwIPSecNegoFail"}, 8 + burst + 3 + 2},
-		{"ipsec_trap_notifications_total", map[string]string{"notification": "other"}, 1},
+		{"ipsec_notifications_total", map[string]string{"notification": "hwIPSecNegoFail"}, 8 + burst + 3 + 2},
+		{"ipsec_notifications_total", map[string]string{"notification": "other"}, 1},
 		{"ipsec_trap_packets_received_total", map[string]string{"version": "v1"}, 1},
 		{"ipsec_trap_packets_received_total", map[string]string{"version": "v2c"}, 9 + burst + 2},
 		{"ipsec_trap_informs_acknowledged_total", nil, 2},
@@ -212,7 +212,7 @@ func TestEndToEndTunnelLifecycle(t *testing.T) {
 	v2c(rt+".2.1.58", rt+".1.19.5.0", "s", "198.51.100.31")
 	e.WaitValue(t, "ipsec_negotiation_successes_total", map[string]string{"device": "127.0.0.1", "peer": "198.51.100.31"}, 1)
 	v2c(fw + ".6.9")
-	e.WaitValue(t, "ipsec_trap_notifications_total", map[string]string{"notification": "hwIPSecTunnelReachMax"}, 1)
+	e.WaitValue(t, "ipsec_notifications_total", map[string]string{"notification": "hwIPSecTunnelReachMax"}, 1)
 }
 
 // TestEndToEndHostileInput sends what anyone can send to UDP 162 and checks
@@ -300,9 +300,9 @@ func TestEndToEndSendSubcommand(t *testing.T) {
 		t.Errorf("%d series, want one per peer (5)", n)
 	}
 	for _, v := range []string{"v1", "v2c"} {
-		out, err := testenv.Run(30*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr, "--version", v, "--reason-code", "3")
+		out, err := testenv.Run(30*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr, "--snmp-version", v, "--reason-code", "3")
 		if err != nil {
-			t.Fatalf("send --version %s: %v\n%s", v, err, out)
+			t.Fatalf("send --snmp-version %s: %v\n%s", v, err, out)
 		}
 	}
 	out, err = testenv.Run(30*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr, "--inform", "--reason-code", "3")
@@ -534,8 +534,8 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 	if got, _ := testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "series_limit"}); got != flood-100 {
 		t.Errorf("series_limit drops = %v, want %d", got, flood-100)
 	}
-	if got, _ := testenv.Value(m, "ipsec_trap_series", map[string]string{"metric": "ipsec_negotiation_failures_total"}); got != 100 {
-		t.Errorf("ipsec_trap_series = %v", got)
+	if got, _ := testenv.Value(m, "ipsec_trap_exporter_series", map[string]string{"metric": "ipsec_negotiation_failures_total"}); got != 100 {
+		t.Errorf("ipsec_trap_exporter_series = %v", got)
 	}
 }
 
@@ -546,7 +546,7 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 // certain rather than a race.
 func TestEndToEndSocketOverflowCounted(t *testing.T) {
 	testenv.SkipShort(t)
-	e := testenv.StartExporter(t, "--trap.receive-buffer=1")
+	e := testenv.StartExporter(t, "--udp.receive-buffer=1")
 	if err := e.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}

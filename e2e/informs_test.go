@@ -11,8 +11,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
 )
 
 // informsEngineID is the exporter's engine ID in these tests (informsConfig).
@@ -291,10 +293,10 @@ func waitAtLeast(t *testing.T, e *testenv.Exporter, metric string, labels map[st
 	return got
 }
 
-// receiver runs the collector in this process, for what the binary cannot
+// receiver runs the trap input in this process, for what the binary cannot
 // do yet: start with another engine boots.
 type receiver struct {
-	r    *collector.Receiver
+	r    *trapin.Input
 	stop sync.Once
 	reg  *prometheus.Registry
 }
@@ -304,13 +306,13 @@ func (r *receiver) Stop() { r.stop.Do(r.r.Stop) }
 
 func startReceiver(t *testing.T, addr string, boots uint32) *receiver {
 	t.Helper()
-	policy := &collector.Policy{EngineID: informsEngineID, Users: []*gosnmp.UsmSecurityParameters{
+	policy := &trapin.Policy{EngineID: informsEngineID, Users: []*gosnmp.UsmSecurityParameters{
 		{UserName: "sha256", AuthenticationProtocol: gosnmp.SHA256, AuthenticationPassphrase: "authpass123",
 			PrivacyProtocol: gosnmp.AES, PrivacyPassphrase: "privpass123"},
 	}}
 	reg := prometheus.NewRegistry()
-	r, err := collector.NewReceiver(log.NewNopLogger(), collector.ReceiverOptions{ListenAddresses: []string{addr}, EngineBoots: boots},
-		policy, collector.NewReceiverStats(reg), collector.NewMetrics(reg, collector.Limits{}))
+	r, err := trapin.New(log.NewNopLogger(), trapin.Options{ListenAddresses: []string{addr}, EngineBoots: boots},
+		policy, trapin.NewStats(reg), pipeline.NewFeed(pipeline.NewMetrics(reg, config.Limits{})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +353,7 @@ func (r *receiver) waitValue(t *testing.T, metric string, labels map[string]stri
 // replays it: on the running exporter inside the time window it is answered
 // but not counted again; after a restart (engine boots + 1) it is refused
 // with the notInTimeWindow report. (Past the 150 s window on a running
-// exporter: TestReplay in collector, with a clock it steps.)
+// exporter: TestReplay in trapin, with a clock it steps.)
 func TestEndToEndInformReplay(t *testing.T) {
 	testenv.SkipShort(t)
 	if testing.Short() {

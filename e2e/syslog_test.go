@@ -59,7 +59,7 @@ func eventSeries(families map[string]*dto.MetricFamily) []string {
 	for _, name := range []string{
 		"ipsec_negotiation_failures_total", "ipsec_negotiation_last_failure_timestamp_seconds",
 		"ipsec_negotiation_successes_total", "ipsec_tunnel_up", "ipsec_tunnel_down_planned",
-		"ipsec_tunnel_state_changes_total", "ipsec_device_notifications_total", "ipsec_trap_notifications_total",
+		"ipsec_tunnel_state_changes_total", "ipsec_device_notifications_total", "ipsec_notifications_total",
 	} {
 		for _, m := range families[name].GetMetric() {
 			var labels []string

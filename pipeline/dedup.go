@@ -4,21 +4,23 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-// Gate decides, before any sink sees it, whether an event is new. An input
-// that is given a Gate drops an event it refuses as a duplicate of the other
-// input (the trap receiver as DropDuplicateOfSyslog).
+// Gate decides, before any sink sees it, whether an event is new. A Feed
+// drops an event its gate refuses as a duplicate of the other input.
 type Gate interface {
 	Admit(*Event) bool
 }
 
-// Input names where an event came from, for de-duplication across inputs.
-type Input uint8
+// Origin names the input an event came from, for de-duplication across
+// inputs.
+type Origin uint8
 
 const (
-	InputTrap Input = iota
-	InputSyslog
+	OriginTrap Origin = iota
+	OriginSyslog
 )
 
 // Bounds on what Dedup remembers, so that a flood of distinct events cannot
@@ -50,7 +52,7 @@ type Dedup struct {
 }
 
 type dedupKey struct {
-	kind                             Kind
+	kind                             mib.Kind
 	device, peer, reason, reasonCode string
 }
 
@@ -58,7 +60,7 @@ type dedupKey struct {
 // oldest first. They all came through one input: an event from the other
 // input would have matched the oldest of them.
 type dedupEntry struct {
-	input Input
+	input Origin
 	times []int64
 }
 
@@ -79,19 +81,19 @@ func (d *Dedup) SetWindow(window time.Duration) {
 }
 
 // Gate returns the gate of one input.
-func (d *Dedup) Gate(input Input) Gate { return dedupGate{d, input} }
+func (d *Dedup) Gate(input Origin) Gate { return dedupGate{d, input} }
 
 type dedupGate struct {
 	d     *Dedup
-	input Input
+	input Origin
 }
 
 func (g dedupGate) Admit(ev *Event) bool { return g.d.admit(ev, g.input) }
 
 // admit reports whether ev, which came through input, is to be counted.
-func (d *Dedup) admit(ev *Event, input Input) bool {
+func (d *Dedup) admit(ev *Event, input Origin) bool {
 	window := d.window.Load()
-	if window <= 0 || ev.Kind == KindNotification {
+	if window <= 0 || ev.Kind == mib.KindNotification {
 		return true
 	}
 	now := ev.Time.UnixNano()

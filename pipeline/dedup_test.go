@@ -5,27 +5,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
 func TestDedup(t *testing.T) {
-	fail := Event{Kind: KindNegotiationFailure, Device: "fw1", Peer: "203.0.113.9", ReasonCode: "6", Reason: "responder_dh_mismatch"}
+	fail := Event{Kind: mib.KindNegotiationFailure, Device: "fw1", Peer: "203.0.113.9", ReasonCode: "6", Reason: "responder_dh_mismatch"}
 	other := fail
 	other.ReasonCode, other.Reason = "1", "phase1_proposal_mismatch"
-	up := Event{Kind: KindTunnelUp, Device: "fw1", Peer: "203.0.113.9"}
+	up := Event{Kind: mib.KindTunnelUp, Device: "fw1", Peer: "203.0.113.9"}
 	otherDevice := fail
 	otherDevice.Device = "fw2"
-	notif := Event{Kind: KindNotification, Notification: "hwIPSecTunnelReachMax", Device: "fw1"}
+	notif := Event{Kind: mib.KindNotification, Notification: "hwIPSecTunnelReachMax", Device: "fw1"}
 
 	type arrival struct {
 		at    time.Duration
-		input Input
+		input Origin
 		ev    Event
 		want  bool // admitted
 	}
-	T, S := InputTrap, InputSyslog
+	T, S := OriginTrap, OriginSyslog
 	tests := []struct {
 		name     string
 		arrivals []arrival
@@ -63,8 +61,8 @@ func TestDedup(t *testing.T) {
 
 func TestDedupWindowOff(t *testing.T) {
 	d := NewDedup(0)
-	ev := Event{Kind: KindTunnelUp, Device: "fw1", Peer: "p", Time: time.Now()}
-	if !d.Gate(InputTrap).Admit(&ev) || !d.Gate(InputSyslog).Admit(&ev) {
+	ev := Event{Kind: mib.KindTunnelUp, Device: "fw1", Peer: "p", Time: time.Now()}
+	if !d.Gate(OriginTrap).Admit(&ev) || !d.Gate(OriginSyslog).Admit(&ev) {
 		t.Error("a zero window must admit everything")
 	}
 	if keys, pending := d.held(); keys != 0 || pending != 0 {
@@ -77,9 +75,9 @@ func TestDedupWindowOff(t *testing.T) {
 func TestDedupMemory(t *testing.T) {
 	d := NewDedup(time.Second)
 	base := time.Unix(1_800_000_000, 0)
-	gate := d.Gate(InputTrap)
+	gate := d.Gate(OriginTrap)
 	for i := 0; i < maxDedupKeys+100; i++ {
-		ev := Event{Kind: KindTunnelUp, Device: "fw", Peer: string(rune('a'+i%26)) + time.Duration(i).String(), Time: base}
+		ev := Event{Kind: mib.KindTunnelUp, Device: "fw", Peer: string(rune('a'+i%26)) + time.Duration(i).String(), Time: base}
 		if !gate.Admit(&ev) {
 			t.Fatal("a new event was refused")
 		}
@@ -87,42 +85,10 @@ func TestDedupMemory(t *testing.T) {
 	if keys, pending := d.held(); keys != maxDedupKeys || pending != maxDedupKeys {
 		t.Errorf("held %d keys, %d events; want the bound %d", keys, pending, maxDedupKeys)
 	}
-	ev := Event{Kind: KindTunnelUp, Device: "fw", Peer: "late", Time: base.Add(2 * time.Second)}
+	ev := Event{Kind: mib.KindTunnelUp, Device: "fw", Peer: "late", Time: base.Add(2 * time.Second)}
 	gate.Admit(&ev)
 	if keys, pending := d.held(); keys != 1 || pending != 1 {
 		t.Errorf("after the window: held %d keys, %d events; want 1, 1", keys, pending)
-	}
-}
-
-// TestReceiverGate runs a trap whose log line was already counted through
-// the receiver: it is dropped as a duplicate, reaches no sink, and an inform
-// is still acknowledged (else the device would retransmit it).
-func TestReceiverGate(t *testing.T) {
-	metrics := NewMetrics(prometheus.NewRegistry(), Limits{})
-	rec := &recorder{}
-	dedup := NewDedup(time.Minute)
-	stats := NewReceiverStats(prometheus.NewRegistry())
-	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{Gate: dedup.Gate(InputTrap)}, testPolicy(), stats, metrics, rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logLine := Event{Kind: KindNegotiationFailure, Device: "127.0.0.1", Peer: "203.0.113.9",
-		ReasonCode: "1", Reason: "phase1_proposal_mismatch", Time: time.Now()}
-	if !dedup.Gate(InputSyslog).Admit(&logLine) {
-		t.Fatal("the first of the twins was refused")
-	}
-	if drop, err := processFixture(t, r, "v2c_inform"); drop != DropDuplicateOfSyslog {
-		t.Fatalf("drop = %q (%v), want %q", drop, err, DropDuplicateOfSyslog)
-	}
-	if len(rec.events) != 0 {
-		t.Errorf("a duplicate reached the sinks: %+v", rec.events)
-	}
-	if got := testutil.ToFloat64(stats.informsAcked); got != 1 {
-		t.Errorf("informs acknowledged = %v, want 1", got)
-	}
-	// The same failure again, as a trap: its twin was used up, so it counts.
-	if drop, _ := processFixture(t, r, "v2c_negofail"); drop != "" || len(rec.events) != 1 {
-		t.Errorf("drop = %q, %d events; want an event", drop, len(rec.events))
 	}
 }
 
@@ -130,7 +96,7 @@ func TestReceiverGate(t *testing.T) {
 // decoders on every core, events a microsecond apart.
 func BenchmarkDedup(b *testing.B) {
 	d := NewDedup(10 * time.Second)
-	gate := d.Gate(InputTrap)
+	gate := d.Gate(OriginTrap)
 	peers := make([]string, 1000)
 	for i := range peers {
 		peers[i] = "203.0.113." + time.Duration(i).String()
@@ -142,7 +108,7 @@ func BenchmarkDedup(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			i++
-			ev := Event{Kind: KindNegotiationFailure, Device: "fw1", Peer: peers[i%len(peers)], ReasonCode: "6",
+			ev := Event{Kind: mib.KindNegotiationFailure, Device: "fw1", Peer: peers[i%len(peers)], ReasonCode: "6",
 				Reason: "responder_dh_mismatch", Time: base.Add(time.Duration(clock.Add(1)) * time.Microsecond)}
 			gate.Admit(&ev)
 		}

@@ -6,23 +6,11 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-// Kind says what an Event means for a tunnel; the catalogue in mib/ is its
-// home, these names keep the collector's code short.
-type Kind = mib.Kind
-
-const (
-	KindNotification       = mib.KindNotification
-	KindNegotiationFailure = mib.KindNegotiationFailure
-	KindNegotiationSuccess = mib.KindNegotiationSuccess
-	KindTunnelUp           = mib.KindTunnelUp
-	KindTunnelDown         = mib.KindTunnelDown
-)
-
 // Event is one authenticated, decoded notification. It is vendor-neutral:
 // whatever the input (an SNMP trap of either MIB family, a syslog line), the
 // sinks see only this.
 type Event struct {
-	Kind         Kind
+	Kind         mib.Kind
 	Notification string // catalogue name, or mib.NotifOther
 
 	Device    string // the sender, as named by the devices map

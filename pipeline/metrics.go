@@ -6,6 +6,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -40,45 +42,17 @@ type Metrics struct {
 }
 
 // NewMetrics registers the exporter's metrics on reg.
-func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
-	failureLabels := []string{"device", "peer", "interface", "vsys", "reason", "reason_code"}
+func NewMetrics(reg prometheus.Registerer, limits config.Limits) *Metrics {
 	m := &Metrics{
-		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ipsec_negotiation_failures_total",
-			Help: "IPSec tunnel negotiation failures reported by devices (IPSEC/4/IPSECNEGOFAIL and the router family's hwIPSecNegotiationFail).",
-		}, failureLabels),
-		lastFailure: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "ipsec_negotiation_last_failure_timestamp_seconds",
-			Help: "Unix time of the last negotiation failure of this label set, as received by the exporter.",
-		}, failureLabels),
-		successes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ipsec_negotiation_successes_total",
-			Help: "Successful IPSec negotiations (tunnel start / negotiation success notifications).",
-		}, []string{"device", "peer"}),
-		tunnelUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "ipsec_tunnel_up",
-			Help: "1 after a tunnel up/start notification, 0 after a down/stop notification.",
-		}, []string{"device", "peer"}),
-		tunnelPlanned: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "ipsec_tunnel_down_planned",
-			Help: "1 while a tunnel is down after a planned teardown (classes lifecycle and administrative), else 0: availability SLOs and IPSecTunnelDown leave such downtime out.",
-		}, []string{"device", "peer"}),
-		tunnelChange: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "ipsec_tunnel_last_change_timestamp_seconds",
-			Help: "Unix time at which ipsec_tunnel_up last changed (or was first set), as received by the exporter; kept across restarts.",
-		}, []string{"device", "peer"}),
-		stateChanges: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ipsec_tunnel_state_changes_total",
-			Help: "Tunnel up/down notifications, by new state and teardown reason (a rekey's teardown is counted here but leaves ipsec_tunnel_up alone).",
-		}, []string{"device", "peer", "state", "reason"}),
-		deviceNotifs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ipsec_device_notifications_total",
-			Help: "Accepted notifications of the catalogue, by sending device and name.",
-		}, []string{"device", "notification"}),
-		notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ipsec_trap_notifications_total",
-			Help: "Accepted notifications by catalogue name; other for notifications not in the catalogue.",
-		}, []string{"notification"}),
+		failures:      metricdef.NegotiationFailures.NewCounterVec(),
+		lastFailure:   metricdef.NegotiationLastFailure.NewGaugeVec(),
+		successes:     metricdef.NegotiationSuccesses.NewCounterVec(),
+		tunnelUp:      metricdef.TunnelUp.NewGaugeVec(),
+		tunnelPlanned: metricdef.TunnelDownPlanned.NewGaugeVec(),
+		tunnelChange:  metricdef.TunnelLastChange.NewGaugeVec(),
+		stateChanges:  metricdef.TunnelStateChanges.NewCounterVec(),
+		deviceNotifs:  metricdef.DeviceNotifications.NewCounterVec(),
+		notifications: metricdef.Notifications.NewCounterVec(),
 		failureSeries: newSeriesIndex[[6]string](),
 		successSeries: newSeriesIndex[[2]string](),
 		tunnelSeries:  newSeriesIndex[[2]string](),
@@ -99,8 +73,8 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 
 // SetLimits changes the series limits; existing series beyond a lowered
 // cap stay until they expire.
-func (m *Metrics) SetLimits(l Limits) {
-	for _, s := range []interface{ setLimits(Limits) }{m.failureSeries, m.successSeries, m.tunnelSeries, m.stateSeries, m.notifSeries} {
+func (m *Metrics) SetLimits(l config.Limits) {
+	for _, s := range []interface{ setLimits(config.Limits) }{m.failureSeries, m.successSeries, m.tunnelSeries, m.stateSeries, m.notifSeries} {
 		s.setLimits(l)
 	}
 }
@@ -116,7 +90,7 @@ func (m *Metrics) Record(ev *Event) bool {
 		ok = m.deviceNotification(ev, now)
 	}
 	switch ev.Kind {
-	case KindNegotiationFailure:
+	case mib.KindNegotiationFailure:
 		labels := [6]string{ev.Device, ev.Peer, ev.Interface, ev.Vsys, ev.Reason, ev.ReasonCode}
 		s := m.failureSeries.get(labels, now, func() *series {
 			return &series{
@@ -130,12 +104,12 @@ func (m *Metrics) Record(ev *Event) bool {
 		s.counter.Inc()
 		s.gauge.Set(float64(ev.Time.UnixNano()) / 1e9)
 		m.markChanged()
-	case KindNegotiationSuccess:
+	case mib.KindNegotiationSuccess:
 		ok = m.success(ev, now) && ok
-	case KindTunnelUp:
+	case mib.KindTunnelUp:
 		ok = m.success(ev, now) && ok
 		ok = m.tunnelState(ev, now, "up") && ok
-	case KindTunnelDown:
+	case mib.KindTunnelDown:
 		ok = m.tunnelState(ev, now, "down") && ok
 	}
 	return ok

@@ -12,6 +12,8 @@ import (
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
 )
 
@@ -30,7 +32,7 @@ func storm(m *Metrics, n int) {
 	for i := range n {
 		peer := fmt.Sprintf("10.%d.%d.1", i/250, i%250)
 		at := t0.Add(time.Duration(i) * time.Millisecond)
-		m.Record(tunnelEvent(KindTunnelDown, peer, "dpd_timeout", at))
+		m.Record(tunnelEvent(mib.KindTunnelDown, peer, "dpd_timeout", at))
 		m.Record(failureEvent(peer, at))
 	}
 }
@@ -42,7 +44,7 @@ func storm(m *Metrics, n int) {
 // interval of disk writes.
 func BenchmarkStateWrite(b *testing.B) {
 	for _, n := range []int{1000, 20000} {
-		m := NewMetrics(prometheus.NewRegistry(), Limits{MaxSeries: 20000})
+		m := NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 20000})
 		storm(m, n)
 		b.Run(fmt.Sprintf("series=%d/snapshot", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -89,7 +91,7 @@ func BenchmarkRecordDuringStorm(b *testing.B) {
 	}
 	for _, writer := range []bool{false, true} {
 		b.Run(fmt.Sprintf("writer=%v", writer), func(b *testing.B) {
-			m := NewMetrics(prometheus.NewRegistry(), Limits{MaxSeries: n})
+			m := NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: n})
 			storm(m, n)
 			stop := make(chan struct{})
 			var done sync.WaitGroup

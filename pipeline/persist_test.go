@@ -2,37 +2,34 @@ package pipeline
 
 import (
 	"fmt"
-	"net"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/go-kit/log"
-	"github.com/gosnmp/gosnmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
 )
 
 var t0 = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 
-func tunnelEvent(kind Kind, peer, reason string, at time.Time) *Event {
+func tunnelEvent(kind mib.Kind, peer, reason string, at time.Time) *Event {
 	n := "hwIPSecTunnelStart"
-	if kind == KindTunnelDown {
+	if kind == mib.KindTunnelDown {
 		n = "hwIPSecTunnelStop"
 	}
 	return &Event{Kind: kind, Notification: n, Device: "fw-hq-01", Peer: peer, Reason: reason, Time: at}
 }
 
 func failureEvent(peer string, at time.Time) *Event {
-	return &Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail", Device: "fw-hq-01", Peer: peer,
+	return &Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail", Device: "fw-hq-01", Peer: peer,
 		Interface: "GigabitEthernet0/0/1", ReasonCode: "6", Reason: "responder_dh_mismatch", Time: at}
 }
 
@@ -44,12 +41,12 @@ func sortTunnels(ts []state.Tunnel) {
 // notification; the down reason outlives the tunnel coming back.
 func TestTunnelLastChange(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	m := NewMetrics(reg, Limits{})
-	m.Record(tunnelEvent(KindTunnelDown, "203.0.113.9", "dpd_timeout", t0))
-	m.Record(tunnelEvent(KindTunnelDown, "203.0.113.9", "peer_reset", t0.Add(time.Minute)))
-	m.Record(tunnelEvent(KindTunnelUp, "198.51.100.7", "", t0))
-	m.Record(tunnelEvent(KindTunnelDown, "198.51.100.7", "dpd_timeout", t0.Add(time.Minute)))
-	m.Record(tunnelEvent(KindTunnelUp, "198.51.100.7", "", t0.Add(2*time.Minute)))
+	m := NewMetrics(reg, config.Limits{})
+	m.Record(tunnelEvent(mib.KindTunnelDown, "203.0.113.9", "dpd_timeout", t0))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "203.0.113.9", "peer_reset", t0.Add(time.Minute)))
+	m.Record(tunnelEvent(mib.KindTunnelUp, "198.51.100.7", "", t0))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "198.51.100.7", "dpd_timeout", t0.Add(time.Minute)))
+	m.Record(tunnelEvent(mib.KindTunnelUp, "198.51.100.7", "", t0.Add(2*time.Minute)))
 
 	want := `
 # HELP ipsec_tunnel_last_change_timestamp_seconds Unix time at which ipsec_tunnel_up last changed (or was first set), as received by the exporter; kept across restarts.
@@ -78,16 +75,16 @@ func TestPlannedDownAndRekeyPersist(t *testing.T) {
 	planned := mib.TeardownSlugs(mib.TeardownAdministrative)[0]
 	rekey := mib.TeardownSlugs(mib.TeardownRekey)[0]
 	outage := mib.TeardownSlugs(mib.TeardownOutage)[0]
-	m := NewMetrics(prometheus.NewRegistry(), Limits{})
-	m.Record(tunnelEvent(KindTunnelUp, "203.0.113.9", "", t0))
-	m.Record(tunnelEvent(KindTunnelDown, "203.0.113.9", planned, t0.Add(time.Minute)))
-	m.Record(tunnelEvent(KindTunnelDown, "203.0.113.9", rekey, t0.Add(2*time.Minute)))
-	m.Record(tunnelEvent(KindTunnelUp, "198.51.100.7", "", t0))
-	m.Record(tunnelEvent(KindTunnelDown, "198.51.100.7", outage, t0.Add(time.Minute)))
-	m.Record(tunnelEvent(KindTunnelUp, "198.51.100.7", "", t0.Add(3*time.Minute)))
-	m.Record(tunnelEvent(KindTunnelDown, "198.51.100.7", rekey, t0.Add(4*time.Minute)))
+	m := NewMetrics(prometheus.NewRegistry(), config.Limits{})
+	m.Record(tunnelEvent(mib.KindTunnelUp, "203.0.113.9", "", t0))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "203.0.113.9", planned, t0.Add(time.Minute)))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "203.0.113.9", rekey, t0.Add(2*time.Minute)))
+	m.Record(tunnelEvent(mib.KindTunnelUp, "198.51.100.7", "", t0))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "198.51.100.7", outage, t0.Add(time.Minute)))
+	m.Record(tunnelEvent(mib.KindTunnelUp, "198.51.100.7", "", t0.Add(3*time.Minute)))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "198.51.100.7", rekey, t0.Add(4*time.Minute)))
 	// A rekey is the first thing heard of this tunnel: it is up.
-	m.Record(tunnelEvent(KindTunnelDown, "192.0.2.1", rekey, t0))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "192.0.2.1", rekey, t0))
 	tunnels, _ := m.Snapshot()
 	sortTunnels(tunnels)
 	want := []state.Tunnel{
@@ -99,7 +96,7 @@ func TestPlannedDownAndRekeyPersist(t *testing.T) {
 		t.Errorf("snapshot\n got %+v\nwant %+v", tunnels, want)
 	}
 	reg := prometheus.NewRegistry()
-	r := NewMetrics(reg, Limits{})
+	r := NewMetrics(reg, config.Limits{})
 	r.Restore(tunnels, nil, t0.Add(time.Hour))
 	if v := testutil.ToFloat64(r.tunnelPlanned.WithLabelValues("fw-hq-01", "203.0.113.9")); v != 1 {
 		t.Errorf("restored ipsec_tunnel_down_planned = %v, want 1", v)
@@ -113,10 +110,10 @@ func TestPlannedDownAndRekeyPersist(t *testing.T) {
 // start again at 0 (failures) or not at all (state changes, successes).
 func TestSnapshotRestoreRoundTrip(t *testing.T) {
 	before := prometheus.NewRegistry()
-	m := NewMetrics(before, Limits{MaxSeries: 100})
-	m.Record(tunnelEvent(KindTunnelUp, "203.0.113.9", "", t0))
-	m.Record(tunnelEvent(KindTunnelDown, "203.0.113.9", "dpd_timeout", t0.Add(time.Minute)))
-	m.Record(tunnelEvent(KindTunnelUp, "198.51.100.7", "", t0.Add(time.Minute)))
+	m := NewMetrics(before, config.Limits{MaxSeries: 100})
+	m.Record(tunnelEvent(mib.KindTunnelUp, "203.0.113.9", "", t0))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "203.0.113.9", "dpd_timeout", t0.Add(time.Minute)))
+	m.Record(tunnelEvent(mib.KindTunnelUp, "198.51.100.7", "", t0.Add(time.Minute)))
 	for i := range 3 {
 		m.Record(failureEvent("203.0.113.9", t0.Add(time.Duration(i)*time.Second+123*time.Millisecond)))
 	}
@@ -124,7 +121,7 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 	tunnels, failures := m.Snapshot()
 
 	after := prometheus.NewRegistry()
-	r := NewMetrics(after, Limits{MaxSeries: 100})
+	r := NewMetrics(after, config.Limits{MaxSeries: 100})
 	st := r.Restore(tunnels, failures, t0.Add(time.Hour))
 	if st != (RestoreStats{Tunnels: 2, Failures: 2}) {
 		t.Errorf("restore stats %+v", st)
@@ -151,7 +148,7 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 	}
 	// New events continue from the restored state: a repeated down keeps
 	// the restored time of the change.
-	r.Record(tunnelEvent(KindTunnelDown, "203.0.113.9", "dpd_timeout", t0.Add(2*time.Hour)))
+	r.Record(tunnelEvent(mib.KindTunnelDown, "203.0.113.9", "dpd_timeout", t0.Add(2*time.Hour)))
 	if v := testutil.ToFloat64(r.tunnelChange.WithLabelValues("fw-hq-01", "203.0.113.9")); v != float64(t0.Add(time.Minute).Unix()) {
 		t.Errorf("last change after a repeated down = %v, want the restored %d", v, t0.Add(time.Minute).Unix())
 	}
@@ -170,7 +167,7 @@ func TestRestoreObeysLimits(t *testing.T) {
 	tunnels = append(tunnels, tunnels[5])
 	now := t0.Add(5*time.Hour + time.Minute)
 
-	m := NewMetrics(prometheus.NewRegistry(), Limits{MaxSeries: 3, SeriesTTL: 4*time.Hour + 30*time.Minute})
+	m := NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 3, SeriesTTL: model.Duration(4*time.Hour + 30*time.Minute)})
 	st := m.Restore(tunnels, failures, now)
 	// 10.0.0.0 is older than the TTL; of the other five, the three most
 	// recent fit under max_series.
@@ -196,7 +193,7 @@ func TestRestoreObeysLimits(t *testing.T) {
 }
 
 func TestStateChanged(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry(), Limits{SeriesTTL: time.Hour})
+	m := NewMetrics(prometheus.NewRegistry(), config.Limits{SeriesTTL: model.Duration(time.Hour)})
 	steps := []struct {
 		name string
 		do   func()
@@ -205,9 +202,9 @@ func TestStateChanged(t *testing.T) {
 		{"nothing yet", func() {}, false},
 		{"a failure", func() { m.Record(failureEvent("203.0.113.9", t0)) }, true},
 		{"asked again", func() {}, false},
-		{"a tunnel down", func() { m.Record(tunnelEvent(KindTunnelDown, "203.0.113.9", "dpd_timeout", t0)) }, true},
+		{"a tunnel down", func() { m.Record(tunnelEvent(mib.KindTunnelDown, "203.0.113.9", "dpd_timeout", t0)) }, true},
 		{"a success without tunnel state", func() {
-			m.Record(&Event{Kind: KindNegotiationSuccess, Notification: "hwIPSecNegotiationSuccess", Device: "fw", Peer: "p", Time: t0})
+			m.Record(&Event{Kind: mib.KindNegotiationSuccess, Notification: "hwIPSecNegotiationSuccess", Device: "fw", Peer: "p", Time: t0})
 		}, false},
 		{"an expiry that removes nothing", func() { m.Expire(t0.Add(time.Minute)) }, false},
 		{"an expiry that removes series", func() { m.Expire(t0.Add(2 * time.Hour)) }, true},
@@ -217,51 +214,6 @@ func TestStateChanged(t *testing.T) {
 		if got := m.StateChanged(); got != s.want {
 			t.Errorf("%s: StateChanged() = %v, want %v", s.name, got, s.want)
 		}
-	}
-}
-
-// The engine discovery report carries the engine boots the state directory
-// counted, so that an inform sender sees a restarted engine as a new one.
-func TestDiscoveryReportCarriesEngineBoots(t *testing.T) {
-	p := testPolicy()
-	p.EngineID = "\x80\x00\x1f\x88\x80\x01\x02\x03\x04\xaa"
-	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{EngineBoots: 42}, p, NewReceiverStats(prometheus.NewRegistry()), NewMetrics(prometheus.NewRegistry(), Limits{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sender.Close()
-	b, err := os.ReadFile(filepath.Join("testdata", "v3_discovery.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &datagram{buf: b, src: sender.LocalAddr().(*net.UDPAddr).AddrPort(), conn: loopbackConn(t)}
-	st := r.policy.Load()
-	snmp, _ := st.policy.newSNMP()
-	if reason, err := r.process(d, st, &workerDecoders{snmp: snmp, discovery: newDiscoverySNMP()}); reason != "" {
-		t.Fatalf("discovery request dropped: %s %v", reason, err)
-	}
-	buf := make([]byte, 1500)
-	_ = sender.SetReadDeadline(time.Now().Add(5 * time.Second))
-	n, err := sender.Read(buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe := &gosnmp.GoSNMP{Version: gosnmp.Version3, SecurityModel: gosnmp.UserSecurityModel, MsgFlags: gosnmp.NoAuthNoPriv,
-		SecurityParameters: &gosnmp.UsmSecurityParameters{UserName: "probe"}}
-	report, err := probe.SnmpDecodePacket(buf[:n])
-	if err != nil {
-		t.Fatal(err)
-	}
-	usm := report.SecurityParameters.(*gosnmp.UsmSecurityParameters)
-	if report.PDUType != gosnmp.Report || usm.AuthoritativeEngineID != p.EngineID {
-		t.Errorf("answer %v from engine %x, want a Report from %x", report.PDUType, usm.AuthoritativeEngineID, p.EngineID)
-	}
-	if usm.AuthoritativeEngineBoots != 42 {
-		t.Errorf("report engine boots %d, want 42", usm.AuthoritativeEngineBoots)
 	}
 }
 
@@ -285,7 +237,7 @@ func gatherText(t *testing.T, g prometheus.Gatherer, names ...string) string {
 
 // Snapshots are taken while decoders record events (run with -race).
 func TestSnapshotWhileRecording(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry(), Limits{MaxSeries: 50})
+	m := NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 50})
 	done := make(chan struct{})
 	for w := range 4 {
 		go func() {
@@ -295,9 +247,9 @@ func TestSnapshotWhileRecording(t *testing.T) {
 				at := t0.Add(time.Duration(i) * time.Millisecond)
 				m.Record(failureEvent(peer, at))
 				if i%2 == 0 {
-					m.Record(tunnelEvent(KindTunnelDown, peer, "dpd_timeout", at))
+					m.Record(tunnelEvent(mib.KindTunnelDown, peer, "dpd_timeout", at))
 				} else {
-					m.Record(tunnelEvent(KindTunnelUp, peer, "", at))
+					m.Record(tunnelEvent(mib.KindTunnelUp, peer, "", at))
 				}
 			}
 		}()

@@ -3,18 +3,11 @@ package pipeline
 import (
 	"sync"
 	"sync/atomic"
-	"time"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/prometheus/client_golang/prometheus"
 )
-
-// Limits bound the series that untrusted label values can create.
-type Limits struct {
-	// MaxSeries caps each event-derived metric family; 0 means no cap.
-	MaxSeries int
-	// SeriesTTL deletes a series not updated for this long; 0 keeps them.
-	SeriesTTL time.Duration
-}
 
 // series holds the resolved handles of one label set, so that a repeated
 // event costs one map lookup on the label array and no label hashing in
@@ -41,9 +34,9 @@ func newSeriesIndex[K comparable]() *seriesIndex[K] {
 	return &seriesIndex[K]{entries: make(map[K]*series)}
 }
 
-func (s *seriesIndex[K]) setLimits(l Limits) {
+func (s *seriesIndex[K]) setLimits(l config.Limits) {
 	s.maxSeries.Store(int64(l.MaxSeries))
-	s.ttl.Store(int64(l.SeriesTTL))
+	s.ttl.Store(int64(l.TTL()))
 }
 
 // get returns the series for key, creating it with create when the family
@@ -90,11 +83,8 @@ func (s *seriesIndex[K]) expire(now int64, remove func(K)) {
 }
 
 var (
-	seriesDesc = prometheus.NewDesc("ipsec_trap_series",
-		"Series the exporter holds per event-derived metric family; new label sets beyond ipsec_trap_series_limit are dropped as series_limit.",
-		[]string{"metric"}, nil)
-	seriesLimitDesc = prometheus.NewDesc("ipsec_trap_series_limit",
-		"The configured limits.max_series per event-derived metric family; 0 means unlimited.", nil, nil)
+	seriesDesc      = metricdef.Series.NewDesc()
+	seriesLimitDesc = metricdef.SeriesLimit.NewDesc()
 )
 
 // seriesCollector reports how full each family is, computed at scrape time
@@ -109,11 +99,11 @@ func (c seriesCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c seriesCollector) Collect(ch chan<- prometheus.Metric) {
 	m := c.m
 	for name, n := range map[string]int{
-		"ipsec_negotiation_failures_total":  m.failureSeries.len(),
-		"ipsec_negotiation_successes_total": m.successSeries.len(),
-		"ipsec_tunnel_up":                   m.tunnelSeries.len(),
-		"ipsec_tunnel_state_changes_total":  m.stateSeries.len(),
-		"ipsec_device_notifications_total":  m.notifSeries.len(),
+		metricdef.NegotiationFailures.Name:  m.failureSeries.len(),
+		metricdef.NegotiationSuccesses.Name: m.successSeries.len(),
+		metricdef.TunnelUp.Name:             m.tunnelSeries.len(),
+		metricdef.TunnelStateChanges.Name:   m.stateSeries.len(),
+		metricdef.DeviceNotifications.Name:  m.notifSeries.len(),
 	} {
 		ch <- prometheus.MustNewConstMetric(seriesDesc, prometheus.GaugeValue, float64(n), name)
 	}

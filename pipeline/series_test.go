@@ -4,13 +4,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/model"
 )
 
 func TestSeriesLimit(t *testing.T) {
 	idx := newSeriesIndex[[2]string]()
-	idx.setLimits(Limits{MaxSeries: 2})
+	idx.setLimits(config.Limits{MaxSeries: 2})
 	newSeries := func() *series { return &series{} }
 	for i, key := range [][2]string{{"a", "1"}, {"a", "2"}} {
 		if idx.get(key, int64(i), newSeries) == nil {
@@ -23,7 +26,7 @@ func TestSeriesLimit(t *testing.T) {
 	if idx.get([2]string{"a", "1"}, 3, newSeries) == nil {
 		t.Error("an existing series stopped counting at the limit")
 	}
-	idx.setLimits(Limits{})
+	idx.setLimits(config.Limits{})
 	if idx.get([2]string{"a", "3"}, 4, newSeries) == nil || idx.len() != 3 {
 		t.Error("max_series 0 must mean unlimited")
 	}
@@ -33,12 +36,12 @@ func TestSeriesLimit(t *testing.T) {
 // /metrics; one updated within it stays; without a TTL nothing expires.
 func TestSeriesExpiry(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	m := NewMetrics(reg, Limits{SeriesTTL: time.Hour})
+	m := NewMetrics(reg, config.Limits{SeriesTTL: model.Duration(time.Hour)})
 	start := time.Unix(1700000000, 0)
-	old := Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail", Device: "fw", Peer: "198.51.100.1", Reason: "unknown", Time: start}
+	old := Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail", Device: "fw", Peer: "198.51.100.1", Reason: "unknown", Time: start}
 	fresh := old
 	fresh.Peer, fresh.Time = "198.51.100.2", start.Add(50*time.Minute)
-	tunnel := Event{Kind: KindTunnelDown, Notification: "hwIPSecTunnelStop", Device: "fw", Peer: "198.51.100.3", Reason: "dpd_timeout", Time: start}
+	tunnel := Event{Kind: mib.KindTunnelDown, Notification: "hwIPSecTunnelStop", Device: "fw", Peer: "198.51.100.3", Reason: "dpd_timeout", Time: start}
 	for _, ev := range []*Event{&old, &fresh, &tunnel} {
 		if !m.Record(ev) {
 			t.Fatal("refused without a limit")
@@ -60,7 +63,7 @@ func TestSeriesExpiry(t *testing.T) {
 			t.Errorf("%s: %d series after expiry, want 0", name, got)
 		}
 	}
-	m.SetLimits(Limits{})
+	m.SetLimits(config.Limits{})
 	m.Expire(start.Add(100 * 24 * time.Hour))
 	if got := count("ipsec_negotiation_failures_total"); got != 1 {
 		t.Errorf("without a TTL a series expired (%d left)", got)

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -40,7 +43,7 @@ func BenchmarkUnmarshalTrap(b *testing.B) {
 func BenchmarkBytesToSeries(b *testing.B) {
 	for _, fixture := range []string{"v2c_negofail", "v3_sha256_aes256"} {
 		b.Run(fixture, func(b *testing.B) {
-			r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{}, testPolicy(), NewReceiverStats(prometheus.NewRegistry()), NewMetrics(prometheus.NewRegistry(), Limits{MaxSeries: 20000}))
+			r, err := New(log.NewNopLogger(), Options{}, testPolicy(), NewStats(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 20000})))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -61,10 +64,10 @@ func BenchmarkBytesToSeries(b *testing.B) {
 // BenchmarkScrape20kSeries is a /metrics scrape with 20,000 failure series.
 func BenchmarkScrape20kSeries(b *testing.B) {
 	reg := prometheus.NewRegistry()
-	m := NewMetrics(reg, Limits{MaxSeries: 20000})
+	m := pipeline.NewMetrics(reg, config.Limits{MaxSeries: 20000})
 	now := time.Now()
 	for i := 0; i < 20000; i++ {
-		m.Record(&Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail", Device: "fw-hq-01",
+		m.Record(&pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail", Device: "fw-hq-01",
 			Peer: fmt.Sprintf("10.%d.%d.1", i/250, i%250), Interface: "GigabitEthernet0/0/1",
 			ReasonCode: "1", Reason: "phase1_proposal_mismatch", Time: now})
 	}
@@ -99,7 +102,7 @@ func BenchmarkOwnWork(b *testing.B) {
 		b.Fatal(err)
 	}
 	dec := Decoder{}
-	m := NewMetrics(prometheus.NewRegistry(), Limits{MaxSeries: 20000})
+	m := pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 20000})
 	src := netip.MustParseAddr("127.0.0.1")
 	b.ReportAllocs()
 	for b.Loop() {

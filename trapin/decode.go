@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gosnmp/gosnmp"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 var (
@@ -22,15 +22,6 @@ var (
 	// RFC 3416 requires as the second varbind.
 	errNoTrapOID = errors.New("notification without snmpTrapOID.0")
 )
-
-// maxLabelBytes bounds every label value taken from a packet: the MIBs'
-// label-bearing text objects are at most 128 octets, so anything longer is
-// not a real device's value and must not grow memory.
-const maxLabelBytes = 128
-
-// maxTextBytes bounds text that is shown but never a label (the router's DPD
-// failure description is up to 256 octets).
-const maxTextBytes = 256
 
 // Decoder turns an authenticated SNMP packet into an Event. Everything it
 // knows about notifications and their objects comes from the mib catalogue.
@@ -58,7 +49,7 @@ type carried struct {
 // Decode maps pkt, received from source, to an Event. It never fails for a
 // well-formed notification it does not know: that becomes a
 // KindNotification event named mib.NotifOther.
-func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Time) (Event, error) {
+func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Time) (pipeline.Event, error) {
 	var c carried
 	switch pkt.PDUType {
 	case gosnmp.Trap:
@@ -68,7 +59,7 @@ func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Tim
 		}
 	case gosnmp.SNMPv2Trap, gosnmp.InformRequest:
 	default:
-		return Event{}, fmt.Errorf("%w: %s", errUnsupportedPDU, pkt.PDUType)
+		return pipeline.Event{}, fmt.Errorf("%w: %s", errUnsupportedPDU, pkt.PDUType)
 	}
 	for i := range pkt.Variables {
 		vb := &pkt.Variables[i]
@@ -96,9 +87,9 @@ func (d *Decoder) Decode(pkt *gosnmp.SnmpPacket, source netip.Addr, now time.Tim
 
 // build gives carried values their meaning: the device label, the
 // notification's kind from the catalogue, and the reason labels.
-func (d *Decoder) build(c *carried, source netip.Addr, now time.Time) (Event, error) {
+func (d *Decoder) build(c *carried, source netip.Addr, now time.Time) (pipeline.Event, error) {
 	if c.notificationOID == "" {
-		return Event{}, errNoTrapOID
+		return pipeline.Event{}, errNoTrapOID
 	}
 	agent := c.agent
 	if agent == "" {
@@ -112,7 +103,7 @@ func (d *Decoder) build(c *carried, source netip.Addr, now time.Time) (Event, er
 		device = name
 	}
 
-	ev := Event{Kind: KindNotification, Notification: mib.NotifOther, Device: device, Time: now}
+	ev := pipeline.Event{Kind: mib.KindNotification, Notification: mib.NotifOther, Device: device, Time: now}
 	ev.SetFields(&c.values)
 	n, known := mib.NotificationByOID(c.notificationOID)
 	if !known {
@@ -124,40 +115,10 @@ func (d *Decoder) build(c *carried, source netip.Addr, now time.Time) (Event, er
 		ev.Kind = d.Status.kind(ev.Status)
 	}
 	if d.Superseding != nil && !d.Superseding.counts(n, device) {
-		ev.Kind = KindNotification
+		ev.Kind = mib.KindNotification
 	}
-	ClassifyReason(&ev, c.values[mib.FieldReasonCode])
+	pipeline.ClassifyReason(&ev, c.values[mib.FieldReasonCode])
 	return ev, nil
-}
-
-// ClassifyReason fills Reason (and, for failures, ReasonCode) from the code
-// and the reason text as sent, by the rules every input shares: the code is
-// the key of a failure when present; a text-only failure maps to the
-// catalogue entry with the same slug; a teardown text maps to its teardown
-// slug; free text never becomes a label.
-func ClassifyReason(ev *Event, code string) {
-	switch ev.Kind {
-	case KindNegotiationFailure:
-		ev.ReasonCode, ev.Reason = failureReason(code, ev.ReasonText)
-	case KindTunnelDown:
-		ev.Reason = mib.OfflineReasonSlug(ev.ReasonText)
-	}
-}
-
-func failureReason(code, text string) (reasonCode, reason string) {
-	if code != "" {
-		n, err := strconv.Atoi(code)
-		if err == nil {
-			if r, ok := mib.ReasonByCode(n); ok {
-				return code, r.Slug
-			}
-		}
-		return code, mib.UnknownReason
-	}
-	if r, ok := mib.ReasonBySlug(mib.Slug(text)); ok {
-		return strconv.Itoa(r.Code), r.Slug
-	}
-	return "", mib.UnknownReason
 }
 
 // v1NotificationOID maps an SNMPv1 trap to its SNMPv2 notification OID
@@ -187,12 +148,12 @@ func varbindText(vb *gosnmp.SnmpPDU, f mib.Field) string {
 			return ""
 		}
 		if f == mib.FieldReasonText {
-			return boundText(string(v), maxTextBytes)
+			return pipeline.BoundText(string(v))
 		}
-		return BoundLabel(string(v))
+		return pipeline.BoundLabel(string(v))
 	case string:
 		if vb.Type == gosnmp.IPAddress && (f == mib.FieldPeer || f == mib.FieldLocalAddress) {
-			return BoundLabel(v)
+			return pipeline.BoundLabel(v)
 		}
 		return ""
 	case int:
@@ -216,25 +177,4 @@ func numberText(f mib.Field, v int64, ok bool) string {
 		return ""
 	}
 	return strconv.FormatInt(v, 10)
-}
-
-// BoundLabel makes s safe as a label value: valid UTF-8, at most
-// maxLabelBytes, no trailing NULs (some firmware sends C strings). Every
-// input (traps, syslog) bounds what it takes from the network with it.
-func BoundLabel(s string) string { return boundText(s, maxLabelBytes) }
-
-func boundText(s string, limit int) string {
-	s = strings.TrimRight(s, "\x00")
-	// Replace first, then cut: each replacement is 3 bytes, so cutting
-	// first could let the replacements grow the value past the limit.
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if len(s) > limit {
-		s = s[:limit]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-	}
-	return s
 }

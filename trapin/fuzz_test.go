@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // FuzzProcess drives arbitrary bytes through the whole worker path: version
@@ -35,11 +37,11 @@ func FuzzProcess(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		before := len(rec.events)
 		d := &datagram{buf: b, src: netip.MustParseAddrPort("127.0.0.1:9"), conn: conn}
-		var reason string
+		var reason pipeline.DropReason
 		func() {
 			defer func() {
 				if p := recover(); p != nil {
-					reason = DropMalformed // handle would count it so
+					reason = pipeline.DropMalformed // handle would count it so
 				}
 			}()
 			reason, _ = r.process(d, state, dec)
@@ -48,12 +50,12 @@ func FuzzProcess(f *testing.F) {
 		switch {
 		case reason == "" && events > 1:
 			t.Fatalf("one packet became %d events", events)
-		case reason != "" && reason != DropSeriesLimit && events != 0:
+		case reason != "" && reason != pipeline.DropSeriesLimit && events != 0:
 			t.Fatalf("dropped as %q but produced an event", reason)
 		}
 		for _, ev := range rec.events[before:] {
 			for _, v := range []string{ev.Device, ev.Peer, ev.Interface, ev.Vsys, ev.Reason, ev.ReasonCode} {
-				if len(v) > maxLabelBytes {
+				if len(v) > pipeline.MaxLabelBytes {
 					t.Fatalf("label value of %d bytes", len(v))
 				}
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-kit/log/level"
 	"github.com/gosnmp/gosnmp"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // workerDecoders are one worker's gosnmp instances, so that no gosnmp state
@@ -16,7 +17,7 @@ type workerDecoders struct {
 }
 
 // work decodes queued datagrams until the queue is closed and empty.
-func (r *Receiver) work() {
+func (r *Input) work() {
 	defer r.workers.Done()
 	dec := &workerDecoders{discovery: newDiscoverySNMP()}
 	var generation uint64
@@ -40,10 +41,10 @@ func (r *Receiver) work() {
 
 // handle runs one datagram through authentication, decoding and the sinks.
 // A panic in gosnmp on hostile bytes costs that packet, never the process.
-func (r *Receiver) handle(d *datagram, state *policyState, dec *workerDecoders) {
+func (r *Input) handle(d *datagram, state *policyState, dec *workerDecoders) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.stats.Drop(DropMalformed)
+			r.stats.Drop(pipeline.DropMalformed)
 			level.Debug(r.logger).Log("msg", "Decoding panicked; packet dropped", "source", d.src, "panic", fmt.Sprint(p))
 		}
 	}()
@@ -56,10 +57,10 @@ func (r *Receiver) handle(d *datagram, state *policyState, dec *workerDecoders) 
 
 // process returns the drop reason of a packet it did not turn into an
 // event, or "".
-func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders) (string, error) {
+func (r *Input) process(d *datagram, state *policyState, dec *workerDecoders) (pipeline.DropReason, error) {
 	version, ok := peekVersion(d.buf)
 	if !ok {
-		return DropMalformed, errNotSNMP
+		return pipeline.DropMalformed, errNotSNMP
 	}
 	r.stats.countReceived(version)
 
@@ -72,7 +73,7 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 		case leanBadCommunity:
 			return DropUnknownCommunity, nil
 		case leanEvent:
-			return r.record(&ev), nil
+			return r.feed.Record(&ev), nil
 		}
 	}
 
@@ -85,7 +86,7 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 	}
 	if err != nil {
 		if version != gosnmp.Version3 {
-			return DropMalformed, err
+			return pipeline.DropMalformed, err
 		}
 		// Credentials refused it; the one v3 message that needs none is an
 		// engine discovery request from an inform sender.
@@ -119,7 +120,7 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 	case errors.Is(err, errUnsupportedPDU):
 		return DropUnsupportedPDU, err
 	case err != nil:
-		return DropMalformed, err
+		return pipeline.DropMalformed, err
 	}
 	if pkt.PDUType == gosnmp.InformRequest && !r.informs.firstSeen(newInformKey(pkt, d.src), r.engine.now()) {
 		// A retransmission: the device did not get our response. Answer
@@ -127,7 +128,7 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 		r.answerInform(d, pkt)
 		return DropDuplicateInform, nil
 	}
-	drop := r.record(&ev)
+	drop := r.feed.Record(&ev)
 	if pkt.PDUType == gosnmp.InformRequest {
 		// The inform was authenticated and recorded (or already counted
 		// from the device's log line). A series-limit refusal is this
@@ -138,27 +139,9 @@ func (r *Receiver) process(d *datagram, state *policyState, dec *workerDecoders)
 	return drop, nil
 }
 
-// record passes an event through the gate (when the syslog input is on) and
-// hands it to every sink. It returns the drop reason: DropDuplicateOfSyslog
-// for the twin of a log line already counted, DropSeriesLimit when a limit
-// kept a sink from recording it, "" for an event recorded.
-func (r *Receiver) record(ev *Event) string {
-	if r.opts.Gate != nil && !r.opts.Gate.Admit(ev) {
-		return DropDuplicateOfSyslog
-	}
-	accepted := true
-	for _, s := range r.sinks {
-		accepted = s.Record(ev) && accepted
-	}
-	if !accepted {
-		return DropSeriesLimit
-	}
-	return ""
-}
-
 // answerInform acknowledges an accepted inform; a failure to answer costs
 // the sender a retransmission, not the event.
-func (r *Receiver) answerInform(d *datagram, pkt *gosnmp.SnmpPacket) {
+func (r *Input) answerInform(d *datagram, pkt *gosnmp.SnmpPacket) {
 	if err := r.acknowledge(d, pkt); err != nil {
 		level.Warn(r.logger).Log("msg", "Acknowledging an inform failed", "source", d.src, "err", err)
 		return
@@ -168,7 +151,7 @@ func (r *Receiver) answerInform(d *datagram, pkt *gosnmp.SnmpPacket) {
 
 // acknowledge answers an inform with a response carrying the same
 // request ID and varbinds (RFC 3416 4.2.7), at the inform's security level.
-func (r *Receiver) acknowledge(d *datagram, pkt *gosnmp.SnmpPacket) error {
+func (r *Input) acknowledge(d *datagram, pkt *gosnmp.SnmpPacket) error {
 	pkt.PDUType = gosnmp.GetResponse
 	pkt.Error = gosnmp.NoError
 	pkt.ErrorIndex = 0

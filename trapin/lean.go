@@ -9,6 +9,7 @@ import (
 	"github.com/gosnmp/gosnmp"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // The lean path decodes the common case of a trap storm, a v1 or v2c trap
@@ -182,23 +183,23 @@ func view(b []byte) string {
 // leanDecode decodes a v1 or v2c trap. accepted says whether a community
 // may be looked at further; it is asked only once the whole message has
 // been walked, so a forged community costs no more than the walk.
-func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepted func(community []byte) bool) (Event, gosnmp.SnmpVersion, leanVerdict) {
+func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepted func(community []byte) bool) (pipeline.Event, gosnmp.SnmpVersion, leanVerdict) {
 	tag, msg, rest, ok := berTLV(b)
 	if !ok || tag != tagSequence || len(rest) != 0 {
-		return Event{}, 0, leanDefer
+		return pipeline.Event{}, 0, leanDefer
 	}
 	tag, ver, msg, ok := berTLV(msg)
 	if !ok || tag != tagInteger || len(ver) != 1 || ver[0] > 1 {
-		return Event{}, 0, leanDefer
+		return pipeline.Event{}, 0, leanDefer
 	}
 	version := gosnmp.SnmpVersion(ver[0])
 	tag, community, msg, ok := berTLV(msg)
 	if !ok || tag != tagOctetString {
-		return Event{}, version, leanDefer
+		return pipeline.Event{}, version, leanDefer
 	}
 	tag, pdu, msg, ok := berTLV(msg)
 	if !ok || len(msg) != 0 || (version == gosnmp.Version1) != (tag == tagV1Trap) || tag != tagV1Trap && tag != tagV2Trap {
-		return Event{}, version, leanDefer
+		return pipeline.Event{}, version, leanDefer
 	}
 
 	var c carried
@@ -209,18 +210,18 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 		var t [5]byte
 		for i, p := range []*[]byte{&enterprise, &agent, &generic, &specific, &ticks} {
 			if t[i], *p, pdu, ok = berTLV(pdu); !ok {
-				return Event{}, version, leanDefer
+				return pipeline.Event{}, version, leanDefer
 			}
 		}
 		if t != [5]byte{tagOID, tagIPAddress, tagInteger, tagInteger, tagTimeTicks} || len(agent) != 4 {
-			return Event{}, version, leanDefer
+			return pipeline.Event{}, version, leanDefer
 		}
 		g, okG := berInt(generic)
 		s, okS := berInt(specific)
 		_, okT := berUint(ticks)
 		ent, okE := appendOID(oidBuf[:0], enterprise)
 		if !okG || !okS || !okT || !okE || g != int64(int(g)) || s != int64(int(s)) {
-			return Event{}, version, leanDefer
+			return pipeline.Event{}, version, leanDefer
 		}
 		c.notificationOID = v1NotificationOID(string(ent), int(g), int(s))
 		if a := netip.AddrFrom4([4]byte(agent)); a != netip.IPv4Unspecified() {
@@ -230,38 +231,38 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 		for range 3 { // request-id, error-status, error-index
 			var v []byte
 			if tag, v, pdu, ok = berTLV(pdu); !ok || tag != tagInteger {
-				return Event{}, version, leanDefer
+				return pipeline.Event{}, version, leanDefer
 			}
 			if _, ok := berInt(v); !ok {
-				return Event{}, version, leanDefer
+				return pipeline.Event{}, version, leanDefer
 			}
 		}
 	}
 	tag, list, pdu, ok := berTLV(pdu)
 	if !ok || tag != tagSequence || len(pdu) != 0 {
-		return Event{}, version, leanDefer
+		return pipeline.Event{}, version, leanDefer
 	}
 	var vbs [maxLeanVarbinds]leanVarbind
 	n := 0
 	for len(list) > 0 {
 		var vb []byte
 		if tag, vb, list, ok = berTLV(list); !ok || tag != tagSequence || n == maxLeanVarbinds {
-			return Event{}, version, leanDefer
+			return pipeline.Event{}, version, leanDefer
 		}
 		v := &vbs[n]
 		if tag, v.name, vb, ok = berTLV(vb); !ok || tag != tagOID {
-			return Event{}, version, leanDefer
+			return pipeline.Event{}, version, leanDefer
 		}
 		if v.tag, v.value, vb, ok = berTLV(vb); !ok || len(vb) != 0 || !leanValueOK(v.tag, v.value) {
-			return Event{}, version, leanDefer
+			return pipeline.Event{}, version, leanDefer
 		}
 		if !oidValid(v.name) {
-			return Event{}, version, leanDefer
+			return pipeline.Event{}, version, leanDefer
 		}
 		n++
 	}
 	if !accepted(community) {
-		return Event{}, version, leanBadCommunity
+		return pipeline.Event{}, version, leanBadCommunity
 	}
 
 	for i := range n {
@@ -294,7 +295,7 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 	}
 	ev, err := d.build(&c, source, now)
 	if err != nil {
-		return Event{}, version, leanDefer // gosnmp says why
+		return pipeline.Event{}, version, leanDefer // gosnmp says why
 	}
 	return ev, version, leanEvent
 }
@@ -330,9 +331,9 @@ func leanValueText(v *leanVarbind, f mib.Field) string {
 			return ""
 		}
 		if f == mib.FieldReasonText {
-			return boundText(string(v.value), maxTextBytes)
+			return pipeline.BoundText(string(v.value))
 		}
-		return BoundLabel(string(v.value))
+		return pipeline.BoundLabel(string(v.value))
 	case tagIPAddress:
 		if f == mib.FieldPeer || f == mib.FieldLocalAddress {
 			return netip.AddrFrom4([4]byte(v.value)).String()

@@ -4,27 +4,26 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gosnmp/gosnmp"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // gosnmpVerdict is what the gosnmp path makes of b: the reference the lean
 // path is held to.
-func gosnmpVerdict(d *Decoder, p *Policy, b []byte, src netip.Addr, now time.Time) (Event, leanVerdict, error) {
+func gosnmpVerdict(d *Decoder, p *Policy, b []byte, src netip.Addr, now time.Time) (pipeline.Event, leanVerdict, error) {
 	pkt, err := (&gosnmp.GoSNMP{Version: gosnmp.Version2c}).UnmarshalTrap(b, true)
 	if err != nil {
-		return Event{}, leanDefer, err
+		return pipeline.Event{}, leanDefer, err
 	}
 	if !p.communityAccepted(pkt.Community) {
-		return Event{}, leanBadCommunity, nil
+		return pipeline.Event{}, leanBadCommunity, nil
 	}
 	ev, err := d.Decode(pkt, src, now)
 	if err != nil {
-		return Event{}, leanDefer, err
+		return pipeline.Event{}, leanDefer, err
 	}
 	return ev, leanEvent, nil
 }
@@ -112,15 +111,6 @@ func BenchmarkLeanDecode(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-func TestBoundLabelStaysBounded(t *testing.T) {
-	for _, in := range []string{strings.Repeat("\xff0", 64), strings.Repeat("\xff", 300), strings.Repeat("é", 100) + "\xff"} {
-		out := BoundLabel(in)
-		if len(out) > maxLabelBytes || !utf8.ValidString(out) {
-			t.Errorf("BoundLabel(%q) = %d bytes, valid %v", in, len(out), utf8.ValidString(out))
-		}
 	}
 }
 

@@ -11,9 +11,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/sender"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
 )
 
 // step is one notification from a device and what /metrics says after it.
@@ -24,20 +26,20 @@ type step struct {
 	want   string   // series that must be in /metrics afterwards, one per line
 }
 
-func runSteps(t *testing.T, status collector.TunnelStatusMap, steps []step) {
+func runSteps(t *testing.T, status trapin.TunnelStatusMap, steps []step) {
 	t.Helper()
-	run(t, collector.Decoder{Status: status, Superseding: collector.NewSuperseding()}, steps)
+	run(t, trapin.Decoder{Status: status, Superseding: trapin.NewSuperseding()}, steps)
 }
 
-func runStepsWith(t *testing.T, s *collector.Superseding, steps []step) {
+func runStepsWith(t *testing.T, s *trapin.Superseding, steps []step) {
 	t.Helper()
-	run(t, collector.Decoder{Superseding: s}, steps)
+	run(t, trapin.Decoder{Superseding: s}, steps)
 }
 
-func run(t *testing.T, d collector.Decoder, steps []step) {
+func run(t *testing.T, d trapin.Decoder, steps []step) {
 	t.Helper()
 	reg := prometheus.NewRegistry()
-	m := collector.NewMetrics(reg, collector.Limits{})
+	m := pipeline.NewMetrics(reg, config.Limits{})
 	for i, s := range steps {
 		oid, vbs, err := sender.Varbinds(s.trap)
 		if err != nil {
@@ -88,7 +90,7 @@ func TestStatusChange(t *testing.T) {
 			ipsec_device_notifications_total{device="192.0.2.1",notification="hwIPSecTunnelStatusChange"} 3`},
 	})
 	// The config file can say otherwise.
-	runSteps(t, collector.TunnelStatusMap{7: mib.KindTunnelDown, 2: mib.KindTunnelUp}, []step{
+	runSteps(t, trapin.TunnelStatusMap{7: mib.KindTunnelDown, 2: mib.KindTunnelUp}, []step{
 		{fw, change(7, "peer request"), mib.KindTunnelDown, `
 			ipsec_tunnel_up{device="192.0.2.1",peer="203.0.113.5"} 0`},
 		{fw, change(2, ""), mib.KindTunnelUp, `
@@ -142,8 +144,8 @@ func TestRouterSAFailures(t *testing.T) {
 // in the state file, so a restarted exporter does not count a newer
 // router's next failure twice.
 func TestSupersedingSurvivesARestart(t *testing.T) {
-	before := collector.NewSuperseding()
-	d := collector.Decoder{Superseding: before}
+	before := trapin.NewSuperseding()
+	d := trapin.Decoder{Superseding: before}
 	nego := sender.Trap{Notification: mib.NotifRouterNegoFail, Peer: "198.51.100.1", ReasonCode: 1}
 	oid, vbs, err := sender.Varbinds(nego)
 	if err != nil {
@@ -158,7 +160,7 @@ func TestSupersedingSurvivesARestart(t *testing.T) {
 	if got := saved[mib.NotifRouterNegoFail]; len(got) != 1 || got[0] != "192.0.2.20" {
 		t.Fatalf("Devices() = %v", saved)
 	}
-	after := collector.NewSuperseding()
+	after := trapin.NewSuperseding()
 	for name, devices := range saved {
 		for _, device := range devices {
 			after.Remember(name, device)

@@ -1,12 +1,15 @@
 package trapin
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
-	"net/netip"
+	"os"
 	"unsafe"
 
 	"github.com/gosnmp/gosnmp"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
 // Policy is what the receiver accepts and how it names senders. It is
@@ -21,33 +24,13 @@ type Policy struct {
 	// string): v3 engine discovery learns it, and a v3 inform is accepted
 	// only when its keys were localized for it.
 	EngineID string
-	// AllowedSources lists the networks packets may come from; empty
-	// allows any.
-	AllowedSources []netip.Prefix
+	// AllowedSources lists the networks packets may come from.
+	AllowedSources config.Sources
 	// Devices names senders: agent address -> device label.
 	Devices map[string]string
 	// TunnelStatus maps hwIPSecTunnelStatusChange's status values to up
 	// and down; nil means DefaultTunnelStatus.
 	TunnelStatus TunnelStatusMap
-}
-
-// sourceAllowed reports whether a packet from addr may be looked at.
-func (p *Policy) sourceAllowed(addr netip.Addr) bool { return SourceAllowed(p.AllowedSources, addr) }
-
-// SourceAllowed reports whether addr is in one of the allowed networks;
-// an empty list allows any. Every input checks its senders with it, before
-// anything is parsed.
-func SourceAllowed(allowed []netip.Prefix, addr netip.Addr) bool {
-	if len(allowed) == 0 {
-		return true
-	}
-	addr = addr.Unmap()
-	for _, prefix := range allowed {
-		if prefix.Contains(addr) {
-			return true
-		}
-	}
-	return false
 }
 
 // communityAccepted compares against every configured community in
@@ -88,4 +71,50 @@ func (p *Policy) newSNMP() (*gosnmp.GoSNMP, error) {
 	}
 	x.SetTrapSecurityParametersTable(table)
 	return x, nil
+}
+
+// PolicyFrom maps a config to what the trap input enforces: the one place
+// where the config's words become the receiver's. communities are the
+// flag's, used when the config lists none; the engine ID, when none is
+// configured and v3 users are, is derived from the host name (derived is
+// then true, so that the caller can say so).
+func PolicyFrom(cfg *config.Config, communities []string) (p *Policy, derived bool) {
+	p = &Policy{
+		Communities:    cfg.Communities,
+		Devices:        cfg.Devices,
+		EngineID:       string(cfg.EngineID),
+		AllowedSources: cfg.AllowedSources,
+	}
+	if len(p.Communities) == 0 {
+		p.Communities = communities
+	}
+	if ts := cfg.TunnelStatus; ts != nil {
+		p.TunnelStatus = TunnelStatusMap{}
+		for _, v := range ts.Up {
+			p.TunnelStatus[v] = mib.KindTunnelUp
+		}
+		for _, v := range ts.Down {
+			p.TunnelStatus[v] = mib.KindTunnelDown
+		}
+	}
+	for i := range cfg.Users {
+		p.Users = append(p.Users, cfg.Users[i].USM())
+	}
+	if p.EngineID == "" && len(p.Users) > 0 {
+		p.EngineID, derived = derivedEngineID(), true
+	}
+	return p, derived
+}
+
+// derivedEngineID is stable across restarts on one host (RFC 3411 format 4,
+// text, under a private enterprise number), so devices need not rediscover
+// it after every restart.
+func derivedEngineID() string {
+	host, _ := os.Hostname()
+	sum := sha256.Sum256([]byte("ipsec_trap_exporter\x00" + host))
+	// 0x80001f88: RFC 3411 format under enterprise 8072 (net-snmp), as a
+	// generic receiver; format 5 (octets), then 8 octets of the hash.
+	id := []byte{0x80, 0x00, 0x1f, 0x88, 0x05}
+	id = append(id, sum[:8]...)
+	return string(id)
 }

@@ -11,6 +11,9 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/udpsock"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 var (
@@ -24,7 +27,7 @@ var (
 const DefaultQueueSize = 32768
 
 // ReceiverOptions size the receiver.
-type ReceiverOptions struct {
+type Options struct {
 	ListenAddresses []string
 	// ReceiveBuffer is the socket receive buffer to ask the kernel for.
 	ReceiveBuffer int
@@ -41,26 +44,19 @@ type ReceiverOptions struct {
 	// higher at each start, so that informs captured before a restart are
 	// refused after it (RFC 3414 section 2.2). 0 means 1.
 	EngineBoots uint32
-	// Gate, when set, sees every event before the sinks; an event it
-	// refuses (the twin of a syslog line already counted) is dropped as
-	// DropDuplicateOfSyslog.
-	Gate Gate
-}
-
-// Sink receives every accepted event. It returns false when it could not
-// record the event because of a series limit.
-type Sink interface {
-	Record(*Event) bool
+	// Communities are the flag's communities, used when the config file
+	// lists none.
+	Communities []string
 }
 
 // Receiver reads SNMP notifications from UDP sockets, checks them against
 // the Policy, decodes them and hands the events to the sinks. Socket
 // readers never block on decoding: a full queue drops and counts.
-type Receiver struct {
+type Input struct {
 	logger log.Logger
-	opts   ReceiverOptions
-	stats  *ReceiverStats
-	sinks  []Sink
+	opts   Options
+	stats  *Stats
+	feed   *pipeline.Feed
 
 	policy atomic.Pointer[policyState]
 	conns  []*net.UDPConn
@@ -94,18 +90,18 @@ type policyState struct {
 
 // NewReceiver binds every listen address. Binding errors say which address
 // failed and, for privileged ports, how to get the right to bind.
-func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, stats *ReceiverStats, sinks ...Sink) (*Receiver, error) {
+func New(logger log.Logger, opts Options, policy *Policy, stats *Stats, feed *pipeline.Feed) (*Input, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = DefaultQueueSize
 	}
-	r := &Receiver{
+	r := &Input{
 		logger:  logger,
 		opts:    opts,
 		stats:   stats,
-		sinks:   sinks,
+		feed:    feed,
 		queue:   make(chan *datagram, opts.QueueSize),
 		engine:  newLocalEngine(opts.EngineBoots, time.Now),
 		informs: newInformCache(informCacheSize, informMemory),
@@ -127,20 +123,7 @@ func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, stats 
 			r.closeConns()
 			return nil, err
 		}
-		granted, err := setReceiveBuffer(conn, opts.ReceiveBuffer)
-		switch {
-		case err != nil:
-			level.Warn(logger).Log("msg", "Could not set the socket receive buffer", "address", addr, "err", err)
-		case granted < opts.ReceiveBuffer:
-			level.Warn(logger).Log("msg", "The kernel granted a smaller socket receive buffer than asked; a trap storm may overflow it",
-				"address", addr, "requested_bytes", opts.ReceiveBuffer, "granted_bytes", granted,
-				"fix", fmt.Sprintf("run as root, or raise the cap: sysctl -w net.core.rmem_max=%d", opts.ReceiveBuffer))
-		default:
-			level.Info(logger).Log("msg", "Socket receive buffer set", "address", addr, "granted_bytes", granted)
-		}
-		if _, err := socketDrops(conn); err != nil {
-			level.Warn(logger).Log("msg", "Kernel drop counting unavailable; socket overflows will not be counted", "address", addr, "err", err)
-		}
+		udpsock.SetReceiveBuffer(logger, conn, opts.ReceiveBuffer, "trap", addr)
 		r.conns = append(r.conns, conn)
 		level.Info(logger).Log("msg", "Listening for traps", "address", conn.LocalAddr())
 	}
@@ -149,7 +132,7 @@ func NewReceiver(logger log.Logger, opts ReceiverOptions, policy *Policy, stats 
 
 // SetPolicy replaces the policy; packets already queued are checked against
 // whichever policy their decoder sees next.
-func (r *Receiver) SetPolicy(p *Policy) error {
+func (r *Input) SetPolicy(p *Policy) error {
 	if _, err := p.newSNMP(); err != nil {
 		return fmt.Errorf("SNMPv3 users: %w", err)
 	}
@@ -161,8 +144,30 @@ func (r *Receiver) SetPolicy(p *Policy) error {
 	return nil
 }
 
+// NewFromConfig is New with the policy of cfg (see PolicyFrom).
+func NewFromConfig(logger log.Logger, opts Options, cfg *config.Config, stats *Stats, feed *pipeline.Feed) (*Input, error) {
+	p, derived := PolicyFrom(cfg, opts.Communities)
+	logDerivedEngineID(logger, derived, p)
+	return New(logger, opts, p, stats, feed)
+}
+
+func logDerivedEngineID(logger log.Logger, derived bool, p *Policy) {
+	if derived {
+		level.Info(logger).Log("msg", "No engine_id configured; using one derived from the host name. Configure it on devices that send v3 informs, or set engine_id",
+			"engine_id", fmt.Sprintf("0x%x", p.EngineID))
+	}
+}
+
+// Reload takes the policy of a new configuration; a policy the decoders
+// cannot use (bad SNMPv3 users) is refused and the old one stays.
+func (r *Input) Reload(cfg *config.Config) error {
+	p, derived := PolicyFrom(cfg, r.opts.Communities)
+	logDerivedEngineID(r.logger, derived, p)
+	return r.SetPolicy(p)
+}
+
 // Start runs the socket readers and decode workers.
-func (r *Receiver) Start() {
+func (r *Input) Start() {
 	for i := 0; i < r.opts.Workers; i++ {
 		r.workers.Add(1)
 		go r.work()
@@ -177,7 +182,7 @@ func (r *Receiver) Start() {
 
 // Stop closes the sockets, lets the workers drain what is queued, and
 // returns when every queued packet has been handled.
-func (r *Receiver) Stop() {
+func (r *Input) Stop() {
 	r.closing.Store(true)
 	if r.overflowDone != nil {
 		// One last look at the kernel's counters before the sockets go.

@@ -10,16 +10,19 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/gosnmp/gosnmp"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // recorder is a sink that keeps the events it is given.
 type recorder struct {
 	mu     sync.Mutex
-	events []Event
+	events []pipeline.Event
 }
 
-func (r *recorder) Record(ev *Event) bool {
+func (r *recorder) Record(ev *pipeline.Event) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, *ev)
@@ -40,10 +43,10 @@ func testPolicy() *Policy {
 	}
 }
 
-func newTestReceiver(t testing.TB, p *Policy) (*Receiver, *recorder) {
+func newTestReceiver(t testing.TB, p *Policy) (*Input, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	r, err := NewReceiver(log.NewNopLogger(), ReceiverOptions{}, p, NewReceiverStats(prometheus.NewRegistry()), NewMetrics(prometheus.NewRegistry(), Limits{}), rec)
+	r, err := New(log.NewNopLogger(), Options{}, p, NewStats(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}), rec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +55,7 @@ func newTestReceiver(t testing.TB, p *Policy) (*Receiver, *recorder) {
 
 // processFixture runs a captured packet through authentication, decoding
 // and the sinks, as a worker would.
-func processFixture(t testing.TB, r *Receiver, name string) (string, error) {
+func processFixture(t testing.TB, r *Input, name string) (pipeline.DropReason, error) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name+".bin"))
 	if err != nil {
@@ -81,91 +84,91 @@ func loopbackConn(t testing.TB) *net.UDPConn {
 func TestDecodeFixtures(t *testing.T) {
 	tests := []struct {
 		fixture string
-		drop    string // expected drop reason; "" = an event
-		want    Event  // Time is not compared
+		drop    pipeline.DropReason // expected drop reason; "" = an event
+		want    pipeline.Event      // Time is not compared
 	}{
-		{fixture: "v2c_negofail", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v2c_negofail", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.9", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "Public",
 			ReasonCode: "1", Reason: "phase1_proposal_mismatch", ReasonText: "phase1 proposal mismatch", SeqNum: "10"}},
-		{fixture: "v1_negofail", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v1_negofail", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "fw-hq-01", Peer: "203.0.113.9", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "Public",
 			ReasonCode: "1", Reason: "phase1_proposal_mismatch", ReasonText: "phase1 proposal mismatch", SeqNum: "10"}},
-		{fixture: "v1_negofail_no_agent", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v1_negofail_no_agent", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "198.51.100.7", ReasonCode: "6", Reason: "responder_dh_mismatch"}},
-		{fixture: "v2c_missing_fields", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v2c_missing_fields", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", ReasonCode: "15", Reason: "authentication_fail"}},
-		{fixture: "v2c_odd_integer_types", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v2c_odd_integer_types", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.10", PeerPort: "4500", Interface: "Tunnel1", ReasonCode: "7", Reason: "initiator_dh_mismatch"}},
-		{fixture: "v2c_no_suffix", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v2c_no_suffix", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.11", Interface: "GigabitEthernet0/0/2", Vsys: "vsys1", ReasonCode: "2", Reason: "phase2_proposal_or_pfs_mismatch"}},
-		{fixture: "v2c_reordered_extra", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v2c_reordered_extra", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.12", Interface: "GigabitEthernet0/0/3", ReasonCode: "36", Reason: "route_limit", ReasonText: "route limit"}},
-		{fixture: "v2c_unknown_code", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v2c_unknown_code", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.13", Interface: "GigabitEthernet0/0/1", ReasonCode: "99", Reason: "unknown"}},
-		{fixture: "v2c_proxied", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v2c_proxied", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "192.0.2.50", Peer: "203.0.113.14", Interface: "GigabitEthernet0/0/1", ReasonCode: "4", Reason: "flow_or_peer_mismatch"}},
-		{fixture: "v2c_linkdown", want: Event{Kind: KindNotification, Notification: "other", Device: "127.0.0.1"}},
+		{fixture: "v2c_linkdown", want: pipeline.Event{Kind: mib.KindNotification, Notification: "other", Device: "127.0.0.1"}},
 		{fixture: "v2c_wrong_community", drop: DropUnknownCommunity},
-		{fixture: "v2c_inform", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v2c_inform", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.9", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "Public",
 			ReasonCode: "1", Reason: "phase1_proposal_mismatch", ReasonText: "phase1 proposal mismatch", SeqNum: "10"}},
-		{fixture: "v2c_tunnel_start", want: Event{Kind: KindTunnelUp, Notification: "hwIPSecTunnelStart",
+		{fixture: "v2c_tunnel_start", want: pipeline.Event{Kind: mib.KindTunnelUp, Notification: "hwIPSecTunnelStart",
 			Device: "127.0.0.1", Peer: "203.0.113.20", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "Public", SeqNum: "10"}},
-		{fixture: "v2c_tunnel_stop", want: Event{Kind: KindTunnelDown, Notification: "hwIPSecTunnelStop",
+		{fixture: "v2c_tunnel_stop", want: pipeline.Event{Kind: mib.KindTunnelDown, Notification: "hwIPSecTunnelStop",
 			Device: "127.0.0.1", Peer: "203.0.113.20", PeerPort: "500", Interface: "GigabitEthernet0/0/1",
 			Reason: "dpd_timeout", ReasonText: "dpd timeout"}},
-		{fixture: "v2c_tunnel_stop_other", want: Event{Kind: KindTunnelDown, Notification: "hwIPSecTunnelStop",
+		{fixture: "v2c_tunnel_stop_other", want: pipeline.Event{Kind: mib.KindTunnelDown, Notification: "hwIPSecTunnelStop",
 			Device: "127.0.0.1", Peer: "203.0.113.20", Reason: "other", ReasonText: "cosmic rays"}},
-		{fixture: "v2c_tunnel_reach_max", want: Event{Kind: KindNotification, Notification: "hwIPSecTunnelReachMax", Device: "127.0.0.1"}},
-		{fixture: "v2c_router_up", want: Event{Kind: KindTunnelUp, Notification: "hwIPSecTunnelStateUp",
+		{fixture: "v2c_tunnel_reach_max", want: pipeline.Event{Kind: mib.KindNotification, Notification: "hwIPSecTunnelReachMax", Device: "127.0.0.1"}},
+		{fixture: "v2c_router_up", want: pipeline.Event{Kind: mib.KindTunnelUp, Notification: "hwIPSecTunnelStateUp",
 			Device: "127.0.0.1", Peer: "198.51.100.30", PeerPort: "500", Interface: "GigabitEthernet0/0/4",
 			SeqNum: "10", PolicyName: "policy1", LocalAddress: "192.0.2.1"}},
-		{fixture: "v2c_router_down", want: Event{Kind: KindTunnelDown, Notification: "hwIPSecTunnelStateDown",
+		{fixture: "v2c_router_down", want: pipeline.Event{Kind: mib.KindTunnelDown, Notification: "hwIPSecTunnelStateDown",
 			Device: "127.0.0.1", Peer: "198.51.100.30", Interface: "GigabitEthernet0/0/4"}},
-		{fixture: "v2c_router_negofail_text", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegotiationFail",
+		{fixture: "v2c_router_negofail_text", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegotiationFail",
 			Device: "127.0.0.1", Peer: "198.51.100.31", Interface: "GigabitEthernet0/0/5", Vsys: "vrf1",
 			ReasonCode: "2", Reason: "phase2_proposal_or_pfs_mismatch", ReasonText: "phase2 proposal or pfs mismatch", IKEVersion: "2"}},
-		{fixture: "v2c_router_negofail_freetext", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegotiationFail",
+		{fixture: "v2c_router_negofail_freetext", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegotiationFail",
 			Device: "127.0.0.1", Peer: "198.51.100.32", Reason: "unknown", ReasonText: "peer <script> sent garbage"}},
-		{fixture: "v2c_router_negosuccess", want: Event{Kind: KindNegotiationSuccess, Notification: "hwIPSecNegotiationSuccess",
+		{fixture: "v2c_router_negosuccess", want: pipeline.Event{Kind: mib.KindNegotiationSuccess, Notification: "hwIPSecNegotiationSuccess",
 			Device: "127.0.0.1", Peer: "198.51.100.31", Interface: "GigabitEthernet0/0/5"}},
 		{fixture: "v2c_getrequest", drop: DropUnsupportedPDU},
-		{fixture: "v3_sha256_aes256", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v3_sha256_aes256", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.9", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "Public",
 			ReasonCode: "1", Reason: "phase1_proposal_mismatch", ReasonText: "phase1 proposal mismatch", SeqNum: "10"}},
-		{fixture: "v3_md5_des", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v3_md5_des", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.9", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "Public",
 			ReasonCode: "1", Reason: "phase1_proposal_mismatch", ReasonText: "phase1 proposal mismatch", SeqNum: "10"}},
-		{fixture: "v3_sha512_authnopriv", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSecNegoFail",
+		{fixture: "v3_sha512_authnopriv", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",
 			Device: "127.0.0.1", Peer: "203.0.113.9", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "Public",
 			ReasonCode: "1", Reason: "phase1_proposal_mismatch", ReasonText: "phase1 proposal mismatch", SeqNum: "10"}},
 		{fixture: "v3_noauth", drop: DropAuthFailure},
-		{fixture: "v2c_status_change_down", want: Event{Kind: KindTunnelDown, Notification: "hwIPSecTunnelStatusChange",
+		{fixture: "v2c_status_change_down", want: pipeline.Event{Kind: mib.KindTunnelDown, Notification: "hwIPSecTunnelStatusChange",
 			Device: "127.0.0.1", Peer: "203.0.113.21", PeerPort: "4500", Interface: "GigabitEthernet0/0/1", Vsys: "Public",
 			Reason: "dpd_timeout", ReasonText: "dpd timeout", Status: "2", SeqNum: "10", PolicyName: "to-branch",
 			LocalAddress: "192.0.2.1", TunnelVPN: "vpn-t", FlowVPN: "vpn-f"}},
-		{fixture: "v2c_status_change_up", want: Event{Kind: KindTunnelUp, Notification: "hwIPSecTunnelStatusChange",
+		{fixture: "v2c_status_change_up", want: pipeline.Event{Kind: mib.KindTunnelUp, Notification: "hwIPSecTunnelStatusChange",
 			Device: "127.0.0.1", Peer: "203.0.113.21", PeerPort: "4500", Status: "1"}},
 		// An unmapped status: counted by name, state left alone, raw value kept.
-		{fixture: "v2c_status_change_unmapped", want: Event{Kind: KindNotification, Notification: "hwIPSecTunnelStatusChange",
+		{fixture: "v2c_status_change_unmapped", want: pipeline.Event{Kind: mib.KindNotification, Notification: "hwIPSecTunnelStatusChange",
 			Device: "127.0.0.1", Peer: "203.0.113.21", ReasonText: "dpd timeout", Status: "9"}},
-		{fixture: "v2c_tunnel_stop_rekey", want: Event{Kind: KindTunnelDown, Notification: "hwIPSecTunnelStop",
+		{fixture: "v2c_tunnel_stop_rekey", want: pipeline.Event{Kind: mib.KindTunnelDown, Notification: "hwIPSecTunnelStop",
 			Device: "127.0.0.1", Peer: "203.0.113.22", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "Public",
 			Reason: "phase2_sa_replace", ReasonText: "phase2 sa replace", SeqNum: "10"}},
-		{fixture: "v1_tunnel_stop_invalid_spi", want: Event{Kind: KindTunnelDown, Notification: "hwIPSecTunnelStop",
+		{fixture: "v1_tunnel_stop_invalid_spi", want: pipeline.Event{Kind: mib.KindTunnelDown, Notification: "hwIPSecTunnelStop",
 			Device: "fw-hq-01", Peer: "203.0.113.23", Reason: "receive_invalid_spi_notify", ReasonText: "receive invalid spi notify"}},
-		{fixture: "v2c_router_ike_sa_fail", want: Event{Kind: KindNegotiationFailure, Notification: "hwIkeSANegotiationFail",
+		{fixture: "v2c_router_ike_sa_fail", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIkeSANegotiationFail",
 			Device: "127.0.0.1", Peer: "198.51.100.40", Interface: "Tunnel0/0/1", Vsys: "vrf1", Reason: "unknown",
 			PolicyName: "policy1", LocalAddress: "192.0.2.1", IKEVersion: "1"}},
-		{fixture: "v2c_router_ipsec_sa_fail", want: Event{Kind: KindNegotiationFailure, Notification: "hwIPSECSANegotiationFail",
+		{fixture: "v2c_router_ipsec_sa_fail", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSECSANegotiationFail",
 			Device: "127.0.0.1", Peer: "198.51.100.40", Interface: "Tunnel0/0/1", Vsys: "vrf1", Reason: "unknown",
 			PolicyName: "policy1", LocalAddress: "192.0.2.1", IKEVersion: "2", SeqNum: "10"}},
-		{fixture: "v2c_router_dpd_fail", want: Event{Kind: KindNotification, Notification: "hwIKEDPDProbeFail",
+		{fixture: "v2c_router_dpd_fail", want: pipeline.Event{Kind: mib.KindNotification, Notification: "hwIKEDPDProbeFail",
 			Device: "127.0.0.1", Peer: "198.51.100.41", Interface: "Tunnel0/0/1", Vsys: "vrf1", ReasonText: "no reply to 5 DPD requests",
 			PolicyName: "policy1", LocalAddress: "192.0.2.1", IKEVersion: "2"}},
-		{fixture: "v2c_router_pki_whitelist", want: Event{Kind: KindNotification, Notification: "hwIPSecPkiWhitelistNegotiationFail",
+		{fixture: "v2c_router_pki_whitelist", want: pipeline.Event{Kind: mib.KindNotification, Notification: "hwIPSecPkiWhitelistNegotiationFail",
 			Device: "127.0.0.1", Peer: "198.51.100.42", PeerPort: "500", Vsys: "vrf1", Certificate: "CN=branch-42"}},
-		{fixture: "v2c_router_session_exhausted", want: Event{Kind: KindNotification, Notification: "hwIPsecSessionExhaustAlarm",
+		{fixture: "v2c_router_session_exhausted", want: pipeline.Event{Kind: mib.KindNotification, Notification: "hwIPsecSessionExhaustAlarm",
 			Device: "127.0.0.1"}},
 	}
 	for _, tt := range tests {

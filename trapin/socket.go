@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/go-kit/log/level"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/udpsock"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"golang.org/x/net/ipv4"
 )
 
@@ -48,50 +50,15 @@ func listenUDP(addr string) (*net.UDPConn, error) {
 	return conn, nil
 }
 
-// overflowPoll is how often the kernel's drop counters are read: often
-// enough that a lossy storm shows within one scrape interval.
-const overflowPoll = time.Second
-
 // watchOverflow turns the kernel's per-socket drop counts into
 // socket_overflow drops: datagrams lost before the exporter could read
 // them, which it would otherwise never see.
-func (r *Receiver) watchOverflow(done chan struct{}) {
-	WatchSocketDrops(r.conns, func(n float64) { r.stats.DropN(DropSocketOverflow, n) }, done)
+func (r *Input) watchOverflow(done chan struct{}) {
+	udpsock.WatchDrops(r.conns, func(n float64) { r.stats.DropN(pipeline.DropSocketOverflow, n) }, done)
 	close(r.overflowStopped)
 }
 
-// WatchSocketDrops reads the kernel's drop counters of conns every
-// overflowPoll and reports each new loss to drop, until done is closed,
-// when it reads them a last time so a storm's final losses are counted.
-// Every UDP input (traps, syslog) watches its sockets with it.
-func WatchSocketDrops(conns []*net.UDPConn, drop func(n float64), done <-chan struct{}) {
-	last := make([]uint32, len(conns))
-	poll := func() {
-		for i, c := range conns {
-			total, err := socketDrops(c)
-			if err != nil {
-				continue
-			}
-			if lost := total - last[i]; lost > 0 { // uint32 wraps like the kernel's counter
-				drop(float64(lost))
-			}
-			last[i] = total
-		}
-	}
-	t := time.NewTicker(overflowPoll)
-	defer t.Stop()
-	for {
-		select {
-		case <-done:
-			poll()
-			return
-		case <-t.C:
-			poll()
-		}
-	}
-}
-
-func (r *Receiver) closeConns() {
+func (r *Input) closeConns() {
 	for _, c := range r.conns {
 		c.Close()
 	}
@@ -103,7 +70,7 @@ const readBatch = 32
 
 // read is the socket loop: read, check the source, queue. It does nothing
 // that can block, so the kernel buffer drains as fast as packets arrive.
-func (r *Receiver) read(conn *net.UDPConn) {
+func (r *Input) read(conn *net.UDPConn) {
 	defer r.readers.Done()
 	// recvmmsg works on IPv4 and dual-stack IPv6 sockets alike; the ipv4
 	// wrapper only chooses how control messages would be parsed, and none
@@ -135,9 +102,9 @@ func (r *Receiver) read(conn *net.UDPConn) {
 }
 
 // enqueue hands one datagram to the decoders, or counts why it cannot.
-func (r *Receiver) enqueue(conn *net.UDPConn, payload []byte, src netip.AddrPort) {
-	if !r.policy.Load().policy.sourceAllowed(src.Addr()) {
-		r.stats.Drop(DropSourceNotAllowed)
+func (r *Input) enqueue(conn *net.UDPConn, payload []byte, src netip.AddrPort) {
+	if !r.policy.Load().policy.AllowedSources.Allow(src.Addr()) {
+		r.stats.Drop(pipeline.DropSourceNotAllowed)
 		return
 	}
 	d := r.pool.Get().(*datagram)
@@ -155,7 +122,7 @@ func (r *Receiver) enqueue(conn *net.UDPConn, payload []byte, src netip.AddrPort
 	}
 }
 
-func (r *Receiver) release(d *datagram) {
+func (r *Input) release(d *datagram) {
 	if cap(d.buf) > smallDatagram {
 		return // let a rare big buffer go instead of pinning it in the pool
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gosnmp/gosnmp"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // The USM statistics a Report carries (RFC 3414 section 5): the OID tells
@@ -138,7 +139,7 @@ func isDiscoveryRequest(pkt *gosnmp.SnmpPacket) bool {
 
 // answerDiscovery sends the Report that tells an inform sender our engine
 // ID, boots and time, so that it can localize its keys and send the inform.
-func (r *Receiver) answerDiscovery(d *datagram, pkt *gosnmp.SnmpPacket, engineID string) error {
+func (r *Input) answerDiscovery(d *datagram, pkt *gosnmp.SnmpPacket, engineID string) error {
 	if engineID == "" {
 		return errNoEngineID
 	}
@@ -154,7 +155,7 @@ func (r *Receiver) answerDiscovery(d *datagram, pkt *gosnmp.SnmpPacket, engineID
 // authoritative engine. When done, the message has been answered with the
 // Report that lets an honest sender recover and goes no further; reason is
 // then its drop reason, or "" for the second step of engine discovery.
-func (r *Receiver) checkAuthoritative(d *datagram, pkt *gosnmp.SnmpPacket, engineID string) (done bool, reason string, err error) {
+func (r *Input) checkAuthoritative(d *datagram, pkt *gosnmp.SnmpPacket, engineID string) (done bool, reason pipeline.DropReason, err error) {
 	usm, ok := pkt.SecurityParameters.(*gosnmp.UsmSecurityParameters)
 	if !ok {
 		return true, DropUnsupportedSec, nil
@@ -197,7 +198,7 @@ func (r *Receiver) checkAuthoritative(d *datagram, pkt *gosnmp.SnmpPacket, engin
 // this engine's ID, boots and time. An authenticated Report (notInTimeWindow,
 // RFC 3414 3.2.7) is signed with the user's key, at authNoPriv; the others
 // go without credentials, to a sender whose keys this engine cannot use.
-func (r *Receiver) sendReport(d *datagram, pkt *gosnmp.SnmpPacket, engineID, oid string, count uint32, authenticated bool) error {
+func (r *Input) sendReport(d *datagram, pkt *gosnmp.SnmpPacket, engineID, oid string, count uint32, authenticated bool) error {
 	sp := &gosnmp.UsmSecurityParameters{}
 	flags := gosnmp.NoAuthNoPriv
 	if usm, ok := pkt.SecurityParameters.(*gosnmp.UsmSecurityParameters); ok && authenticated {
@@ -238,7 +239,7 @@ func (r *Receiver) sendReport(d *datagram, pkt *gosnmp.SnmpPacket, engineID, oid
 // place: this engine's boots and time (the response comes from the
 // authoritative engine) and, when encrypted, a salt of its own, so that the
 // response never reuses the inform's IV under the same key.
-func (r *Receiver) prepareV3Response(pkt *gosnmp.SnmpPacket) error {
+func (r *Input) prepareV3Response(pkt *gosnmp.SnmpPacket) error {
 	usm, ok := pkt.SecurityParameters.(*gosnmp.UsmSecurityParameters)
 	if !ok {
 		return fmt.Errorf("security parameters %T, want USM", pkt.SecurityParameters)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gosnmp/gosnmp"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
@@ -25,7 +26,7 @@ func (c *fakeClock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 // sender socket that reads what the receiver answers.
 type usmTest struct {
 	t      testing.TB
-	r      *Receiver
+	r      *Input
 	rec    *recorder
 	clock  *fakeClock
 	dec    *workerDecoders
@@ -52,12 +53,12 @@ func newUSMTest(t testing.TB, boots uint32) *usmTest {
 // its drop reason and the receiver's answer, nil when it sent none. The
 // answer is sent before process returns, and loopback delivery is
 // synchronous, so a short read deadline only bounds the wait for "none".
-func (u *usmTest) send(b []byte) (string, []byte) {
+func (u *usmTest) send(b []byte) (pipeline.DropReason, []byte) {
 	u.t.Helper()
 	return u.sendFrom(u.client, b)
 }
 
-func (u *usmTest) sendFrom(client *net.UDPConn, b []byte) (string, []byte) {
+func (u *usmTest) sendFrom(client *net.UDPConn, b []byte) (pipeline.DropReason, []byte) {
 	u.t.Helper()
 	d := &datagram{buf: append([]byte(nil), b...), src: client.LocalAddr().(*net.UDPAddr).AddrPort(), conn: u.server}
 	reason, _ := u.r.process(d, u.r.policy.Load(), u.dec)
@@ -76,7 +77,7 @@ func (u *usmTest) sendFrom(client *net.UDPConn, b []byte) (string, []byte) {
 	return reason, buf[:n]
 }
 
-func (u *usmTest) dropped(reason string) float64 {
+func (u *usmTest) dropped(reason pipeline.DropReason) float64 {
 	return testutil.ToFloat64(u.r.stats.droppedBy[reason])
 }
 
@@ -420,7 +421,7 @@ func TestRetransmission(t *testing.T) {
 	for try := 0; try < 3; try++ {
 		m.msgID++ // net-snmp takes a new message ID and salt per try
 		drop, answer := u.send(m.encode(t))
-		want := ""
+		var want pipeline.DropReason
 		if try > 0 {
 			want = DropDuplicateInform
 		}

@@ -44,9 +44,9 @@ func setReceiveBuffer(conn *net.UDPConn, size int) (int, error) {
 	return granted / 2, sockErr
 }
 
-// socketDrops returns the kernel's count of datagrams dropped on conn since
+// Drops returns the kernel's count of datagrams dropped on conn since
 // it was opened.
-func socketDrops(conn *net.UDPConn) (uint32, error) {
+func Drops(conn *net.UDPConn) (uint32, error) {
 	raw, err := conn.SyscallConn()
 	if err != nil {
 		return 0, err

@@ -16,4 +16,4 @@ func setReceiveBuffer(conn *net.UDPConn, size int) (int, error) {
 	return size, nil
 }
 
-func socketDrops(*net.UDPConn) (uint32, error) { return 0, errUnsupported }
+func Drops(*net.UDPConn) (uint32, error) { return 0, errUnsupported }
