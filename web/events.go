@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // defaultEventLimit is how many events a page or an API answer shows when
