@@ -1,6 +1,9 @@
 package dashboards
 
-import "github.com/grafana/grafana-foundation-sdk/go/dashboard"
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
+)
 
 // exporterHealth is about the exporters themselves, one line per instance:
 // an HA pair must show both members, so nothing here aggregates across
@@ -18,7 +21,7 @@ func exporterHealth(rb runbook) *board {
 
 	place(d, 6, 5, mayBeEmpty, statPanel("Configuration",
 		"ipsec_trap_exporter_config_last_reload_successful: FAILED means the last reload was refused and the exporter still runs the previous configuration.",
-		"none", instant(sel("ipsec_trap_exporter_config_last_reload_successful"), "{{instance}}")).
+		"none", instant(sel(metricdef.ConfigLastReloadSuccessful.Name), "{{instance}}")).
 		Mappings([]dashboard.ValueMapping{colouredMapping([3]string{"0", "FAILED", "red"}, [3]string{"1", "OK", "green"})}).
 		Thresholds(thresholds("red", from(1, "green"))).
 		Links(links(rb.section("config-reload-failed", "configuration reload failed"))))
@@ -32,29 +35,29 @@ func exporterHealth(rb runbook) *board {
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Packets received by version",
 		"SNMP packets per second parsed as v1, v2c or v3, per instance, whether or not they were accepted afterwards.",
-		"pps", false, series(rate(sel("ipsec_trap_packets_received_total")), "{{instance}} {{version}}")))
+		"pps", false, series(rate(sel(metricdef.TrapPacketsReceived.Name)), "{{instance}} {{version}}")))
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Packets dropped by reason",
 		"Packets per second that did not become an event, per instance and reason (malformed, unknown_community, auth_failure, queue_full, socket_overflow, series_limit, ...). Nothing is dropped silently.",
-		"pps", false, series(rate(sel("ipsec_trap_packets_dropped_total")), "{{instance}} {{reason}}")).
+		"pps", false, series(rate(sel(metricdef.TrapPacketsDropped.Name)), "{{instance}} {{reason}}")).
 		Thresholds(thresholds("green", from(0.001, "red"))).
 		Links(links(rb.section("traps-dropped", "traps dropped"), rb.section("traps-rejected", "traps rejected"))))
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Notifications by name",
 		"Accepted notifications per second by catalogue name (hwIPSecNegoFail, hwIPSecTunnelStart, ...; other for OIDs not in the catalogue), per instance.",
-		"cps", false, series(rate(sel("ipsec_notifications_total")), "{{instance}} {{notification}}")))
+		"cps", false, series(rate(sel(metricdef.Notifications.Name)), "{{instance}} {{notification}}")))
 
 	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Informs acknowledged and v3 engine discovery",
 		"Inform requests answered per second, and SNMPv3 engine discovery requests answered, per instance. Informs that are not acknowledged are retried by the device.",
 		"cps", false,
-		series(rate(sel("ipsec_trap_informs_acknowledged_total")), "{{instance}} informs acknowledged"),
-		series(rate(sel("ipsec_trap_engine_discovery_reports_total")), "{{instance}} engine discovery reports")))
+		series(rate(sel(metricdef.TrapInformsAcknowledged.Name)), "{{instance}} informs acknowledged"),
+		series(rate(sel(metricdef.TrapEngineDiscoveryReports.Name)), "{{instance}} engine discovery reports")))
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Series per family against the limit",
-		"Series held per event-derived metric family (ipsec_trap_exporter_series) and the configured limits.max_series (ipsec_trap_exporter_series_limit, drawn only when set). At the limit, new label sets are dropped as series_limit.",
+		"Series held per event-derived metric family ("+metricdef.Series.Name+") and the configured limits.max_series ("+metricdef.SeriesLimit.Name+", drawn only when set). At the limit, new label sets are dropped as series_limit.",
 		"short", false,
-		series(sel("ipsec_trap_exporter_series"), "{{instance}} {{metric}}"),
-		series(sel("ipsec_trap_exporter_series_limit")+" > 0", "{{instance}} limit")).
+		series(sel(metricdef.Series.Name), "{{instance}} {{metric}}"),
+		series(sel(metricdef.SeriesLimit.Name)+" > 0", "{{instance}} limit")).
 		OverrideByRegexp("/ limit$/", []dashboard.DynamicConfigValue{dashedLine()}).
 		Links(links(rb.section("series-limit", "series limit"))))
 
