@@ -72,6 +72,32 @@ func ExporterRules(o Options) []ruleGroup {
 			},
 		},
 		{
+			Comment: "The syslog input's socket overflowed, or its TCP listener turned connections away at --syslog.max-connections: log lines are lost before the exporter reads them.",
+			Alert:   "IPSecSyslogDropped",
+			Expr: `max by (instance, reason) (increase(` + metricdef.SyslogMessagesDropped.Name + `{reason="socket_overflow"}[5m])) > 0` +
+				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="limit"}[5m])) > 0`,
+			Labels: map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} loses syslog ({{ $labels.reason }})",
+				"description": `{{ $labels.instance }} lost {{ $value | printf "%.0f" }} syslog messages or connections in the last 5 minutes because of {{ $labels.reason }}.`,
+				"remediation": ProjectGuidancePrefix + "socket_overflow means the kernel's receive buffer of a syslog UDP socket overflowed before the exporter read it: raise net.core.rmem_max so the exporter gets --udp.receive-buffer, and look for a log storm (" + metricdef.SyslogMessagesReceived.Name + "). limit means more TCP senders than --syslog.max-connections: raise it, or send through a relay.",
+				"runbook_url": o.Runbook("syslog-dropped"),
+			},
+		},
+		{
+			Comment: "Log lines refused before they became events: senders outside allowed_sources, lines that are not syslog or are too long. A few happen; more than 10 in 15 minutes is a misconfigured sender or someone trying.",
+			Alert:   "IPSecSyslogRejected",
+			Expr: `max by (instance, reason) (increase(` + metricdef.SyslogMessagesDropped.Name + `{reason=~"malformed|too_long|source_not_allowed"}[15m])) > 10` +
+				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="source_not_allowed"}[15m])) > 10`,
+			Labels: map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} rejects syslog ({{ $labels.reason }})",
+				"description": `{{ $labels.instance }} rejected {{ $value | printf "%.0f" }} syslog messages or connections in the last 15 minutes as {{ $labels.reason }}.`,
+				"remediation": ProjectGuidancePrefix + "source_not_allowed means a sender outside allowed_sources (add it, or block it); malformed means data that is not syslog or a broken TCP frame; too_long means messages longer than --syslog.max-message-size. Find the sender in the exporter's debug log.",
+				"runbook_url": o.Runbook("syslog-rejected"),
+			},
+		},
+		{
 			Alert:  "IPSecTrapSeriesLimitNear",
 			Expr:   metricdef.Series.Name + " / ignoring (metric) group_left () (" + metricdef.SeriesLimit.Name + " > 0) > 0.9",
 			For:    "15m",

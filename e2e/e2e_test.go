@@ -226,7 +226,7 @@ func TestEndToEndHostileInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	valid, err := os.ReadFile("collector/testdata/v2c_negofail.bin")
+	valid, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "trapin", "testdata", "v2c_negofail.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
