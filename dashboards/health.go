@@ -53,20 +53,7 @@ func exporterHealth(rb runbook) *board {
 		series(rate(sel(metricdef.TrapInformsAcknowledged.Name)), "{{instance}} informs acknowledged"),
 		series(rate(sel(metricdef.TrapEngineDiscoveryReports.Name)), "{{instance}} engine discovery reports")))
 
-	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Syslog messages dropped by reason",
-		"Syslog messages per second that did not become an event, per instance and reason (socket_overflow, malformed, too_long, source_not_allowed, not_huawei, other_message, duplicate_of_trap, series_limit), beside the messages received. Empty while the syslog input is off.",
-		"cps", false,
-		series(rate(sel(metricdef.SyslogMessagesDropped.Name)), "{{instance}} {{reason}}"),
-		series(sumBy("instance", rate(sel(metricdef.SyslogMessagesReceived.Name))), "{{instance}} received")).
-		OverrideByRegexp("/ received$/", []dashboard.DynamicConfigValue{dashedLine()}).
-		Links(links(rb.section("syslog-dropped", "syslog dropped"), rb.section("syslog-rejected", "syslog rejected"))))
-
-	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Syslog TCP connections",
-		"Syslog TCP connections open per instance, and connections refused per second at accept, by reason (limit: --syslog.max-connections; source_not_allowed). Empty while the syslog input is off.",
-		"short", false,
-		series(sel(metricdef.SyslogTCPConnections.Name), "{{instance}} open"),
-		series(rate(sel(metricdef.SyslogTCPConnectionsRefused.Name)), "{{instance}} refused {{reason}}")).
-		Links(links(rb.section("syslog-dropped", "syslog dropped"))))
+	syslogPanels(d, rb)
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Series per family against the limit",
 		"Series held per event-derived metric family ("+metricdef.Series.Name+") and the configured limits.max_series ("+metricdef.SeriesLimit.Name+", drawn only when set). At the limit, new label sets are dropped as series_limit.",
@@ -90,4 +77,24 @@ func exporterHealth(rb runbook) *board {
 		"How long Prometheus takes to scrape each instance; it grows with the number of series.",
 		"s", false, series(sel("scrape_duration_seconds"), "{{instance}}")))
 	return d
+}
+
+// syslogPanels watch the syslog input as the trap panels watch traps: what
+// it drops and why, and its TCP connections. They are empty while the
+// syslog input is off.
+func syslogPanels(d *board, rb runbook) {
+	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Syslog messages dropped by reason",
+		"Syslog messages per second that did not become an event, per instance and reason (socket_overflow, malformed, too_long, source_not_allowed, not_huawei, other_message, duplicate_of_trap, series_limit), beside the messages received. Empty while the syslog input is off.",
+		"cps", false,
+		series(rate(sel(metricdef.SyslogMessagesDropped.Name)), "{{instance}} {{reason}}"),
+		series(sumBy("instance", rate(sel(metricdef.SyslogMessagesReceived.Name))), "{{instance}} received")).
+		OverrideByRegexp("/ received$/", []dashboard.DynamicConfigValue{dashedLine()}).
+		Links(links(rb.section("syslog-dropped", "syslog dropped"), rb.section("syslog-rejected", "syslog rejected"))))
+
+	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Syslog TCP connections",
+		"Syslog TCP connections open per instance, and connections refused per second at accept, by reason (limit: --syslog.max-connections; source_not_allowed). Empty while the syslog input is off.",
+		"short", false,
+		series(sel(metricdef.SyslogTCPConnections.Name), "{{instance}} open"),
+		series(rate(sel(metricdef.SyslogTCPConnectionsRefused.Name)), "{{instance}} refused {{reason}}")).
+		Links(links(rb.section("syslog-dropped", "syslog dropped"))))
 }

@@ -103,15 +103,8 @@ func (r *Input) process(d *datagram, state *policyState, dec *workerDecoders) (p
 		return DropUnknownCommunity, nil
 	}
 	if version == gosnmp.Version3 {
-		if pkt.SecurityModel != gosnmp.UserSecurityModel {
-			return DropUnsupportedSec, nil
-		}
-		// For a trap the sender is the authoritative engine and nothing here
-		// knows its clock; for an inform this receiver is, and checks it.
-		if isConfirmedClass(pkt.PDUType) {
-			if done, reason, err := r.checkAuthoritative(d, pkt, state.policy.EngineID); done {
-				return reason, err
-			}
+		if done, reason, err := r.checkV3(d, pkt, state.policy.EngineID); done {
+			return reason, err
 		}
 	}
 
@@ -137,6 +130,20 @@ func (r *Input) process(d *datagram, state *policyState, dec *workerDecoders) (p
 		r.answerInform(d, pkt)
 	}
 	return drop, nil
+}
+
+// checkV3 refuses a v3 message outside the user-based security model and,
+// for an inform, one this receiver, its authoritative engine, must refuse.
+// For a trap the sender is the authoritative engine and nothing here knows
+// its clock.
+func (r *Input) checkV3(d *datagram, pkt *gosnmp.SnmpPacket, engineID string) (done bool, reason pipeline.DropReason, err error) {
+	if pkt.SecurityModel != gosnmp.UserSecurityModel {
+		return true, DropUnsupportedSec, nil
+	}
+	if isConfirmedClass(pkt.PDUType) {
+		return r.checkAuthoritative(d, pkt, engineID)
+	}
+	return false, "", nil
 }
 
 // answerInform acknowledges an accepted inform; a failure to answer costs
