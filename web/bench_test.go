@@ -10,8 +10,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
 )
 
 // benchNow is the pages' clock in the benchmarks.
@@ -25,16 +27,16 @@ var benchNow = time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC)
 func benchPages(b *testing.B) http.Handler {
 	// As main wires it: the event series in the registry /metrics serves,
 	// the exporter's own metrics also in a small one for the pages.
-	metrics := collector.NewMetrics(prometheus.NewRegistry(), collector.Limits{})
+	metrics := pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{})
 	self := prometheus.NewRegistry()
-	collector.NewReceiverStats(self)
+	trapin.NewStats(self)
 	self.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	recent := collector.NewRecent(1000)
+	recent := pipeline.NewRecent(1000)
 	reasons := mib.Reasons()
 	peer := func(i int) string { return fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255) }
 	for i := 0; i < 20000; i++ {
 		r := reasons[i%len(reasons)]
-		ev := collector.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: fmt.Sprintf("fw-%02d", i%40),
+		ev := pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: fmt.Sprintf("fw-%02d", i%40),
 			Peer: peer(i), PeerPort: "500", Interface: "GigabitEthernet0/0/1", ReasonCode: fmt.Sprint(r.Code), Reason: r.Slug,
 			ReasonText: r.Text, SeqNum: "10", PolicyName: "branch", Time: benchNow.Add(-time.Duration(i) * 3 * time.Second)}
 		metrics.Record(&ev)
@@ -43,11 +45,11 @@ func benchPages(b *testing.B) http.Handler {
 	teardowns := mib.Teardowns()
 	for i := 0; i < 5000; i++ {
 		device, at := fmt.Sprintf("fw-%02d", i%40), benchNow.Add(-time.Duration(i)*10*time.Second)
-		up := collector.Event{Kind: mib.KindTunnelUp, Notification: mib.NotifTunnelStart, Device: device, Peer: peer(i),
+		up := pipeline.Event{Kind: mib.KindTunnelUp, Notification: mib.NotifTunnelStart, Device: device, Peer: peer(i),
 			Interface: "Tunnel0/0/1", Vsys: "vsys-a", Time: at.Add(-time.Hour)}
 		metrics.Record(&up)
 		if i%5 == 0 {
-			down := collector.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Device: device, Peer: peer(i),
+			down := pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Device: device, Peer: peer(i),
 				Reason: teardowns[i%len(teardowns)].Slug, Time: at}
 			metrics.Record(&down)
 		}

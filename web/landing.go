@@ -10,16 +10,17 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/version"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
 // The self-metrics the landing page reads.
-const (
-	lastReloadMetric    = "ipsec_trap_exporter_config_last_reload_successful"
-	reloadsMetric       = "ipsec_trap_exporter_config_reloads_total"
-	receivedMetric      = "ipsec_trap_packets_received_total"
-	droppedMetric       = "ipsec_trap_packets_dropped_total"
-	syslogDroppedMetric = "ipsec_syslog_messages_dropped_total"
+var (
+	lastReloadMetric    = metricdef.ConfigLastReloadSuccessful.Name
+	reloadsMetric       = metricdef.ConfigReloads.Name
+	receivedMetric      = metricdef.TrapPacketsReceived.Name
+	droppedMetric       = metricdef.TrapPacketsDropped.Name
+	syslogDroppedMetric = metricdef.SyslogMessagesDropped.Name
 )
 
 // failingWindow is how recent a failure must be for the landing page to

@@ -8,23 +8,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // StateSource is what the pages read of the event pipeline: its own state,
 // walked directly. /tunnels, the landing page's summary and the reason
 // pages answer from it in milliseconds however many series there are,
 // where gathering the registry would cost as much as a scrape on every
-// request. *collector.Metrics implements it.
+// request. *pipeline.Metrics implements it.
 type StateSource interface {
 	// Tunnels returns every tunnel whose state is known, with its downs
 	// counted up to now.
-	Tunnels(now time.Time) []collector.TunnelView
+	Tunnels(now time.Time) []pipeline.TunnelView
 	// FailureSeries and StateChanges yield every series of
 	// ipsec_negotiation_failures_total and ipsec_tunnel_state_changes_total;
 	// their loop bodies must be short and must not call another view.
-	FailureSeries() iter.Seq[collector.FailureView]
-	StateChanges() iter.Seq[collector.StateChangeView]
+	FailureSeries() iter.Seq[pipeline.FailureView]
+	StateChanges() iter.Seq[pipeline.StateChangeView]
 }
 
 // The drop counters of each input, by the name the landing page gives the

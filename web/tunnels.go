@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // defaultTunnelLimit is how many tunnels a page or an API answer shows when
@@ -91,7 +91,7 @@ func (f tunnelFilter) match(t *tunnel) bool {
 // every tunnel costs only what sorting and counting need; resolve adds the
 // rest to the few a page shows.
 type tunnel struct {
-	collector.TunnelView
+	pipeline.TunnelView
 	State string
 	// Last is when anything was last heard of it: its last notification,
 	// or for an unknown tunnel its last failure.
@@ -107,15 +107,15 @@ type tunnel struct {
 	// first; MoreFailures counts the reasons left out.
 	Failures     []peerFailure
 	MoreFailures int
-	series       []collector.FailureView
+	series       []pipeline.FailureView
 }
 
 // peerFailure is one failure reason of a peer: every series of the device,
 // peer and reason summed.
 type peerFailure struct {
-	collector.FailureView // the newest series
-	Count                 float64
-	Entry                 alerts.FailureEntry
+	pipeline.FailureView // the newest series
+	Count                float64
+	Entry                alerts.FailureEntry
 }
 
 // rank orders tunnels: unplanned downs, then peers failing with no known
@@ -191,7 +191,7 @@ func (p *Pages) tunnels(now time.Time) tunnelSet {
 	}
 	for key, f := range failing {
 		// Where it runs, as far as its newest failure says.
-		values = append(values, tunnel{TunnelView: collector.TunnelView{Device: key.Device, Peer: key.Peer, Interface: f.iface, Vsys: f.vsys},
+		values = append(values, tunnel{TunnelView: pipeline.TunnelView{Device: key.Device, Peer: key.Peer, Interface: f.iface, Vsys: f.vsys},
 			State: stateUnknown, Last: f.last})
 	}
 	all := make([]*tunnel, len(values))

@@ -13,14 +13,15 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 var plannedSlug = mib.TeardownSlugs(mib.TeardownAdministrative)[0]
 
 // tunnelEvents are recorded oldest first; the pages' clock is testNow.
-var tunnelEvents = []collector.Event{
+var tunnelEvents = []pipeline.Event{
 	{Kind: mib.KindTunnelUp, Notification: mib.NotifTunnelStart, Device: "fw-hq-01", Peer: "2001:db8::9",
 		Interface: "Tunnel0/0/1", Vsys: "vsys-a", Time: t0},
 	{Kind: mib.KindTunnelUp, Notification: mib.NotifTunnelStart, Device: "fw-hq-02", Peer: "203.0.113.21", Time: t0.Add(time.Second)},
@@ -216,9 +217,9 @@ func TestTunnelsPageWhenEmpty(t *testing.T) {
 // A tunnel that failed to negotiate for many reasons shows the newest few
 // and says how many more.
 func TestTunnelFailuresAreBounded(t *testing.T) {
-	var events []collector.Event
+	var events []pipeline.Event
 	for i, r := range mib.Reasons()[:maxFailuresShown+3] {
-		events = append(events, collector.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: "fw", Peer: "p",
+		events = append(events, pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: "fw", Peer: "p",
 			ReasonCode: "", Reason: r.Slug, Time: t0.Add(time.Duration(i) * time.Second)})
 	}
 	s := newSite(t, events, Options{})
@@ -293,7 +294,7 @@ func TestLandingDropsOfTheLastHour(t *testing.T) {
 	reg.MustRegister(trapDrops, syslogDrops)
 	start := testNow
 	now := start
-	p, err := New(Options{Recent: collector.NewRecent(1), State: collector.NewMetrics(prometheus.NewRegistry(), collector.Limits{}),
+	p, err := New(Options{Recent: pipeline.NewRecent(1), State: pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}),
 		SelfMetrics: reg, MetricsPath: "/metrics", Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
