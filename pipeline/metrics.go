@@ -158,8 +158,9 @@ func (m *Metrics) tunnelState(ev *Event, now int64, state string) bool {
 		return &series{counter: m.stateChanges.WithLabelValues(change[:]...)}
 	})
 	if t != nil {
-		t.tunnel.set(t, up, planned, reason, now, state == "down" && up)
+		// Where first: a view that sees the tunnel known sees where it runs.
 		t.tunnel.locate(ev.Interface, ev.Vsys)
+		t.tunnel.set(t, up, planned, reason, now, state == "down" && up)
 		m.markChanged()
 	}
 	if c != nil {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -69,7 +70,6 @@ func TestDownHistory(t *testing.T) {
 func TestTunnelsView(t *testing.T) {
 	m := NewMetrics(prometheus.NewRegistry(), config.Limits{})
 	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
-	located := func(ev *Event, iface, vsys string) *Event { ev.Interface, ev.Vsys = iface, vsys; return ev }
 	rekey := mib.TeardownSlugs(mib.TeardownRekey)[0]
 	planned := mib.TeardownSlugs(mib.TeardownAdministrative)[0]
 
@@ -157,4 +157,59 @@ func TestFailureAndStateChangeViews(t *testing.T) {
 		break
 	}
 	m.Record(failureEvent("203.0.113.11", t0))
+}
+
+// The views are read while inputs record (go test -race checks the locks):
+// every tunnel a view returns is one whose notification was recorded, and
+// counts only grow.
+func TestViewsWhileRecording(t *testing.T) {
+	m := NewMetrics(prometheus.NewRegistry(), config.Limits{})
+	done := make(chan struct{})
+	for w := range 2 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 2000 {
+				peer := fmt.Sprintf("10.%d.0.%d", w, i%80)
+				at := t0.Add(time.Duration(i) * time.Millisecond)
+				m.Record(failureEvent(peer, at))
+				kind := mib.KindTunnelUp
+				if i%2 == 0 {
+					kind = mib.KindTunnelDown
+				}
+				m.Record(located(tunnelEvent(kind, peer, "dpd_timeout", at), "Tunnel0/0/1", ""))
+			}
+		}()
+	}
+	var last float64
+	for running := 2; running > 0; {
+		select {
+		case <-done:
+			running--
+		default:
+			for _, tv := range m.Tunnels(t0.Add(time.Hour)) {
+				if tv.Interface != "Tunnel0/0/1" || tv.Since.IsZero() {
+					t.Fatalf("a tunnel half recorded: %+v", tv)
+				}
+			}
+			var total float64
+			for f := range m.FailureSeries() {
+				total += f.Count()
+			}
+			for s := range m.StateChanges() {
+				_ = s.Count()
+			}
+			if total < last {
+				t.Fatalf("failure counts went back from %v to %v", last, total)
+			}
+			last = total
+		}
+	}
+	if n := len(m.Tunnels(t0)); n != 160 {
+		t.Errorf("%d tunnels, want 160", n)
+	}
+}
+
+func located(ev *Event, iface, vsys string) *Event {
+	ev.Interface, ev.Vsys = iface, vsys
+	return ev
 }
