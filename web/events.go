@@ -304,7 +304,7 @@ func (p *Pages) events(w http.ResponseWriter, r *http.Request) {
 		data.Rows = append(data.Rows, row)
 	}
 	data.Devices, data.Peers, data.Reasons = p.suggestions()
-	p.render(w, r, http.StatusOK, "events.html", page{Title: "Recent events", Nav: "events", Data: data})
+	p.render(w, r, http.StatusOK, "events.html", page{Title: "Recent events", Nav: "events", Data: data, sizeHint: 16<<10 + 2<<10*len(data.Rows)})
 }
 
 // suggestions are the distinct devices, peers and reasons in the buffer.

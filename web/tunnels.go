@@ -244,32 +244,29 @@ func (t *tunnel) resolve() {
 	if te, ok := teardownOf(t.DownReason); ok {
 		t.Teardown = &te
 	}
-	byReason := map[[2]string]*peerFailure{}
-	var out []*peerFailure
+	// A peer has a few series (reasons, interfaces): a linear search beats
+	// a map.
+	var out []peerFailure
 	for i := range t.series {
 		f := &t.series[i]
-		key := [2]string{f.Reason, f.ReasonCode}
-		pf := byReason[key]
-		if pf == nil {
-			pf = &peerFailure{FailureView: *f, Entry: failureEntry(f.ReasonCode, f.Reason)}
-			byReason[key] = pf
-			out = append(out, pf)
-		} else if f.Last.After(pf.Last) {
-			pf.FailureView = *f
+		j := slices.IndexFunc(out, func(pf peerFailure) bool { return pf.Reason == f.Reason && pf.ReasonCode == f.ReasonCode })
+		if j < 0 {
+			out = append(out, peerFailure{FailureView: *f, Entry: failureEntry(f.ReasonCode, f.Reason)})
+			j = len(out) - 1
+		} else if f.Last.After(out[j].Last) {
+			out[j].FailureView = *f
 		}
-		pf.Count += f.Count()
+		out[j].Count += f.Count()
 	}
 	t.series = nil
-	slices.SortFunc(out, func(a, b *peerFailure) int {
+	slices.SortFunc(out, func(a, b peerFailure) int {
 		return cmp.Or(b.Last.Compare(a.Last), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.ReasonCode, b.ReasonCode))
 	})
 	if len(out) > maxFailuresShown {
 		t.MoreFailures = len(out) - maxFailuresShown
 		out = out[:maxFailuresShown]
 	}
-	for _, pf := range out {
-		t.Failures = append(t.Failures, *pf)
-	}
+	t.Failures = out
 }
 
 // tunnelCounts are the tunnels of a selection by state.

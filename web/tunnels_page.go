@@ -178,7 +178,7 @@ func (p *Pages) tunnelsPage(w http.ResponseWriter, r *http.Request) {
 		data.Rows = append(data.Rows, p.newTunnelRow(t, now, root))
 	}
 	data.Devices, data.Peers = set.suggestions()
-	p.render(w, r, http.StatusOK, "tunnels.html", page{Title: "Tunnels", Nav: "tunnels", Data: data})
+	p.render(w, r, http.StatusOK, "tunnels.html", page{Title: "Tunnels", Nav: "tunnels", Data: data, sizeHint: 16<<10 + 2<<10*len(data.Rows)})
 }
 
 // suggestions are the distinct devices and peers, at most maxSuggestions
