@@ -46,7 +46,9 @@ func sample() *State {
 	return &State{
 		EngineBoots: 41,
 		Tunnels: []Tunnel{
-			{Device: "fw-hq-01", Peer: "203.0.113.9", Up: false, LastChange: down, LastUpdate: down.Add(time.Minute), DownReason: "dpd_timeout"},
+			{Device: "fw-hq-01", Peer: "203.0.113.9", Up: false, LastChange: down, LastUpdate: down.Add(time.Minute), DownReason: "dpd_timeout",
+				Interface: "Virtual-Template0/0/1.4094", Vsys: "vsys-a",
+				Downs: []DownHour{{Hour: down.Truncate(time.Hour).Add(-time.Hour), Downs: 3}, {Hour: down.Truncate(time.Hour), Downs: 1}}},
 			{Device: "fw-hq-01", Peer: "2001:db8::7", Up: true, LastChange: down.Add(-time.Hour), LastUpdate: down.Add(-time.Hour)},
 		},
 		Failures: []Failure{
@@ -119,6 +121,11 @@ func TestLoadFixture(t *testing.T) {
 	}
 	if f := st.Failures[0]; f.ReasonCode != "6" || f.Interface != "GigabitEthernet0/0/1" {
 		t.Errorf("failure %+v", f)
+	}
+	// A file written before tunnels kept their place and downs loads with
+	// them unknown.
+	if tun := st.Tunnels[0]; tun.Interface != "" || tun.Vsys != "" || tun.Downs != nil {
+		t.Errorf("fields the file does not have: %+v", tun)
 	}
 }
 
