@@ -214,7 +214,8 @@ func useTunnelsWithoutJavaScript(t *testing.T, ctx context.Context, base string)
 // how many pages it checked.
 func crawlInBrowser(t *testing.T, ctx context.Context, base string, vp viewport, dialogs *atomic.Int32) int {
 	t.Helper()
-	queue := []string{base + "/"}
+	// The landing page, and two error pages that quote a long value back.
+	queue := []string{base + "/", base + "/reasons/" + url.PathEscape(longFreeText), base + "/tunnels?state=" + url.QueryEscape(longFreeText)}
 	seen := map[string]bool{}
 	variants := map[string]int{}
 	checked := 0
