@@ -25,6 +25,8 @@ var Generated = []GeneratedFile{
 	{"ipsec_slo.rules.yml", RenderSLORules},
 	{"ipsec_trap_exporter.rules.yml", RenderExporterRules},
 	{"ipsec_tunnels.rules.yml", RenderTunnelRules},
+	{"ipsec_incidents.rules.yml", RenderIncidentRules},
+	{"tests/ipsec_incidents.test.yml", RenderIncidentTests},
 	{"tests/ipsec_tunnel_generated.test.yml", RenderTunnelTests},
 	{"tests/ipsec_negotiation_failures.test.yml", RenderFailureTests},
 	{"../docs/runbook.md", func(w io.Writer, _ Options) error { return RenderRunbook(w) }},
