@@ -249,7 +249,14 @@ func (p *Prometheus) queryAt(promql string, at time.Time) (model.Value, error) {
 // their own clock, so tests wait for the state rather than sleep.
 func (p *Prometheus) WaitQuery(t testing.TB, promql string, pred func(model.Value) bool) model.Value {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	return p.WaitQueryWithin(t, 60*time.Second, promql, pred)
+}
+
+// WaitQueryWithin is WaitQuery with another deadline, for states that take
+// longer than a minute to reach, such as an alert's for: of a minute.
+func (p *Prometheus) WaitQueryWithin(t testing.TB, timeout time.Duration, promql string, pred func(model.Value) bool) model.Value {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
 	var last model.Value
 	var lastErr error
 	for time.Now().Before(deadline) {
@@ -265,7 +272,7 @@ func (p *Prometheus) WaitQuery(t testing.TB, promql string, pred func(model.Valu
 	if lastErr != nil {
 		t.Fatalf("waiting for %q: %v", promql, lastErr)
 	}
-	t.Fatalf("waiting for %q: last answer after 60s: %v", promql, last)
+	t.Fatalf("waiting for %q: last answer after %v: %v", promql, timeout, last)
 	return nil
 }
 
