@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -9,21 +10,36 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-jsonnet"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/model"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
-// CreatedTimestampScrape is the scrape configuration the README and the
-// mixin recommend for Prometheus 3: the protobuf format first (the text
-// formats do not carry created timestamps the way Prometheus reads them
-// cheaply), with the feature that stores a counter's created timestamp as a
-// 0 sample.
-var (
-	createdTimestampProtocols = []string{"PrometheusProto", "OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"}
-	createdTimestampFeature   = "created-timestamp-zero-ingestion"
-)
+// recommendedScrape is the scrape configuration the mixin (and the README)
+// recommend for Prometheus 3, read from mixin.libsonnet so that what is
+// tested is what is documented: scrape_protocols with the protobuf format
+// first (the text formats do not carry created timestamps the way
+// Prometheus reads them cheaply), and the features that store a counter's
+// created timestamp as a 0 sample.
+func recommendedScrape(t *testing.T) (protocols, features []string) {
+	t.Helper()
+	vm := jsonnet.MakeVM()
+	out, err := vm.EvaluateAnonymousSnippet(filepath.Join(testenv.RepoRoot(), "scrape.jsonnet"),
+		`local m = import 'mixin.libsonnet'; { protocols: m.prometheusScrapeConfig.scrape_protocols, features: m.prometheusEnableFeatures }`)
+	if err != nil {
+		t.Fatalf("mixin.libsonnet: %v", err)
+	}
+	var v struct{ Protocols, Features []string }
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Protocols) == 0 || v.Protocols[0] != "PrometheusProto" || len(v.Features) == 0 {
+		t.Fatalf("the mixin recommends %+v: want PrometheusProto first and a feature", v)
+	}
+	return v.Protocols, v.Features
+}
 
 // A peer's first failure: the exporter creates the failure series with the
 // failure, at 1. With created timestamps (Prometheus 3, protobuf scrape,
@@ -41,12 +57,10 @@ func TestEndToEndFirstFailureCounts(t *testing.T) {
 			firstFailure(t, p, testenv.PrometheusOptions{}, false)
 		})
 		if p.Major() == "3" {
-			t.Run("protobuf with created timestamps", func(t *testing.T) {
+			t.Run("the recommended scrape: protobuf with created timestamps", func(t *testing.T) {
 				t.Parallel()
-				firstFailure(t, p, testenv.PrometheusOptions{
-					ScrapeProtocols: createdTimestampProtocols,
-					Features:        []string{createdTimestampFeature},
-				}, true)
+				protocols, features := recommendedScrape(t)
+				firstFailure(t, p, testenv.PrometheusOptions{ScrapeProtocols: protocols, Features: features}, true)
 			})
 		}
 	})

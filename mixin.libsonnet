@@ -27,6 +27,16 @@
 // Recording rules and alerts are in separate groups (a test holds the shipped
 // files to it), so prometheusRules has every group of recording rules and
 // prometheusAlerts every group of alerts.
+//
+// prometheusScrapeConfig and prometheusEnableFeatures (hidden, not part of
+// what mixtool writes) are the scrape job and Prometheus 3 features to pair
+// with the rules: the protobuf format first, and
+// created-timestamp-zero-ingestion, so that a peer's first failure (a counter
+// born at 1) is a step from 0 that increase() and the SLO rules see. With the
+// Prometheus Operator: scrapeProtocols in the ServiceMonitor or PodMonitor,
+// enableFeatures in the Prometheus resource. Prometheus 2 has neither before
+// 2.50; there the SLO rules miss each series' first failure (the failure
+// alerts do not).
 {
   _config+:: {
     ipsecTrapExporterSelector: $._ipsecDefaults.selector,
@@ -38,6 +48,7 @@
     selector: 'job="ipsec_trap_exporter"',
     runbookURL: 'http://localhost:9983/runbook',
     ruleFiles: [
+      std.parseYaml(importstr 'alerts/ipsec_incidents.rules.yml'),
       std.parseYaml(importstr 'alerts/ipsec_negotiation_failures.rules.yml'),
       std.parseYaml(importstr 'alerts/ipsec_slo.rules.yml'),
       std.parseYaml(importstr 'alerts/ipsec_trap_exporter.rules.yml'),
@@ -50,6 +61,12 @@
       'ipsec-exporter-health.json': import 'dashboards/ipsec-exporter-health.json',
     },
   },
+
+  prometheusScrapeConfig:: {
+    job_name: 'ipsec_trap_exporter',
+    scrape_protocols: ['PrometheusProto', 'OpenMetricsText1.0.0', 'OpenMetricsText0.0.1', 'PrometheusText0.0.4'],
+  },
+  prometheusEnableFeatures:: ['created-timestamp-zero-ingestion'],
 
   local mixin = self,
   local cfg = mixin._config,

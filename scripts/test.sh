@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
-# logger, Prometheus 2.x and 3.x, Alertmanager, headless Chromium) and the
-# generated-file staleness checks. Installs the Debian packages and the npm
-# packages the end-to-end tests need when they are missing, and builds
-# Prometheus 3 once (scripts/prometheus3.sh).
+# logger, Prometheus 2.x and 3.x, Alertmanager, headless Chromium, sloth)
+# and the generated-file staleness checks. Installs the Debian packages and
+# the npm packages the end-to-end tests need when they are missing, and
+# builds Prometheus 3 and sloth once (scripts/prometheus3.sh,
+# scripts/sloth.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,11 @@ fi
 # /metrics lint run on Debian's 2.x and on 3.x.
 prometheus3=$(./scripts/prometheus3.sh)
 export PROMTOOL3=$prometheus3/promtool PROMETHEUS3=$prometheus3/prometheus
+
+# Sloth, built from its Go module at a pinned version and cached the same
+# way: the Sloth spec of alerts/ is checked with sloth validate.
+SLOTH=$(./scripts/sloth.sh)
+export SLOTH
 
 # The packages with concurrency of their own, under the race detector.
 go test -race -count=1 ./collector ./config ./sender ./mib ./state ./syslogin
