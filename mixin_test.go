@@ -323,3 +323,30 @@ func chdirFor(t *testing.T, dir string) func() {
 		}
 	}
 }
+
+// The README's Prometheus 3 scrape configuration is the mixin's.
+func TestReadmeScrapeConfigIsTheMixins(t *testing.T) {
+	vm := jsonnet.MakeVM()
+	out, err := vm.EvaluateAnonymousSnippet("scrape.jsonnet",
+		`local m = import 'mixin.libsonnet'; { protocols: m.prometheusScrapeConfig.scrape_protocols, features: m.prometheusEnableFeatures }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ Protocols, Features []string }
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"scrape_protocols: [" + strings.Join(v.Protocols, ", ") + "]"}
+	for _, f := range v.Features {
+		want = append(want, "--enable-feature="+f)
+	}
+	for _, w := range want {
+		if !strings.Contains(string(readme), w) {
+			t.Errorf("README.md does not say %q, which the mixin recommends", w)
+		}
+	}
+}
