@@ -226,7 +226,7 @@ func devicePeersFail(t *testing.T, p testenv.PrometheusRelease, peers int) {
 			t.Errorf("notification %v went to %s, want pager", n.titles, n.receiver)
 		}
 	}
-	t.Logf("Prometheus %s, %d peers failing: %d notifications (%d device-wide, %d per peer): %+v", p.Version, peers, len(got), deviceWide, individual, got)
+	t.Logf("Prometheus %s, %d peers failing: %d notifications (%d device-wide, %d per peer), the first: %+v", p.Version, peers, len(got), deviceWide, individual, got[:min(len(got), 5)])
 	if peers >= DeviceWidePeers {
 		if len(got) > 2 || deviceWide != 1 || individual != 0 {
 			t.Errorf("%d notifications (%d device-wide, %d per peer), want at most 2: the device-wide one, no per-peer one", len(got), deviceWide, individual)
