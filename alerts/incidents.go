@@ -267,28 +267,18 @@ func inhibitorTests(o Options) ([]unitTestGroup, error) {
 		}
 		return in
 	}
-	labels := map[string]string{"device": "fw-hq-01", "peer": "203.0.113.9", "severity": InhibitorSeverity}
 	rules, err := IncidentRules(o)
 	if err != nil {
 		return nil, err
 	}
-	ann := map[string]string{}
-	for k, v := range rules[len(rules)-1].Annotations {
-		s, err := ExpandAnnotation(v, labels, 1)
-		if err != nil {
-			return nil, err
-		}
-		ann[k] = s
+	inhibitor := rules[len(rules)-1]
+	holds, err := expandedAlert(inhibitor, map[string]string{"device": "fw-hq-01", "peer": "203.0.113.9"})
+	if err != nil {
+		return nil, err
 	}
-	holds := []expAlert{{ExpLabels: labels, ExpAnnotations: ann}}
-	short := map[string]string{"device": "fw-hq-01", "peer": "198.51.100.7", "severity": InhibitorSeverity}
-	shortAnn := map[string]string{}
-	for k, v := range rules[len(rules)-1].Annotations {
-		s, err := ExpandAnnotation(v, short, 1)
-		if err != nil {
-			return nil, err
-		}
-		shortAnn[k] = s
+	short, err := expandedAlert(inhibitor, map[string]string{"device": "fw-hq-01", "peer": "198.51.100.7"})
+	if err != nil {
+		return nil, err
 	}
 	down, err := tunnelDownFiring(o, "fw-hq-01", "203.0.113.9")
 	if err != nil {
@@ -305,10 +295,10 @@ func inhibitorTests(o Options) ([]unitTestGroup, error) {
 				{EvalTime: "3m", Alertname: TunnelDownInhibitorName, ExpAlerts: []expAlert{}},
 				// Pending from 5m; the inhibitor reads ALERTS of the
 				// previous evaluation.
-				{EvalTime: "7m", Alertname: TunnelDownInhibitorName, ExpAlerts: holds},
+				{EvalTime: "7m", Alertname: TunnelDownInhibitorName, ExpAlerts: []expAlert{holds}},
 				{EvalTime: "12m", Alertname: "IPSecTunnelDown", ExpAlerts: []expAlert{down}},
 				{EvalTime: "20m", Alertname: "IPSecTunnelDown", ExpAlerts: []expAlert{}},
-				{EvalTime: at(14 + tail - 2), Alertname: TunnelDownInhibitorName, ExpAlerts: holds},
+				{EvalTime: at(14 + tail - 2), Alertname: TunnelDownInhibitorName, ExpAlerts: []expAlert{holds}},
 				{EvalTime: at(15 + tail + 2), Alertname: TunnelDownInhibitorName, ExpAlerts: []expAlert{}},
 			},
 		},
@@ -317,7 +307,7 @@ func inhibitorTests(o Options) ([]unitTestGroup, error) {
 			Interval:    "1m",
 			InputSeries: tunnel("198.51.100.7", "1x4 0x2 1x100", "0x4 300x2 420x100"),
 			AlertRuleTest: []alertRuleTest{
-				{EvalTime: "7m", Alertname: TunnelDownInhibitorName, ExpAlerts: []expAlert{{ExpLabels: short, ExpAnnotations: shortAnn}}},
+				{EvalTime: "7m", Alertname: TunnelDownInhibitorName, ExpAlerts: []expAlert{short}},
 				{EvalTime: "10m", Alertname: TunnelDownInhibitorName, ExpAlerts: []expAlert{}},
 				{EvalTime: "10m", Alertname: "IPSecTunnelDown", ExpAlerts: []expAlert{}},
 			},
@@ -328,24 +318,32 @@ func inhibitorTests(o Options) ([]unitTestGroup, error) {
 // tunnelDownFiring is IPSecTunnelDown as it fires for device and peer.
 func tunnelDownFiring(o Options, device, peer string) (expAlert, error) {
 	for _, r := range TunnelRules(o) {
-		if r.Alert != "IPSecTunnelDown" {
-			continue
+		if r.Alert == "IPSecTunnelDown" {
+			return expandedAlert(r, map[string]string{"device": device, "peer": peer})
 		}
-		l := map[string]string{"device": device, "peer": peer}
-		a := map[string]string{}
-		for k, v := range r.Annotations {
-			s, err := ExpandAnnotation(v, l, 0)
-			if err != nil {
-				return expAlert{}, err
-			}
-			a[k] = s
-		}
-		for k, v := range r.Labels {
-			l[k] = v
-		}
-		return expAlert{ExpLabels: l, ExpAnnotations: a}, nil
 	}
 	return expAlert{}, fmt.Errorf("no IPSecTunnelDown rule")
+}
+
+// expandedAlert is rule r as it fires with the labels of its expression
+// (and value 1): its annotations expanded, its own labels added.
+func expandedAlert(r rule, labels map[string]string) (expAlert, error) {
+	a := map[string]string{}
+	for k, v := range r.Annotations {
+		s, err := ExpandAnnotation(v, labels, 1)
+		if err != nil {
+			return expAlert{}, err
+		}
+		a[k] = s
+	}
+	l := map[string]string{}
+	for k, v := range labels {
+		l[k] = v
+	}
+	for k, v := range r.Labels {
+		l[k] = v
+	}
+	return expAlert{ExpLabels: l, ExpAnnotations: a}, nil
 }
 
 // incidentRunbook is the runbook section of the incident alerts.
