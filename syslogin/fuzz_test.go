@@ -58,10 +58,14 @@ func FuzzParseMessage(f *testing.F) {
 
 // FuzzSyslogMessage drives raw datagram bytes through go-syslog, the
 // timestamp rewrite and the Huawei parser, as the listener does. Seed
-// corpus: testdata/syslog.txt.
+// corpus: testdata/syslog.txt, and a message in every time-stamp format
+// (stampForms).
 func FuzzSyslogMessage(f *testing.F) {
 	for _, s := range seeds(f, "syslog.txt") {
 		f.Add([]byte(s))
+	}
+	for _, s := range stampForms {
+		f.Add([]byte("<188>" + s.stamp + " USG6000 %%01IPSEC/4/IPSECNEGOFAIL(t)[3]:" + huaweiDesc))
 	}
 	p := newParser()
 	f.Fuzz(func(t *testing.T, msg []byte) {

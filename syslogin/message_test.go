@@ -60,24 +60,6 @@ func TestParseSyslogMalformed(t *testing.T) {
 	}
 }
 
-func TestNormalizeStamp(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"<188>Nov 29 2026 05:01:16 host x", "<188>Nov 29 05:01:16 host x"},
-		{"<188>Nov  9 2026 05:01:16 host x", "<188>Nov  9 05:01:16 host x"},
-		{"<1>Jan 1 2026 00:00:00.5-03:30 h x", "<1>Jan 1 00:00:00 h x"},
-		{"<188>Nov 29 05:01:16 host x", "<188>Nov 29 05:01:16 host x"},                   // already RFC 3164
-		{"<188>Nov 29 2026 05:01:16", "<188>Nov 29 2026 05:01:16"},                       // nothing after it
-		{"<188>Nov 29 2026 05:01 host x y z zz", "<188>Nov 29 2026 05:01 host x y z zz"}, // not a clock
-		{"<13>1 2026-11-29T05:01:16Z host app - - - msg", "<13>1 2026-11-29T05:01:16Z host app - - - msg"},
-		{"Nov 29 2026 05:01:16 host x", "Nov 29 2026 05:01:16 host x"}, // no PRI
-	}
-	for _, tt := range tests {
-		if got := string(normalizeStamp([]byte(tt.in))); got != tt.want {
-			t.Errorf("normalizeStamp(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestParserBoundsItsInput(t *testing.T) {
 	// go-syslog must not choke on a message as long as the largest allowed.
 	msg := "<13>Nov 29 05:01:16 vm root: " + negoFail + " " + strings.Repeat("x", DefaultMaxMessageSize)
