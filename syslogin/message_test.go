@@ -32,6 +32,10 @@ func TestParseSyslog(t *testing.T) {
 			"FW-02", "IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN:An IPSec tunnel is teared down. (DstIP=203.0.113.20)"},
 		{"space after the colon", "<189>Nov 29 2026 05:01:16 FW-02 IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN: An IPSec tunnel is teared down.",
 			"FW-02", "IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN: An IPSec tunnel is teared down."},
+		{"NE8000: zone, flag after a space, VS prefix", "<164>Nov  5 2021 11:34:18+08:00 NE8000 %%01IPSEC/4/IPSECNEGOFAIL (t):VS=Admin-VS-CID=0x81d80420-OID=1.3.6.1.4.1.2011.6.122.26.6.14;" + huaweiDesc,
+			"NE8000", "%%01IPSEC/4/IPSECNEGOFAIL (t):VS=Admin-VS-CID=0x81d80420-OID=1.3.6.1.4.1.2011.6.122.26.6.14;" + huaweiDesc},
+		{"USG: format-date, Vsys prefix", "<188>2015-12-28 06:16:28 USG6300 %%01IPSEC/4/IPSECNEGOFAIL(l):Vsys public:" + huaweiDesc,
+			"USG6300", "%%01IPSEC/4/IPSECNEGOFAIL(l):Vsys public:" + huaweiDesc},
 		{"count and a space", "<188>Nov 29 2026 05:01:16 USG6000 %%01IPSEC/4/IPSECNEGOFAIL(t)[3]: " + huaweiDesc,
 			"USG6000", "%%01IPSEC/4/IPSECNEGOFAIL(t)[3]: " + huaweiDesc},
 	}
