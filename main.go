@@ -88,9 +88,11 @@ func run(args []string) int {
 		queueSize     = app.Flag("trap.queue-size", "Datagrams that may wait for a decoder; beyond it packets are dropped and counted as queue_full.").Default(strconv.Itoa(collector.DefaultQueueSize)).Int()
 		workers       = app.Flag("trap.decoders", "Decode goroutines; 0 means one per CPU.").Default("0").Int()
 		syslogAddrs   = app.Flag("syslog.listen-address", "HOST:PORT to receive syslog from devices on, on UDP and TCP both. Repeatable. Off by default.").Strings()
-		syslogConns   = app.Flag("syslog.max-connections", "Syslog TCP connections open at once; more are refused and counted.").Default(strconv.Itoa(syslogin.DefaultMaxConnections)).Int()
-		syslogIdle    = app.Flag("syslog.idle-timeout", "Close a syslog TCP connection that delivers no complete message for this long.").Default(syslogin.DefaultIdleTimeout.String()).Duration()
+		syslogConns   = app.Flag("syslog.max-connections", "Syslog TCP and TLS connections open at once; more are refused and counted.").Default(strconv.Itoa(syslogin.DefaultMaxConnections)).Int()
+		syslogIdle    = app.Flag("syslog.idle-timeout", "Close a syslog TCP or TLS connection that delivers no complete message for this long.").Default(syslogin.DefaultIdleTimeout.String()).Duration()
 		syslogMaxSize = app.Flag("syslog.max-message-size", "Longest syslog message accepted, in bytes; longer ones are dropped as too_long.").Default(strconv.Itoa(syslogin.DefaultMaxMessageSize)).Int()
+		syslogTLS     = app.Flag("syslog.tls-listen-address", "HOST:PORT to receive syslog over TLS on (RFC 5425), with the certificate of syslog.tls in the config file. Repeatable. Off by default.").Strings()
+		syslogTLSWait = app.Flag("syslog.tls-handshake-timeout", "Close a syslog TLS connection whose handshake is not complete after this long.").Default(syslogin.DefaultTLSHandshakeTimeout.String()).Duration()
 		eventsKept    = app.Flag("events.buffer-size", "Recent events kept for /events (with the reason text as sent, which never becomes a label).").Default("1000").Int()
 		storagePath   = app.Flag("storage.path", "Directory for what the exporter cannot learn again after a restart: tunnel states, last-failure times, SNMPv3 engine boots. Empty keeps nothing.").Default(defaultStoragePath).IsSetByUser(&storagePathSet).String()
 		writeInterval = app.Flag("storage.write-interval", "How soon after a change the state is written; a crash (kill -9) loses at most this much. Writes cost the same however many traps arrive.").Default("5s").Duration()
@@ -169,6 +171,9 @@ func run(args []string) int {
 			IdleTimeout:     *syslogIdle,
 			MaxMessageSize:  *syslogMaxSize,
 			ReceiveBuffer:   *receiveBuffer,
+
+			TLSListenAddresses:  *syslogTLS,
+			TLSHandshakeTimeout: *syslogTLSWait,
 		},
 		metricsPath: *metricsPath,
 		eventsKept:  *eventsKept,
@@ -224,8 +229,8 @@ type exporter struct {
 
 	mu       sync.Mutex // serializes reloads
 	receiver *collector.Receiver
-	syslog   *syslogin.Server // nil without --syslog.listen-address
-	dedup    *collector.Dedup // nil without --syslog.listen-address
+	syslog   *syslogin.Server // nil without --syslog.listen-address or --syslog.tls-listen-address
+	dedup    *collector.Dedup // nil with syslog
 	metrics  *collector.Metrics
 	reloads  *prometheus.CounterVec
 	lastOK   prometheus.Gauge
@@ -304,7 +309,7 @@ func (e *exporter) run(opts exporterOptions) int {
 
 	recent := collector.NewRecent(opts.eventsKept)
 	var syslogGate collector.Gate
-	if len(opts.syslog.ListenAddresses) > 0 {
+	if len(opts.syslog.ListenAddresses) > 0 || len(opts.syslog.TLSListenAddresses) > 0 {
 		// A device may report one event both ways: the two inputs share a
 		// de-duplication window (README, "No double counting").
 		e.dedup = collector.NewDedup(time.Duration(cfg.Syslog.DedupWindow))
@@ -477,6 +482,9 @@ func derivedEngineID() string {
 // allow-list and device names as traps.
 func syslogPolicy(cfg *config.Config) *syslogin.Policy {
 	p := &syslogin.Policy{Devices: cfg.Devices, DeviceFromHostname: cfg.Syslog.DeviceFromHostname}
+	if t := cfg.Syslog.TLS; t != nil {
+		p.TLS = &syslogin.TLS{Certificate: t.Certificate, ClientCAs: t.ClientCAs}
+	}
 	for _, s := range cfg.AllowedSources {
 		p.AllowedSources = append(p.AllowedSources, netip.Prefix(s))
 	}
@@ -509,12 +517,18 @@ func (e *exporter) applyConfig() error {
 	if err != nil {
 		return err
 	}
+	sp := syslogPolicy(cfg)
+	if e.syslog != nil {
+		if err := e.syslog.CheckPolicy(sp); err != nil {
+			return err
+		}
+	}
 	if err := e.receiver.SetPolicy(e.policy(cfg)); err != nil {
 		return err
 	}
 	e.metrics.SetLimits(limits(cfg))
 	if e.syslog != nil {
-		e.syslog.SetPolicy(syslogPolicy(cfg))
+		e.syslog.SetPolicy(sp)
 		e.dedup.SetWindow(time.Duration(cfg.Syslog.DedupWindow))
 	}
 	return nil

@@ -26,10 +26,20 @@ const (
 	RefusedSourceAllowed = "source_not_allowed" // the client is outside allowed_sources
 )
 
+// Reasons a TLS connection is closed before its handshake completed.
+const (
+	TLSFailTimeout           = "timeout"            // no complete handshake within --syslog.tls-handshake-timeout
+	TLSFailClientCertificate = "client_certificate" // mutual TLS: no client certificate, or one client_ca_file did not sign
+	TLSFailProtocol          = "protocol"           // not TLS, no common version or cipher suite, or the client gave up
+)
+
+var tlsFailReasons = []string{TLSFailTimeout, TLSFailClientCertificate, TLSFailProtocol}
+
 // Transports: the values of the transport label.
 const (
 	TransportUDP = "udp"
 	TransportTCP = "tcp"
+	TransportTLS = "tls"
 )
 
 // metrics are the syslog input's self-metrics. With the events it produces,
@@ -45,6 +55,7 @@ type metrics struct {
 	connsOpen     prometheus.Gauge
 	connsAccepted prometheus.Counter
 	connsRefused  map[string]prometheus.Counter
+	tlsFailed     map[string]prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -62,22 +73,27 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}, []string{"reason"})
 	open := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "ipsec_syslog_tcp_connections",
-		Help: "Syslog TCP connections open now.",
+		Help: "Syslog TCP connections open now, TLS ones included.",
 	})
 	accepted := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "ipsec_syslog_tcp_connections_accepted_total",
-		Help: "Syslog TCP connections accepted.",
+		Help: "Syslog TCP connections accepted, TLS ones included.",
 	})
 	refused := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ipsec_syslog_tcp_connections_refused_total",
-		Help: "Syslog TCP connections closed at accept, by reason (limit, source_not_allowed).",
+		Help: "Syslog TCP and TLS connections closed at accept, by reason (limit, source_not_allowed).",
 	}, []string{"reason"})
-	reg.MustRegister(received, parsed, dropped, open, accepted, refused)
+	tlsFailed := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ipsec_syslog_tls_handshake_failures_total",
+		Help: "Syslog TLS connections closed because their handshake did not complete, by reason (timeout, client_certificate, protocol).",
+	}, []string{"reason"})
+	reg.MustRegister(received, parsed, dropped, open, accepted, refused, tlsFailed)
 
 	m := &metrics{
 		receivedBy: map[string]prometheus.Counter{
 			TransportUDP: received.WithLabelValues(TransportUDP),
 			TransportTCP: received.WithLabelValues(TransportTCP),
+			TransportTLS: received.WithLabelValues(TransportTLS),
 		},
 		parsed:        parsed,
 		dropped:       dropped,
@@ -91,6 +107,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	for _, r := range dropReasons {
 		m.droppedBy[r] = dropped.WithLabelValues(r)
+	}
+	m.tlsFailed = make(map[string]prometheus.Counter, len(tlsFailReasons))
+	for _, r := range tlsFailReasons {
+		m.tlsFailed[r] = tlsFailed.WithLabelValues(r)
 	}
 	return m
 }

@@ -1,10 +1,11 @@
 // Package syslogin is the exporter's second input: syslog from Huawei
-// devices (or a relay) over UDP and TCP, RFC 3164 and RFC 5424, parsed with
+// devices (or a relay) over UDP, TCP and TLS, RFC 3164 and RFC 5424, parsed with
 // go-syslog, turned into the same collector.Event as the equivalent SNMP
 // trap and handed to the same sinks.
 package syslogin
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -51,6 +52,12 @@ type Options struct {
 	MaxMessageSize  int
 	// ReceiveBuffer is the UDP socket receive buffer to ask for.
 	ReceiveBuffer int
+	// TLSListenAddresses are HOST:PORT to receive syslog over TLS on (RFC
+	// 5425); they need Policy.TLS. TLS connections share MaxConnections,
+	// IdleTimeout and MaxMessageSize with TCP.
+	TLSListenAddresses []string
+	// TLSHandshakeTimeout bounds a TLS handshake.
+	TLSHandshakeTimeout time.Duration
 }
 
 // Policy is what the listener accepts and how it names senders; it comes
@@ -64,6 +71,9 @@ type Policy struct {
 	// DeviceFromHostname names the device after the message's HOSTNAME
 	// field instead of the sender's address (logs forwarded by a relay).
 	DeviceFromHostname bool
+	// TLS is the TLS listener's certificate; required with
+	// Options.TLSListenAddresses.
+	TLS *TLS
 }
 
 func (p *Policy) sourceAllowed(addr netip.Addr) bool {
@@ -102,6 +112,9 @@ type Server struct {
 
 	udp []*net.UDPConn
 	tcp []*net.TCPListener
+	tls []*net.TCPListener
+	// tlsConfig is built from the policy's TLS when it is set.
+	tlsConfig atomic.Pointer[tls.Config]
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
@@ -113,8 +126,9 @@ type Server struct {
 	overflowStopped chan struct{}
 }
 
-// NewServer binds every address on UDP and TCP. gate (may be nil) sees every
-// event before the sinks, as it does the trap receiver's.
+// NewServer binds every address on UDP and TCP, and every TLS address on
+// TCP. gate (may be nil) sees every event before the sinks, as it does the
+// trap receiver's.
 func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registerer, gate collector.Gate, sinks ...collector.Sink) (*Server, error) {
 	if opts.MaxConnections <= 0 {
 		opts.MaxConnections = DefaultMaxConnections
@@ -124,6 +138,9 @@ func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.R
 	}
 	if opts.MaxMessageSize <= 0 {
 		opts.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if opts.TLSHandshakeTimeout <= 0 {
+		opts.TLSHandshakeTimeout = DefaultTLSHandshakeTimeout
 	}
 	if opts.MaxMessageSize < MinMessageSize {
 		return nil, fmt.Errorf("syslog max message size %d is below %d bytes, RFC 3164's message length", opts.MaxMessageSize, MinMessageSize)
@@ -138,6 +155,9 @@ func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.R
 		conns:           make(map[net.Conn]struct{}),
 		overflowStopped: make(chan struct{}),
 	}
+	if err := s.CheckPolicy(policy); err != nil {
+		return nil, err
+	}
 	s.SetPolicy(policy)
 	for _, addr := range opts.ListenAddresses {
 		if err := s.listen(addr); err != nil {
@@ -145,7 +165,28 @@ func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.R
 			return nil, err
 		}
 	}
+	for _, addr := range opts.TLSListenAddresses {
+		if err := s.listenTLS(addr); err != nil {
+			s.closeAll()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// listenTLS binds addr on TCP for TLS.
+func (s *Server) listenTLS(addr string) error {
+	tcpAddr, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("syslog TLS listen address %q: %w", addr, err)
+	}
+	l, err := net.ListenTCP("tcp", tcpAddr)
+	if err != nil {
+		return bindError("TLS", addr, err)
+	}
+	s.tls = append(s.tls, l)
+	level.Info(s.logger).Log("msg", "Listening for syslog over TLS", "tls", l.Addr())
+	return nil
 }
 
 // listen binds addr on UDP and then on TCP, on the same port: a port 0
@@ -202,8 +243,32 @@ func (s *Server) Addrs() (udp, tcp []net.Addr) {
 	return udp, tcp
 }
 
-// SetPolicy replaces the policy; messages read from now on see the new one.
-func (s *Server) SetPolicy(p *Policy) { s.policy.Store(p) }
+// TLSAddrs returns the bound TLS addresses, in the order given.
+func (s *Server) TLSAddrs() []net.Addr {
+	var addrs []net.Addr
+	for _, l := range s.tls {
+		addrs = append(addrs, l.Addr())
+	}
+	return addrs
+}
+
+// CheckPolicy reports whether p can replace the policy: a server with TLS
+// listeners needs a certificate.
+func (s *Server) CheckPolicy(p *Policy) error {
+	if p.TLS == nil && len(s.opts.TLSListenAddresses) > 0 {
+		return errors.New("--syslog.tls-listen-address needs syslog.tls (cert_file and key_file) in the config file")
+	}
+	return nil
+}
+
+// SetPolicy replaces the policy (checked by CheckPolicy); messages read and
+// TLS connections accepted from now on see the new one.
+func (s *Server) SetPolicy(p *Policy) {
+	if p.TLS != nil {
+		s.tlsConfig.Store(p.TLS.serverConfig())
+	}
+	s.policy.Store(p)
+}
 
 // Start runs the readers and accept loops.
 func (s *Server) Start() {
@@ -213,7 +278,11 @@ func (s *Server) Start() {
 	}
 	for _, l := range s.tcp {
 		s.wg.Add(1)
-		go s.accept(l)
+		go s.accept(l, TransportTCP)
+	}
+	for _, l := range s.tls {
+		s.wg.Add(1)
+		go s.accept(l, TransportTLS)
 	}
 	s.overflowDone = make(chan struct{})
 	go s.watchOverflow(s.overflowDone)
@@ -236,6 +305,9 @@ func (s *Server) closeAll() {
 		c.Close()
 	}
 	for _, l := range s.tcp {
+		l.Close()
+	}
+	for _, l := range s.tls {
 		l.Close()
 	}
 	s.mu.Lock()
@@ -284,8 +356,11 @@ func (s *Server) readUDP(conn *net.UDPConn) {
 	}
 }
 
-// accept admits TCP clients within the allow-list and the connection limit.
-func (s *Server) accept(l *net.TCPListener) {
+// accept admits TCP or TLS clients within the allow-list and the
+// connection limit, which the two share. The TLS handshake is the
+// connection's own goroutine's, so that a slow client never holds up the
+// next one.
+func (s *Server) accept(l *net.TCPListener, transport string) {
 	defer s.wg.Done()
 	for {
 		conn, err := l.AcceptTCP()
@@ -317,22 +392,34 @@ func (s *Server) accept(l *net.TCPListener) {
 		s.metrics.connsAccepted.Inc()
 		s.metrics.connsOpen.Inc()
 		s.wg.Add(1)
-		go s.serve(conn, src)
+		go s.serve(conn, src, transport)
 	}
 }
 
-// serve reads frames from one TCP connection until it ends, goes idle, or
-// breaks its framing.
-func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
+// serve reads frames from one TCP or TLS connection until it ends, goes
+// idle, or breaks its framing.
+func (s *Server) serve(raw *net.TCPConn, src netip.Addr, transport string) {
 	defer s.wg.Done()
 	defer func() {
-		conn.Close()
+		raw.Close()
 		s.mu.Lock()
-		delete(s.conns, conn)
+		delete(s.conns, raw)
 		s.open--
 		s.mu.Unlock()
 		s.metrics.connsOpen.Dec()
 	}()
+	var conn net.Conn = raw
+	if transport == TransportTLS {
+		tc, reason, err := s.handshake(raw)
+		if err != nil {
+			if !s.closing.Load() {
+				s.metrics.tlsFailed[reason].Inc()
+				level.Debug(s.logger).Log("msg", "Syslog TLS handshake failed; connection closed", "source", src, "reason", reason, "err", err)
+			}
+			return
+		}
+		conn = tc
+	}
 	p := newParser()
 	f := newFramer(conn, s.opts.MaxMessageSize)
 	for {
@@ -341,7 +428,7 @@ func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
 		}
 		msg, drop, err := f.next()
 		if msg != nil || drop != "" {
-			s.metrics.receivedBy[TransportTCP].Inc()
+			s.metrics.receivedBy[transport].Inc()
 		}
 		switch {
 		case drop != "":
@@ -359,9 +446,9 @@ func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				level.Debug(s.logger).Log("msg", "Syslog TCP connection idle; closed", "source", src, "idle_timeout", s.opts.IdleTimeout)
+				level.Debug(s.logger).Log("msg", "Syslog connection idle; closed", "transport", transport, "source", src, "idle_timeout", s.opts.IdleTimeout)
 			} else if !errors.Is(err, errEOF) && !s.closing.Load() {
-				level.Debug(s.logger).Log("msg", "Syslog TCP connection closed", "source", src, "err", err)
+				level.Debug(s.logger).Log("msg", "Syslog connection closed", "transport", transport, "source", src, "err", err)
 			}
 			return
 		}
