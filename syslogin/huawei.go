@@ -207,6 +207,9 @@ func slotPrefixEnd(s string) int {
 // message has its own port field, the port: the series are keyed by the
 // address alone, as for traps.
 func splitPeerPort(values *[mib.FieldCount]string) {
+	if strings.Count(values[mib.FieldPeer], ":") != 1 {
+		return // no port, or IPv6 (checked first: a parse error allocates)
+	}
 	ap, err := netip.ParseAddrPort(values[mib.FieldPeer])
 	if err != nil {
 		return

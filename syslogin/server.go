@@ -196,16 +196,11 @@ func (s *Server) listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("syslog listen address %q: %w", addr, err)
 	}
-	uc, err := net.ListenUDP("udp", udpAddr)
-	if err != nil {
-		return bindError("UDP", addr, err)
+	uc, tl, bindErr := bindPair(udpAddr)
+	if bindErr != nil {
+		return bindError(bindErr.proto, addr, bindErr.err)
 	}
 	s.udp = append(s.udp, uc)
-	bound := uc.LocalAddr().(*net.UDPAddr)
-	tl, err := net.ListenTCP("tcp", &net.TCPAddr{IP: udpAddr.IP, Port: bound.Port, Zone: udpAddr.Zone})
-	if err != nil {
-		return bindError("TCP", addr, err)
-	}
 	s.tcp = append(s.tcp, tl)
 
 	granted, err := collector.SetReceiveBuffer(uc, s.opts.ReceiveBuffer)
@@ -219,6 +214,32 @@ func (s *Server) listen(addr string) error {
 	}
 	level.Info(s.logger).Log("msg", "Listening for syslog", "udp", uc.LocalAddr(), "tcp", tl.Addr())
 	return nil
+}
+
+// pairError is a bind failure and the protocol it happened on.
+type pairError struct {
+	proto string
+	err   error
+}
+
+// bindPair binds a UDP socket and a TCP listener on one port. With port 0
+// the port the kernel chose for UDP may be taken on TCP: another is tried.
+func bindPair(udpAddr *net.UDPAddr) (*net.UDPConn, *net.TCPListener, *pairError) {
+	for attempt := 0; ; attempt++ {
+		uc, err := net.ListenUDP("udp", udpAddr)
+		if err != nil {
+			return nil, nil, &pairError{"UDP", err}
+		}
+		port := uc.LocalAddr().(*net.UDPAddr).Port
+		tl, err := net.ListenTCP("tcp", &net.TCPAddr{IP: udpAddr.IP, Port: port, Zone: udpAddr.Zone})
+		if err == nil {
+			return uc, tl, nil
+		}
+		uc.Close()
+		if udpAddr.Port != 0 || attempt == 20 || !errors.Is(err, syscall.EADDRINUSE) {
+			return nil, nil, &pairError{"TCP", err}
+		}
+	}
 }
 
 func bindError(proto, addr string, err error) error {
