@@ -53,7 +53,7 @@ func (t *TLS) serverConfig() *tls.Config {
 // handshake runs the server side of the TLS handshake on conn within the
 // handshake timeout, and returns the TLS connection, or the reason it
 // failed (one of tlsFailReasons) and the error.
-func (s *Server) handshake(conn net.Conn) (*tls.Conn, string, error) {
+func (s *Input) handshake(conn net.Conn) (*tls.Conn, string, error) {
 	tc := tls.Server(conn, s.tlsConfig.Load())
 	_ = conn.SetDeadline(s.now().Add(s.opts.TLSHandshakeTimeout))
 	if err := tc.Handshake(); err != nil {

@@ -13,7 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 const serverName = "exporter.test"
@@ -37,7 +39,7 @@ func tlsPolicy(t *testing.T, pki *testenv.PKI, certFile, keyFile string, mutual 
 func startTLSServer(t *testing.T, opts Options, pki *testenv.PKI, mutual bool) (*testServer, string) {
 	t.Helper()
 	opts.TLSListenAddresses = []string{"127.0.0.1:0"}
-	ts := startServer(t, opts, &Policy{TLS: tlsPolicy(t, pki, pki.ServerCert, pki.ServerKey, mutual)}, nil)
+	ts := startServer(t, opts, &Policy{TLS: tlsPolicy(t, pki, pki.ServerCert, pki.ServerKey, mutual)})
 	return ts, ts.TLSAddrs()[0].String()
 }
 
@@ -93,7 +95,7 @@ func TestTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts.waitHandled(t, 3)
-	ts.wantDrops(t, map[string]float64{DropNotHuawei: 1})
+	ts.wantDrops(t, map[pipeline.DropReason]float64{DropNotHuawei: 1})
 	if got := testutil.ToFloat64(ts.metrics.receivedBy[TransportTLS]); got != 3 {
 		t.Errorf("received{tls} = %v, want 3", got)
 	}
@@ -232,20 +234,26 @@ func TestTLSReload(t *testing.T) {
 	}
 	cert, key := pki.IssueServer(t, "renewed", "renewed.exporter.test")
 	p := &Policy{TLS: tlsPolicy(t, pki, cert, key, false)}
-	if err := ts.CheckPolicy(p); err != nil {
+	if err := ts.checkPolicy(p); err != nil {
 		t.Fatal(err)
 	}
 	ts.SetPolicy(p)
 	if cn := served(); cn != "renewed.exporter.test" {
 		t.Errorf("after the reload served %q", cn)
 	}
-	if err := ts.CheckPolicy(&Policy{}); err == nil || !strings.Contains(err.Error(), "syslog.tls") {
-		t.Errorf("CheckPolicy without TLS = %v", err)
+	if err := ts.CheckConfig(config.Default()); err == nil || !strings.Contains(err.Error(), "syslog.tls") {
+		t.Errorf("CheckConfig without syslog.tls = %v", err)
+	}
+	if err := ts.Reload(config.Default()); err == nil {
+		t.Error("Reload without syslog.tls succeeded")
+	}
+	if cn := served(); cn != "renewed.exporter.test" {
+		t.Errorf("after the refused reload served %q", cn)
 	}
 }
 
 func TestTLSNeedsACertificate(t *testing.T) {
-	_, err := NewServer(log.NewNopLogger(), Options{TLSListenAddresses: []string{"127.0.0.1:0"}}, &Policy{}, prometheus.NewRegistry(), nil)
+	_, err := New(log.NewNopLogger(), Options{TLSListenAddresses: []string{"127.0.0.1:0"}}, &Policy{}, prometheus.NewRegistry(), pipeline.NewFeed())
 	if err == nil || !strings.Contains(err.Error(), "needs syslog.tls") {
 		t.Errorf("err = %v", err)
 	}
