@@ -37,7 +37,7 @@ func rewriteStamp(dst, msg []byte) (out []byte, ok bool) {
 	for gt < len(msg) && gt < 5 && isDigit(msg[gt]) {
 		gt++
 	}
-	if gt >= len(msg) || msg[gt] != '>' {
+	if gt == 1 || gt >= len(msg) || msg[gt] != '>' {
 		return nil, false
 	}
 	s := msg[gt+1:]
@@ -218,7 +218,12 @@ func allDigits(b []byte) bool {
 	return len(b) > 0
 }
 
-// isClock reports whether b is hh:mm:ss.
+// isClock reports whether b is a time of day, hh:mm:ss.
 func isClock(b []byte) bool {
-	return len(b) == 8 && allDigits(b[0:2]) && b[2] == ':' && allDigits(b[3:5]) && b[5] == ':' && allDigits(b[6:8])
+	return len(b) == 8 && twoDigits(b[0:2], 23) && b[2] == ':' && twoDigits(b[3:5], 59) && b[5] == ':' && twoDigits(b[6:8], 59)
+}
+
+// twoDigits reports whether b is two digits of a number up to max.
+func twoDigits(b []byte, max int) bool {
+	return allDigits(b) && int(b[0]-'0')*10+int(b[1]-'0') <= max
 }

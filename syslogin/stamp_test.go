@@ -92,6 +92,10 @@ func TestRewriteStamp(t *testing.T) {
 		"<188>2026-12-01 05:01:16+08 host x", // half a zone is not one
 		"<188>12345678901.1 host x",          // boot halves are 32-bit numbers
 		"<188>.5 host x",
+		"<188>Nov 29 2026 24:01:16 host x", // not a time of day
+		"<188>2026-11-29 05:60:16 host x",
+		"<188>Nov 1 00:00:70+0000 host x",
+		"<>Nov 29 2026 05:01:16 host x", // an empty PRI
 		"Nov 29 2026 05:01:16 host x", // no PRI
 		"<188",
 	} {
