@@ -96,7 +96,7 @@ func TestRewriteStamp(t *testing.T) {
 		"<188>2026-11-29 05:60:16 host x",
 		"<188>Nov 1 00:00:70+0000 host x",
 		"<>Nov 29 2026 05:01:16 host x", // an empty PRI
-		"Nov 29 2026 05:01:16 host x", // no PRI
+		"Nov 29 2026 05:01:16 host x",   // no PRI
 		"<188",
 	} {
 		if got, ok := rewriteStamp(nil, []byte(in)); ok {
