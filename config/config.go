@@ -1,9 +1,9 @@
 // Package config reads the exporter's YAML configuration file: accepted
 // communities, SNMPv3 users, the local engine ID, allowed sources, device
-// names, series limits and the syslog input's settings (with the TLS
-// listener's certificate, read here). Every error names
-// the file, the line and the reason, because a trap receiver that starts
-// with half a config silently drops traps.
+// names, series limits and the syslog input's settings (the TLS listener's
+// certificate is read here too). Every error names the file, the line and
+// the reason, because a trap receiver that starts with half a config
+// silently drops traps.
 package config
 
 import (

@@ -203,9 +203,9 @@ func slotPrefixEnd(s string) int {
 }
 
 // splitPeerPort splits a peer written with its port, "203.0.113.9:4500"
-// (USG IKE logs), into the address and, unless the
-// message has its own port field, the port: the series are keyed by the
-// address alone, as for traps.
+// (USG IKE logs), into the address and, unless the message has its own
+// port field, the port: the series are keyed by the address alone, as for
+// traps.
 func splitPeerPort(values *[mib.FieldCount]string) {
 	if strings.Count(values[mib.FieldPeer], ":") != 1 {
 		return // no port, or IPv6 (checked first: a parse error allocates)
