@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/common/model"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -204,7 +205,7 @@ func deviceWideTests(g mib.Group, o Options) ([]unitTestGroup, error) {
 		for i := range peers {
 			for _, inst := range testInstances {
 				in = append(in, inputSeries{
-					Series: fmt.Sprintf(`ipsec_negotiation_failures_total{device="fw-hq-01",instance=%q,interface="GigabitEthernet0/0/1",job="ipsec_trap_exporter",peer="198.51.100.%d",reason=%q,reason_code="%d",vsys=""}`,
+					Series: fmt.Sprintf(metricdef.NegotiationFailures.Name+`{device="fw-hq-01",instance=%q,interface="GigabitEthernet0/0/1",job="ipsec_trap_exporter",peer="198.51.100.%d",reason=%q,reason_code="%d",vsys=""}`,
 						inst, i+1, r.Slug, r.Code),
 					Values: values,
 				})
@@ -260,9 +261,9 @@ func inhibitorTests(o Options) ([]unitTestGroup, error) {
 		for _, inst := range testInstances {
 			l := fmt.Sprintf(`{device="fw-hq-01",instance=%q,job="ipsec_trap_exporter",peer=%q}`, inst, peer)
 			in = append(in,
-				inputSeries{Series: "ipsec_tunnel_up" + l, Values: up},
-				inputSeries{Series: "ipsec_tunnel_down_planned" + l, Values: "0x120"},
-				inputSeries{Series: "ipsec_tunnel_last_change_timestamp_seconds" + l, Values: change},
+				inputSeries{Series: metricdef.TunnelUp.Name + l, Values: up},
+				inputSeries{Series: metricdef.TunnelDownPlanned.Name + l, Values: "0x120"},
+				inputSeries{Series: metricdef.TunnelLastChange.Name + l, Values: change},
 			)
 		}
 		return in

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
-# logger, Prometheus 2.x and 3.x, Alertmanager, headless Chromium, sloth)
-# and the generated-file staleness checks. Installs the Debian packages and
-# the npm packages the end-to-end tests need when they are missing, and
-# builds Prometheus 3 and sloth once (scripts/prometheus3.sh,
-# scripts/sloth.sh).
+# logger, rsyslog over TLS, openssl s_client, Prometheus 2.x and 3.x,
+# Alertmanager, headless Chromium, sloth) and the generated-file staleness
+# checks. Installs the Debian packages and the npm packages the end-to-end
+# tests need when they are missing, and builds Prometheus 3 and sloth once
+# (scripts/prometheus3.sh, scripts/sloth.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,11 @@ command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v logger >/dev/null 2>&1 || missing+=(bsdutils) # util-linux logger(1), the syslog sender
+# rsyslog with its GnuTLS driver (the TLS relay) and openssl s_client: the
+# syslog-over-TLS senders.
+command -v rsyslogd >/dev/null 2>&1 || missing+=(rsyslog)
+dpkg -s rsyslog-gnutls >/dev/null 2>&1 || missing+=(rsyslog-gnutls)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]})); then
   sudo=""
@@ -52,5 +57,5 @@ SLOTH=$(./scripts/sloth.sh)
 export SLOTH
 
 # The packages with concurrency of their own, under the race detector.
-go test -race -count=1 ./collector ./config ./sender ./mib ./state ./syslogin
+go test -race -count=1 ./pipeline ./trapin ./internal/udpsock ./metricdef ./config ./sender ./mib ./state ./syslogin
 go test -count=1 ./...

@@ -2,15 +2,17 @@ package syslogin
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 	"unicode/utf8"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // seeds reads one seed per line of a file in testdata.
@@ -58,13 +60,18 @@ func FuzzParseMessage(f *testing.F) {
 
 // FuzzSyslogMessage drives raw datagram bytes through go-syslog, the
 // timestamp rewrite and the Huawei parser, as the listener does. Seed
-// corpus: testdata/syslog.txt.
+// corpus: testdata/syslog.txt, and a message in every time-stamp format
+// (stampForms).
 func FuzzSyslogMessage(f *testing.F) {
 	for _, s := range seeds(f, "syslog.txt") {
 		f.Add([]byte(s))
 	}
+	for _, s := range stampForms {
+		f.Add([]byte("<188>" + s.stamp + " USG6000 %%01IPSEC/4/IPSECNEGOFAIL(t)[3]:" + huaweiDesc))
+	}
 	p := newParser()
 	f.Fuzz(func(t *testing.T, msg []byte) {
+		checkRewrite(t, msg)
 		text, _, err := p.parse(append([]byte(nil), msg...))
 		if err != nil {
 			return
@@ -75,13 +82,35 @@ func FuzzSyslogMessage(f *testing.F) {
 	})
 }
 
-func checkEvent(t *testing.T, ev collector.Event) {
+// checkRewrite holds the time-stamp rewrite to its contract: what it
+// writes is the PRI, an RFC 3164 stamp and the rest of the message after
+// the device's stamp, unchanged.
+func checkRewrite(t *testing.T, msg []byte) {
+	t.Helper()
+	out, ok := rewriteStamp(nil, msg)
+	if !ok {
+		return
+	}
+	gt := bytes.IndexByte(out, '>')
+	if gt < 1 || len(out) < gt+1+stampLen || !bytes.Equal(out[:gt+1], msg[:gt+1]) {
+		t.Fatalf("rewriteStamp(%q) = %q: the PRI is not kept", msg, out)
+	}
+	stamp, rest := out[gt+1:gt+1+stampLen], out[gt+1+stampLen:]
+	if _, err := time.Parse(time.Stamp, string(stamp)); err != nil {
+		t.Fatalf("rewriteStamp(%q) wrote the stamp %q: %v", msg, stamp, err)
+	}
+	if !bytes.HasSuffix(msg, rest) || len(rest) == 0 || rest[0] != ' ' {
+		t.Fatalf("rewriteStamp(%q) = %q: the rest of the message is not kept", msg, out)
+	}
+}
+
+func checkEvent(t *testing.T, ev pipeline.Event) {
 	t.Helper()
 	n, ok := mib.NotificationByName(ev.Notification)
 	if !ok {
 		t.Fatalf("notification %q is not in the catalogue", ev.Notification)
 	}
-	if ev.Kind != n.Kind && ev.Kind != collector.KindNotification {
+	if ev.Kind != n.Kind && ev.Kind != mib.KindNotification {
 		t.Fatalf("kind %s for %s", ev.Kind, n.Name)
 	}
 	for _, v := range []string{ev.Peer, ev.PeerPort, ev.Interface, ev.Vsys, ev.Reason, ev.ReasonCode, ev.SeqNum, ev.PolicyName, ev.LocalAddress} {
@@ -101,7 +130,7 @@ func checkEvent(t *testing.T, ev collector.Event) {
 		}
 	}
 	switch ev.Kind {
-	case collector.KindNegotiationFailure:
+	case mib.KindNegotiationFailure:
 		if ev.Reason == mib.UnknownReason {
 			break
 		}
@@ -109,7 +138,7 @@ func checkEvent(t *testing.T, ev collector.Event) {
 		if r, ok := mib.ReasonByCode(code); !ok || r.Slug != ev.Reason {
 			t.Fatalf("reason %q with code %q is not the catalogue's", ev.Reason, ev.ReasonCode)
 		}
-	case collector.KindTunnelDown:
+	case mib.KindTunnelDown:
 		if _, ok := mib.TeardownBySlug(ev.Reason); !ok && ev.Reason != mib.OtherOfflineReason && ev.Reason != "" {
 			t.Fatalf("teardown reason %q is not a catalogue slug", ev.Reason)
 		}

@@ -1,10 +1,11 @@
 // Package syslogin is the exporter's second input: syslog from Huawei
-// devices (or a relay) over UDP and TCP, RFC 3164 and RFC 5424, parsed with
-// go-syslog, turned into the same collector.Event as the equivalent SNMP
+// devices (or a relay) over UDP, TCP and TLS, RFC 3164 and RFC 5424, parsed with
+// go-syslog, turned into the same pipeline.Event as the equivalent SNMP
 // trap and handed to the same sinks.
 package syslogin
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -17,9 +18,10 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/udpsock"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 )
 
 // Defaults of the listener's bounds.
@@ -51,23 +53,38 @@ type Options struct {
 	MaxMessageSize  int
 	// ReceiveBuffer is the UDP socket receive buffer to ask for.
 	ReceiveBuffer int
+	// TLSListenAddresses are HOST:PORT to receive syslog over TLS on (RFC
+	// 5425); they need Policy.TLS. TLS connections share MaxConnections,
+	// IdleTimeout and MaxMessageSize with TCP.
+	TLSListenAddresses []string
+	// TLSHandshakeTimeout bounds a TLS handshake.
+	TLSHandshakeTimeout time.Duration
 }
 
 // Policy is what the listener accepts and how it names senders; it comes
 // from the config file and is replaced whole on reload.
 type Policy struct {
-	// AllowedSources lists the networks messages may come from; empty
-	// allows any. Checked before anything is parsed.
-	AllowedSources []netip.Prefix
+	// AllowedSources lists the networks messages may come from; checked
+	// before anything is parsed.
+	AllowedSources config.Sources
 	// Devices names senders: address -> device label, as for traps.
 	Devices map[string]string
 	// DeviceFromHostname names the device after the message's HOSTNAME
 	// field instead of the sender's address (logs forwarded by a relay).
 	DeviceFromHostname bool
+	// TLS is the TLS listener's certificate; required with
+	// Options.TLSListenAddresses.
+	TLS *TLS
 }
 
-func (p *Policy) sourceAllowed(addr netip.Addr) bool {
-	return collector.SourceAllowed(p.AllowedSources, addr)
+// PolicyFrom maps a config to what the syslog input enforces: the same
+// allow-list and device names as traps, and the TLS certificate.
+func PolicyFrom(cfg *config.Config) *Policy {
+	p := &Policy{AllowedSources: cfg.AllowedSources, Devices: cfg.Devices, DeviceFromHostname: cfg.Syslog.DeviceFromHostname}
+	if t := cfg.Syslog.TLS; t != nil {
+		p.TLS = &TLS{Certificate: t.Certificate, ClientCAs: t.ClientCAs}
+	}
+	return p
 }
 
 // device names the sender of a message as the trap path names a trap's
@@ -81,7 +98,7 @@ func (p *Policy) device(src netip.Addr, hostname string) string {
 		if a, err := netip.ParseAddr(hostname); err == nil {
 			key = a.Unmap().String()
 		} else {
-			return collector.BoundLabel(strings.ToValidUTF8(hostname, "\uFFFD"))
+			return pipeline.BoundLabel(strings.ToValidUTF8(hostname, "\uFFFD"))
 		}
 	}
 	if name, ok := p.Devices[key]; ok {
@@ -90,18 +107,20 @@ func (p *Policy) device(src netip.Addr, hostname string) string {
 	return key
 }
 
-// Server receives syslog on UDP and TCP.
-type Server struct {
+// Input receives syslog on UDP, TCP and TLS.
+type Input struct {
 	logger  log.Logger
 	opts    Options
 	metrics *metrics
-	gate    collector.Gate
-	sinks   []collector.Sink
+	feed    *pipeline.Feed
 	policy  atomic.Pointer[Policy]
 	now     func() time.Time
 
 	udp []*net.UDPConn
 	tcp []*net.TCPListener
+	tls []*net.TCPListener
+	// tlsConfig is built from the policy's TLS when it is set.
+	tlsConfig atomic.Pointer[tls.Config]
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
@@ -113,9 +132,9 @@ type Server struct {
 	overflowStopped chan struct{}
 }
 
-// NewServer binds every address on UDP and TCP. gate (may be nil) sees every
-// event before the sinks, as it does the trap receiver's.
-func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registerer, gate collector.Gate, sinks ...collector.Sink) (*Server, error) {
+// New binds every address on UDP and TCP, and every TLS address on TCP;
+// events go to feed.
+func New(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registerer, feed *pipeline.Feed) (*Input, error) {
 	if opts.MaxConnections <= 0 {
 		opts.MaxConnections = DefaultMaxConnections
 	}
@@ -125,22 +144,33 @@ func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.R
 	if opts.MaxMessageSize <= 0 {
 		opts.MaxMessageSize = DefaultMaxMessageSize
 	}
+	if opts.TLSHandshakeTimeout <= 0 {
+		opts.TLSHandshakeTimeout = DefaultTLSHandshakeTimeout
+	}
 	if opts.MaxMessageSize < MinMessageSize {
 		return nil, fmt.Errorf("syslog max message size %d is below %d bytes, RFC 3164's message length", opts.MaxMessageSize, MinMessageSize)
 	}
-	s := &Server{
+	s := &Input{
 		logger:          logger,
 		opts:            opts,
 		metrics:         newMetrics(reg),
-		gate:            gate,
-		sinks:           sinks,
+		feed:            feed,
 		now:             time.Now,
 		conns:           make(map[net.Conn]struct{}),
 		overflowStopped: make(chan struct{}),
 	}
+	if err := s.checkPolicy(policy); err != nil {
+		return nil, err
+	}
 	s.SetPolicy(policy)
 	for _, addr := range opts.ListenAddresses {
 		if err := s.listen(addr); err != nil {
+			s.closeAll()
+			return nil, err
+		}
+	}
+	for _, addr := range opts.TLSListenAddresses {
+		if err := s.listenTLS(addr); err != nil {
 			s.closeAll()
 			return nil, err
 		}
@@ -150,34 +180,62 @@ func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.R
 
 // listen binds addr on UDP and then on TCP, on the same port: a port 0
 // chooses a free UDP port, which TCP then takes too.
-func (s *Server) listen(addr string) error {
+func (s *Input) listen(addr string) error {
 	udpAddr, err := net.ResolveUDPAddr("udp", addr)
 	if err != nil {
 		return fmt.Errorf("syslog listen address %q: %w", addr, err)
 	}
-	uc, err := net.ListenUDP("udp", udpAddr)
-	if err != nil {
-		return bindError("UDP", addr, err)
+	uc, tl, bindErr := bindPair(udpAddr)
+	if bindErr != nil {
+		return bindError(bindErr.proto, addr, bindErr.err)
 	}
 	s.udp = append(s.udp, uc)
-	bound := uc.LocalAddr().(*net.UDPAddr)
-	tl, err := net.ListenTCP("tcp", &net.TCPAddr{IP: udpAddr.IP, Port: bound.Port, Zone: udpAddr.Zone})
-	if err != nil {
-		return bindError("TCP", addr, err)
-	}
 	s.tcp = append(s.tcp, tl)
 
-	granted, err := collector.SetReceiveBuffer(uc, s.opts.ReceiveBuffer)
-	switch {
-	case err != nil:
-		level.Warn(s.logger).Log("msg", "Could not set the syslog socket receive buffer", "address", addr, "err", err)
-	case granted < s.opts.ReceiveBuffer:
-		level.Warn(s.logger).Log("msg", "The kernel granted a smaller syslog socket receive buffer than asked",
-			"address", addr, "requested_bytes", s.opts.ReceiveBuffer, "granted_bytes", granted,
-			"fix", fmt.Sprintf("run as root, or raise the cap: sysctl -w net.core.rmem_max=%d", s.opts.ReceiveBuffer))
-	}
+	udpsock.SetReceiveBuffer(s.logger, uc, s.opts.ReceiveBuffer, "syslog", addr)
 	level.Info(s.logger).Log("msg", "Listening for syslog", "udp", uc.LocalAddr(), "tcp", tl.Addr())
 	return nil
+}
+
+// listenTLS binds addr on TCP for TLS.
+func (s *Input) listenTLS(addr string) error {
+	tcpAddr, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("syslog TLS listen address %q: %w", addr, err)
+	}
+	l, err := net.ListenTCP("tcp", tcpAddr)
+	if err != nil {
+		return bindError("TLS", addr, err)
+	}
+	s.tls = append(s.tls, l)
+	level.Info(s.logger).Log("msg", "Listening for syslog over TLS", "tls", l.Addr())
+	return nil
+}
+
+// pairError is a bind failure and the protocol it happened on.
+type pairError struct {
+	proto string
+	err   error
+}
+
+// bindPair binds a UDP socket and a TCP listener on one port. With port 0
+// the port the kernel chose for UDP may be taken on TCP: another is tried.
+func bindPair(udpAddr *net.UDPAddr) (*net.UDPConn, *net.TCPListener, *pairError) {
+	for attempt := 0; ; attempt++ {
+		uc, err := net.ListenUDP("udp", udpAddr)
+		if err != nil {
+			return nil, nil, &pairError{"UDP", err}
+		}
+		port := uc.LocalAddr().(*net.UDPAddr).Port
+		tl, err := net.ListenTCP("tcp", &net.TCPAddr{IP: udpAddr.IP, Port: port, Zone: udpAddr.Zone})
+		if err == nil {
+			return uc, tl, nil
+		}
+		uc.Close()
+		if udpAddr.Port != 0 || attempt == 20 || !errors.Is(err, syscall.EADDRINUSE) {
+			return nil, nil, &pairError{"TCP", err}
+		}
+	}
 }
 
 func bindError(proto, addr string, err error) error {
@@ -192,7 +250,7 @@ func bindError(proto, addr string, err error) error {
 }
 
 // Addrs returns the bound UDP and TCP addresses, in the order given.
-func (s *Server) Addrs() (udp, tcp []net.Addr) {
+func (s *Input) Addrs() (udp, tcp []net.Addr) {
 	for _, c := range s.udp {
 		udp = append(udp, c.LocalAddr())
 	}
@@ -202,18 +260,62 @@ func (s *Server) Addrs() (udp, tcp []net.Addr) {
 	return udp, tcp
 }
 
-// SetPolicy replaces the policy; messages read from now on see the new one.
-func (s *Server) SetPolicy(p *Policy) { s.policy.Store(p) }
+// TLSAddrs returns the bound TLS addresses, in the order given.
+func (s *Input) TLSAddrs() []net.Addr {
+	var addrs []net.Addr
+	for _, l := range s.tls {
+		addrs = append(addrs, l.Addr())
+	}
+	return addrs
+}
+
+// SetPolicy replaces the policy (see checkPolicy); messages read and TLS
+// connections accepted from now on see the new one.
+func (s *Input) SetPolicy(p *Policy) {
+	if p.TLS != nil {
+		s.tlsConfig.Store(p.TLS.serverConfig())
+	}
+	s.policy.Store(p)
+}
+
+// checkPolicy reports whether p can be the policy: TLS listeners need a
+// certificate.
+func (s *Input) checkPolicy(p *Policy) error {
+	if p.TLS == nil && len(s.opts.TLSListenAddresses) > 0 {
+		return errors.New("--syslog.tls-listen-address needs syslog.tls (cert_file and key_file) in the config file")
+	}
+	return nil
+}
+
+// CheckConfig reports whether a new configuration can be taken, before
+// any input takes it: with TLS listeners it must name a certificate.
+func (s *Input) CheckConfig(cfg *config.Config) error {
+	return s.checkPolicy(PolicyFrom(cfg))
+}
+
+// Reload takes the policy of a new configuration (checked by CheckConfig).
+func (s *Input) Reload(cfg *config.Config) error {
+	p := PolicyFrom(cfg)
+	if err := s.checkPolicy(p); err != nil {
+		return err
+	}
+	s.SetPolicy(p)
+	return nil
+}
 
 // Start runs the readers and accept loops.
-func (s *Server) Start() {
+func (s *Input) Start() {
 	for _, c := range s.udp {
 		s.wg.Add(1)
 		go s.readUDP(c)
 	}
 	for _, l := range s.tcp {
 		s.wg.Add(1)
-		go s.accept(l)
+		go s.accept(l, TransportTCP)
+	}
+	for _, l := range s.tls {
+		s.wg.Add(1)
+		go s.accept(l, TransportTLS)
 	}
 	s.overflowDone = make(chan struct{})
 	go s.watchOverflow(s.overflowDone)
@@ -221,7 +323,7 @@ func (s *Server) Start() {
 
 // Stop closes the sockets and every open connection and returns when all
 // messages already read have been handled.
-func (s *Server) Stop() {
+func (s *Input) Stop() {
 	s.closing.Store(true)
 	if s.overflowDone != nil {
 		close(s.overflowDone)
@@ -231,11 +333,14 @@ func (s *Server) Stop() {
 	s.wg.Wait()
 }
 
-func (s *Server) closeAll() {
+func (s *Input) closeAll() {
 	for _, c := range s.udp {
 		c.Close()
 	}
 	for _, l := range s.tcp {
+		l.Close()
+	}
+	for _, l := range s.tls {
 		l.Close()
 	}
 	s.mu.Lock()
@@ -247,8 +352,8 @@ func (s *Server) closeAll() {
 
 // watchOverflow counts datagrams the kernel dropped because a syslog UDP
 // socket's buffer was full, as the trap receiver does for its sockets.
-func (s *Server) watchOverflow(done chan struct{}) {
-	collector.WatchSocketDrops(s.udp, func(n float64) { s.metrics.dropN(DropSocketOverflow, n) }, done)
+func (s *Input) watchOverflow(done chan struct{}) {
+	udpsock.WatchDrops(s.udp, func(n float64) { s.metrics.dropN(pipeline.DropSocketOverflow, n) }, done)
 	close(s.overflowStopped)
 }
 
@@ -256,7 +361,7 @@ func (s *Server) watchOverflow(done chan struct{}) {
 // a device's messages in order, so a tunnel's down and up are never
 // swapped; parsing is fast enough that one core keeps up (see the
 // benchmark).
-func (s *Server) readUDP(conn *net.UDPConn) {
+func (s *Input) readUDP(conn *net.UDPConn) {
 	defer s.wg.Done()
 	p := newParser()
 	buf := make([]byte, maxDatagram)
@@ -272,8 +377,8 @@ func (s *Server) readUDP(conn *net.UDPConn) {
 		}
 		s.metrics.receivedBy[TransportUDP].Inc()
 		policy := s.policy.Load()
-		if !policy.sourceAllowed(src.Addr()) {
-			s.metrics.drop(DropSourceNotAllowed)
+		if !policy.AllowedSources.Allow(src.Addr()) {
+			s.metrics.drop(pipeline.DropSourceNotAllowed)
 			continue
 		}
 		if n > s.opts.MaxMessageSize {
@@ -284,8 +389,11 @@ func (s *Server) readUDP(conn *net.UDPConn) {
 	}
 }
 
-// accept admits TCP clients within the allow-list and the connection limit.
-func (s *Server) accept(l *net.TCPListener) {
+// accept admits TCP or TLS clients within the allow-list and the
+// connection limit, which the two share. The TLS handshake is the
+// connection's own goroutine's, so that a slow client never holds up the
+// next one.
+func (s *Input) accept(l *net.TCPListener, transport string) {
 	defer s.wg.Done()
 	for {
 		conn, err := l.AcceptTCP()
@@ -298,7 +406,7 @@ func (s *Server) accept(l *net.TCPListener) {
 			continue
 		}
 		src := conn.RemoteAddr().(*net.TCPAddr).AddrPort().Addr()
-		if !s.policy.Load().sourceAllowed(src) {
+		if !s.policy.Load().AllowedSources.Allow(src) {
 			s.metrics.connsRefused[RefusedSourceAllowed].Inc()
 			conn.Close()
 			continue
@@ -317,22 +425,34 @@ func (s *Server) accept(l *net.TCPListener) {
 		s.metrics.connsAccepted.Inc()
 		s.metrics.connsOpen.Inc()
 		s.wg.Add(1)
-		go s.serve(conn, src)
+		go s.serve(conn, src, transport)
 	}
 }
 
-// serve reads frames from one TCP connection until it ends, goes idle, or
-// breaks its framing.
-func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
+// serve reads frames from one TCP or TLS connection until it ends, goes
+// idle, or breaks its framing.
+func (s *Input) serve(raw *net.TCPConn, src netip.Addr, transport string) {
 	defer s.wg.Done()
 	defer func() {
-		conn.Close()
+		raw.Close()
 		s.mu.Lock()
-		delete(s.conns, conn)
+		delete(s.conns, raw)
 		s.open--
 		s.mu.Unlock()
 		s.metrics.connsOpen.Dec()
 	}()
+	var conn net.Conn = raw
+	if transport == TransportTLS {
+		tc, reason, err := s.handshake(raw)
+		if err != nil {
+			if !s.closing.Load() {
+				s.metrics.tlsFailed[reason].Inc()
+				level.Debug(s.logger).Log("msg", "Syslog TLS handshake failed; connection closed", "source", src, "reason", reason, "err", err)
+			}
+			return
+		}
+		conn = tc
+	}
 	p := newParser()
 	f := newFramer(conn, s.opts.MaxMessageSize)
 	for {
@@ -341,17 +461,17 @@ func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
 		}
 		msg, drop, err := f.next()
 		if msg != nil || drop != "" {
-			s.metrics.receivedBy[TransportTCP].Inc()
+			s.metrics.receivedBy[transport].Inc()
 		}
 		switch {
 		case drop != "":
 			s.metrics.drop(drop)
 		case msg != nil:
 			policy := s.policy.Load()
-			if !policy.sourceAllowed(src) {
+			if !policy.AllowedSources.Allow(src) {
 				// The allow-list changed on reload after the connection was
 				// accepted.
-				s.metrics.drop(DropSourceNotAllowed)
+				s.metrics.drop(pipeline.DropSourceNotAllowed)
 				return
 			}
 			s.handle(p, policy, msg, src)
@@ -359,9 +479,9 @@ func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				level.Debug(s.logger).Log("msg", "Syslog TCP connection idle; closed", "source", src, "idle_timeout", s.opts.IdleTimeout)
+				level.Debug(s.logger).Log("msg", "Syslog connection idle; closed", "transport", transport, "source", src, "idle_timeout", s.opts.IdleTimeout)
 			} else if !errors.Is(err, errEOF) && !s.closing.Load() {
-				level.Debug(s.logger).Log("msg", "Syslog TCP connection closed", "source", src, "err", err)
+				level.Debug(s.logger).Log("msg", "Syslog connection closed", "transport", transport, "source", src, "err", err)
 			}
 			return
 		}
@@ -370,7 +490,7 @@ func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
 
 // handle turns one message into an event and records it, or counts why it
 // does not become one.
-func (s *Server) handle(p *parser, policy *Policy, msg []byte, src netip.Addr) {
+func (s *Input) handle(p *parser, policy *Policy, msg []byte, src netip.Addr) {
 	if drop, err := s.process(p, policy, msg, src); drop != "" {
 		s.metrics.drop(drop)
 		level.Debug(s.logger).Log("msg", "Syslog message dropped", "source", src, "reason", drop, "err", err)
@@ -381,10 +501,10 @@ func (s *Server) handle(p *parser, policy *Policy, msg []byte, src netip.Addr) {
 
 // process returns the drop reason of a message it did not turn into an
 // event, or "".
-func (s *Server) process(p *parser, policy *Policy, msg []byte, src netip.Addr) (string, error) {
+func (s *Input) process(p *parser, policy *Policy, msg []byte, src netip.Addr) (pipeline.DropReason, error) {
 	text, hostname, err := p.parse(msg)
 	if err != nil {
-		return DropMalformed, err
+		return pipeline.DropMalformed, err
 	}
 	ev, err := ParseMessage(text)
 	switch {
@@ -395,15 +515,5 @@ func (s *Server) process(p *parser, policy *Policy, msg []byte, src netip.Addr) 
 	}
 	ev.Device = policy.device(src, hostname)
 	ev.Time = s.now()
-	if s.gate != nil && !s.gate.Admit(&ev) {
-		return DropDuplicateOfTrap, nil
-	}
-	accepted := true
-	for _, sink := range s.sinks {
-		accepted = sink.Record(&ev) && accepted
-	}
-	if !accepted {
-		return DropSeriesLimit, nil
-	}
-	return "", nil
+	return s.feed.Record(&ev), nil
 }
