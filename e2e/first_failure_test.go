@@ -26,6 +26,9 @@ import (
 func recommendedScrape(t *testing.T) (protocols, features []string) {
 	t.Helper()
 	vm := jsonnet.MakeVM()
+	// The tests run in e2e/: mixin.libsonnet is found on the repository
+	// root as a library path.
+	vm.Importer(&jsonnet.FileImporter{JPaths: []string{testenv.RepoRoot()}})
 	out, err := vm.EvaluateAnonymousSnippet(filepath.Join(testenv.RepoRoot(), "scrape.jsonnet"),
 		`local m = import 'mixin.libsonnet'; { protocols: m.prometheusScrapeConfig.scrape_protocols, features: m.prometheusEnableFeatures }`)
 	if err != nil {
