@@ -22,6 +22,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v logger >/dev/null 2>&1 || missing+=(bsdutils) # util-linux logger(1), the syslog sender
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The C++ jsonnet, which the mixin must evaluate in as it does in go-jsonnet.
+command -v jsonnet >/dev/null 2>&1 || missing+=(jsonnet)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
