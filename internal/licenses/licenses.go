@@ -213,7 +213,7 @@ func Render(w io.Writer, std Module, mods []Module, platforms []Platform) error 
 	}
 	for _, m := range all {
 		for _, f := range m.Files {
-			fmt.Fprintf(&b, "\n%s\n%s: %s\n%s\n\n", rule, strings.TrimSpace(m.Path+" "+m.Version), f.Name, rule)
+			fmt.Fprintf(&b, "\n%s%s%s\n\n", rule, sectionHeading(m, f), rule)
 			b.WriteString(strings.TrimRight(f.Text, "\n") + "\n")
 		}
 	}
@@ -232,4 +232,34 @@ func Generate(w io.Writer, root string, platforms []Platform) error {
 		return err
 	}
 	return Render(w, std, mods, platforms)
+}
+
+// Covers checks that a rendered file has a section for every licence file
+// of every module the platforms compile in: what the release script asks
+// before it builds platforms other than the release platforms.
+func Covers(rendered []byte, root string, platforms []Platform) error {
+	if len(platforms) == 0 {
+		return nil
+	}
+	mods, err := Compiled(root, platforms)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, m := range mods {
+		for _, f := range m.Files {
+			if !bytes.Contains(rendered, []byte(sectionHeading(m, f))) {
+				missing = append(missing, m.Path+" "+m.Version+" "+f.Name)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s lacks what %v compile in: %s; add the platforms to ReleasePlatforms and regenerate", File, platforms, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// sectionHeading is the line that names one licence file of a module.
+func sectionHeading(m Module, f LicenceFile) string {
+	return "\n" + strings.TrimSpace(m.Path+" "+m.Version) + ": " + f.Name + "\n"
 }

@@ -49,7 +49,7 @@ func TestEveryCompiledModuleHasItsLicence(t *testing.T) {
 			t.Errorf("%s %s is not required so in go.mod", m.Path, m.Version)
 		}
 		for _, f := range m.Files {
-			if !bytes.Contains(text, []byte("\n"+m.Path+" "+m.Version+": "+f.Name+"\n")) {
+			if !bytes.Contains(text, []byte(sectionHeading(m, f))) {
 				t.Errorf("%s has no section for %s %s", File, m.Path, f.Name)
 			}
 		}
@@ -96,6 +96,23 @@ func TestLicenceFileNames(t *testing.T) {
 		if got := licenceName.MatchString(name); got != want {
 			t.Errorf("%s: licence file %v, want %v", name, got, want)
 		}
+	}
+}
+
+// Covers accepts the file for a release platform, and refuses a file that
+// lacks the section of a module the platform compiles in.
+func TestCoversThePlatforms(t *testing.T) {
+	root := filepath.Join("..", "..")
+	text, err := os.ReadFile(filepath.Join(root, File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Covers(text, root, []Platform{{"linux", "amd64"}}); err != nil {
+		t.Errorf("linux/amd64: %v", err)
+	}
+	cut := bytes.Replace(text, []byte("\ngithub.com/gosnmp/gosnmp "), []byte("\ngithub.com/gosnmp/gosnmq "), 1)
+	if err := Covers(cut, root, []Platform{{"linux", "arm64"}}); err == nil || !strings.Contains(err.Error(), "gosnmp") {
+		t.Errorf("a file without gosnmp's section: %v, want an error naming it", err)
 	}
 }
 
