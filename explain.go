@@ -8,6 +8,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -75,7 +76,7 @@ func (e *explainWriter) failure(f *alerts.FailureEntry) {
 	} else {
 		e.line("Negotiation failure reason not in the catalogue")
 	}
-	e.kv("Label", fmt.Sprintf("ipsec_negotiation_failures_total{reason=%q}", f.Reason.Slug))
+	e.kv("Label", fmt.Sprintf(metricdef.NegotiationFailures.Name+"{reason=%q}", f.Reason.Slug))
 	e.kv("Group", fmt.Sprintf("%s (%s)", f.Group.Name, f.Group.Title))
 	e.kv("Class", string(f.Group.Class))
 	e.kv("Alert", f.Alert)
@@ -105,7 +106,7 @@ func (e *explainWriter) teardown(t *alerts.TeardownEntry) {
 	} else {
 		e.line("Tunnel teardown reason not in the catalogue")
 	}
-	e.kv("Label", fmt.Sprintf("ipsec_tunnel_state_changes_total{state=\"down\",reason=%q}", td.Slug))
+	e.kv("Label", fmt.Sprintf(metricdef.TunnelStateChanges.Name+"{state=\"down\",reason=%q}", td.Slug))
 	class := string(td.Class)
 	switch {
 	case td.Class.KeepsTunnelUp():

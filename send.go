@@ -12,12 +12,9 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/sender"
 )
 
-// addSendFlags declares the send sub-command's flags.
-//
-// kingpin skips every flag default when a flag named "version" is given,
-// and the contract names send's SNMP version flag --version. So the
-// defaults live in the struct below, set before parsing, and are only
-// echoed to kingpin for --help.
+// addSendFlags declares the send sub-command's flags. The defaults live in
+// the struct below, set before parsing, and are echoed to kingpin for
+// --help.
 func addSendFlags(cmd *kingpin.CmdClause) *sender.Options {
 	o := &sender.Options{
 		Version: "v2c", Community: "public", Count: 1, Timeout: 2 * time.Second, Retries: 1, Peers: 1,
@@ -30,7 +27,7 @@ func addSendFlags(cmd *kingpin.CmdClause) *sender.Options {
 	num := func(name, help string, v *int) { cmd.Flag(name, help).Default(strconv.Itoa(*v)).IntVar(v) }
 
 	cmd.Flag("target", "Exporter (or any trap receiver) to send to, HOST:PORT.").Required().StringVar(&o.Target)
-	cmd.Flag("version", "SNMP version: v1, v2c or v3.").Default(o.Version).EnumVar(&o.Version, "v1", "v2c", "v3")
+	cmd.Flag("snmp-version", "SNMP version: v1, v2c or v3.").Default(o.Version).EnumVar(&o.Version, "v1", "v2c", "v3")
 	str("community", "v1/v2c community.", &o.Community)
 	cmd.Flag("inform", "Send informs (v2c, v3) and wait for each acknowledgement.").BoolVar(&o.Inform)
 	num("count", "How many to send.", &o.Count)

@@ -3,6 +3,8 @@ package alerts
 import (
 	"io"
 	"strings"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 )
 
 // ExporterJobSelector is the selector of the exporters' scrape job in the
@@ -48,19 +50,19 @@ func ExporterRules(o Options) []ruleGroup {
 		{
 			Comment: "A full queue or a kernel socket overflow loses traps silently on the device's side: any is worth fixing.",
 			Alert:   "IPSecTrapsDropped",
-			Expr:    `max by (instance, reason) (increase(ipsec_trap_packets_dropped_total{reason=~"queue_full|socket_overflow"}[5m])) > 0`,
+			Expr:    `max by (instance, reason) (increase(` + metricdef.TrapPacketsDropped.Name + `{reason=~"queue_full|socket_overflow"}[5m])) > 0`,
 			Labels:  map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
 				"summary":     "Trap exporter {{ $labels.instance }} drops traps ({{ $labels.reason }})",
 				"description": `{{ $labels.instance }} dropped {{ $value | printf "%.0f" }} traps in the last 5 minutes because of {{ $labels.reason }}.`,
-				"remediation": ProjectGuidancePrefix + "queue_full means traps arrive faster than the exporter decodes them, socket_overflow that the kernel's receive buffer overflowed before the exporter read it. Give the exporter more CPU, raise net.core.rmem_max so it gets its receive buffer, and look for a trap storm (ipsec_trap_packets_received_total).",
+				"remediation": ProjectGuidancePrefix + "queue_full means traps arrive faster than the exporter decodes them, socket_overflow that the kernel's receive buffer overflowed before the exporter read it. Give the exporter more CPU, raise net.core.rmem_max so it gets its receive buffer, and look for a trap storm (" + metricdef.TrapPacketsReceived.Name + ").",
 				"runbook_url": o.Runbook("traps-dropped"),
 			},
 		},
 		{
 			Comment: "A few bad packets happen (a scanner, a device being reconfigured); more than 10 in 15 minutes is a device with the wrong community or keys, or someone trying.",
 			Alert:   "IPSecTrapsRejected",
-			Expr:    `max by (instance, reason) (increase(ipsec_trap_packets_dropped_total{reason=~"malformed|auth_failure|unknown_community|not_in_time_window|unknown_engine_id"}[15m])) > 10`,
+			Expr:    `max by (instance, reason) (increase(` + metricdef.TrapPacketsDropped.Name + `{reason=~"malformed|auth_failure|unknown_community|not_in_time_window|unknown_engine_id"}[15m])) > 10`,
 			Labels:  map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
 				"summary":     "Trap exporter {{ $labels.instance }} rejects traps ({{ $labels.reason }})",
@@ -70,8 +72,34 @@ func ExporterRules(o Options) []ruleGroup {
 			},
 		},
 		{
+			Comment: "The syslog input's socket overflowed, or its TCP listener turned connections away at --syslog.max-connections: log lines are lost before the exporter reads them.",
+			Alert:   "IPSecSyslogDropped",
+			Expr: `max by (instance, reason) (increase(` + metricdef.SyslogMessagesDropped.Name + `{reason="socket_overflow"}[5m])) > 0` +
+				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="limit"}[5m])) > 0`,
+			Labels: map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} loses syslog ({{ $labels.reason }})",
+				"description": `{{ $labels.instance }} lost {{ $value | printf "%.0f" }} syslog messages or connections in the last 5 minutes because of {{ $labels.reason }}.`,
+				"remediation": ProjectGuidancePrefix + "socket_overflow means the kernel's receive buffer of a syslog UDP socket overflowed before the exporter read it: raise net.core.rmem_max so the exporter gets --udp.receive-buffer, and look for a log storm (" + metricdef.SyslogMessagesReceived.Name + "). limit means more TCP senders than --syslog.max-connections: raise it, or send through a relay.",
+				"runbook_url": o.Runbook("syslog-dropped"),
+			},
+		},
+		{
+			Comment: "Log lines refused before they became events: senders outside allowed_sources, lines that are not syslog or are too long. A few happen; more than 10 in 15 minutes is a misconfigured sender or someone trying.",
+			Alert:   "IPSecSyslogRejected",
+			Expr: `max by (instance, reason) (increase(` + metricdef.SyslogMessagesDropped.Name + `{reason=~"malformed|too_long|source_not_allowed"}[15m])) > 10` +
+				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="source_not_allowed"}[15m])) > 10`,
+			Labels: map[string]string{"severity": "warning"},
+			Annotations: map[string]string{
+				"summary":     "Trap exporter {{ $labels.instance }} rejects syslog ({{ $labels.reason }})",
+				"description": `{{ $labels.instance }} rejected {{ $value | printf "%.0f" }} syslog messages or connections in the last 15 minutes as {{ $labels.reason }}.`,
+				"remediation": ProjectGuidancePrefix + "source_not_allowed means a sender outside allowed_sources (add it, or block it); malformed means data that is not syslog or a broken TCP frame; too_long means messages longer than --syslog.max-message-size. Find the sender in the exporter's debug log.",
+				"runbook_url": o.Runbook("syslog-rejected"),
+			},
+		},
+		{
 			Alert:  "IPSecTrapSeriesLimitNear",
-			Expr:   "ipsec_trap_series / ignoring (metric) group_left () (ipsec_trap_series_limit > 0) > 0.9",
+			Expr:   metricdef.Series.Name + " / ignoring (metric) group_left () (" + metricdef.SeriesLimit.Name + " > 0) > 0.9",
 			For:    "15m",
 			Labels: map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
@@ -84,7 +112,7 @@ func ExporterRules(o Options) []ruleGroup {
 		{
 			Comment: "Once the limit is reached, failures of new peers are not counted and their alerts cannot fire.",
 			Alert:   "IPSecTrapSeriesLimitReached",
-			Expr:    `max by (instance) (increase(ipsec_trap_packets_dropped_total{reason="series_limit"}[15m])) > 0`,
+			Expr:    `max by (instance) (increase(` + metricdef.TrapPacketsDropped.Name + `{reason="series_limit"}[15m])) > 0`,
 			Labels:  map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
 				"summary":     "Trap exporter {{ $labels.instance }} drops events at its series limit",
@@ -95,7 +123,7 @@ func ExporterRules(o Options) []ruleGroup {
 		},
 		{
 			Alert:  "IPSecTrapConfigReloadFailed",
-			Expr:   "ipsec_trap_exporter_config_last_reload_successful == 0",
+			Expr:   metricdef.ConfigLastReloadSuccessful.Name + " == 0",
 			For:    "5m",
 			Labels: map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
@@ -107,7 +135,7 @@ func ExporterRules(o Options) []ruleGroup {
 		},
 		{
 			Alert:  "IPSecTrapStateWriteFailing",
-			Expr:   "increase(ipsec_trap_exporter_state_write_failures_total[15m]) > 0",
+			Expr:   "increase(" + metricdef.StateWriteFailures.Name + "[15m]) > 0",
 			For:    "15m",
 			Labels: map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
@@ -122,7 +150,7 @@ func ExporterRules(o Options) []ruleGroup {
 	devices := ruleGroup{Name: "ipsec_trap_devices", Rules: []rule{{
 		Comment: "All trap-derived events of a device (failures, successes, state changes), per exporter, then the max across exporters. It is a counter-like total; it changes whenever the device sends an event.",
 		Record:  "ipsec:device_events:max",
-		Expr:    `max by (device) (sum by (device, instance) ({__name__=~"ipsec_negotiation_failures_total|ipsec_negotiation_successes_total|ipsec_tunnel_state_changes_total"}))`,
+		Expr:    `max by (device) (sum by (device, instance) ({__name__=~"` + metricdef.NegotiationFailures.Name + `|` + metricdef.NegotiationSuccesses.Name + `|` + metricdef.TunnelStateChanges.Name + `"}))`,
 	}}}
 
 	deviceAlerts := ruleGroup{Name: "ipsec_trap_devices_alerts", Rules: []rule{{

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -74,7 +75,7 @@ func RenderFailureTests(w io.Writer, o Options) error {
 			var in []inputSeries
 			for _, inst := range testInstances {
 				in = append(in, inputSeries{
-					Series: fmt.Sprintf(`ipsec_negotiation_failures_total{device=%q,instance=%q,interface=%q,job="ipsec_trap_exporter",peer=%q,reason=%q,reason_code=%q,vsys=%q}`,
+					Series: fmt.Sprintf(metricdef.NegotiationFailures.Name+`{device=%q,instance=%q,interface=%q,job="ipsec_trap_exporter",peer=%q,reason=%q,reason_code=%q,vsys=%q}`,
 						labels["device"], inst, labels["interface"], labels["peer"], labels["reason"], labels["reason_code"], labels["vsys"]),
 					Values: values,
 				})

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -101,7 +102,7 @@ func reasonRegex(group string) string {
 // series that did not exist one window ago counts with its whole value,
 // which is exact; older series count with increase().
 func FailureExpr(group string, p Policy) string {
-	sel := fmt.Sprintf(`ipsec_negotiation_failures_total{reason=~"%s"}`, reasonRegex(group))
+	sel := fmt.Sprintf(metricdef.NegotiationFailures.Name+`{reason=~"%s"}`, reasonRegex(group))
 	return fmt.Sprintf(`max by (%[4]s) (
     (%[1]s unless %[1]s offset %[2]s)
   or
@@ -362,9 +363,9 @@ func RenderRunbook(w io.Writer) error {
 	}
 	b.WriteString("\n# Tunnel teardowns\n\n")
 	b.WriteString("Tunnel stop and status-change notifications carry a teardown (offline) reason: the label `reason` of\n")
-	b.WriteString("`ipsec_tunnel_state_changes_total{state=\"down\"}`. Each reason has a class that says what it means for\n")
+	b.WriteString("`" + metricdef.TunnelStateChanges.Name + "{state=\"down\"}`. Each reason has a class that says what it means for\n")
 	b.WriteString("stability. The meanings and guidance are the project's own: the vendor publishes no procedure for them.\n\n")
-	b.WriteString("| class | ipsec_tunnel_up | counts as instability (flapping, availability) | alert |\n|---|---|---|---|\n")
+	b.WriteString("| class | " + metricdef.TunnelUp.Name + " | counts as instability (flapping, availability) | alert |\n|---|---|---|---|\n")
 	for _, c := range mib.TeardownClasses() {
 		up, inst, alert := "0", "yes", "no"
 		if c.KeepsTunnelUp() {
@@ -373,7 +374,7 @@ func RenderRunbook(w io.Writer) error {
 		if c.Planned() {
 			inst = "no"
 			if !c.KeepsTunnelUp() {
-				up = "0, with `ipsec_tunnel_down_planned` 1"
+				up = "0, with `" + metricdef.TunnelDownPlanned.Name + "` 1"
 			}
 		}
 		if c == mib.TeardownOutage {
@@ -392,7 +393,7 @@ func RenderRunbook(w io.Writer) error {
 		fmt.Fprintf(&b, ".\n\n%s\n\n**Guidance (project):** %s\n", t.Meaning, t.Guidance)
 	}
 	b.WriteString("\n# Notifications\n\nWhat each catalogued notification does to the metrics. Every accepted one is counted in\n")
-	b.WriteString("`ipsec_trap_notifications_total{notification}` and `ipsec_device_notifications_total{device,notification}`.\n\n")
+	b.WriteString("`" + metricdef.Notifications.Name + "{notification}` and `" + metricdef.DeviceNotifications.Name + "{device,notification}`.\n\n")
 	b.WriteString("| notification | OID | effect | meaning |\n|---|---|---|---|\n")
 	for _, n := range mib.Notifications() {
 		fmt.Fprintf(&b, "| <a id=\"%s\"></a>`%s` | `%s` | %s | %s", NotificationAnchor(n.Name), n.Name, n.OID, NotificationEffect(n), n.Description)
@@ -416,11 +417,11 @@ func NotificationEffect(n mib.Notification) string {
 		if n.SupersededBy != "" {
 			return fmt.Sprintf("a failure (reason `unknown`), until the device has sent `%s`; counted by name only after that", n.SupersededBy)
 		}
-		return "a failure: `ipsec_negotiation_failures_total`, last-failure time"
+		return "a failure: `" + metricdef.NegotiationFailures.Name + "`, last-failure time"
 	case mib.KindNegotiationSuccess:
-		return "a success: `ipsec_negotiation_successes_total`"
+		return "a success: `" + metricdef.NegotiationSuccesses.Name + "`"
 	case mib.KindTunnelUp:
-		return "tunnel up: `ipsec_tunnel_up` 1, a success, a state change"
+		return "tunnel up: `" + metricdef.TunnelUp.Name + "` 1, a success, a state change"
 	case mib.KindTunnelDown:
 		return "tunnel down by the teardown reason's class, a state change"
 	case mib.KindTunnelStatusChange:

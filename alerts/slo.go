@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 )
 
 // Objective is the target of one SLI, the fraction of good events (or of
@@ -56,15 +58,15 @@ const MinFailures = 3
 // (HA pairs hold the same counts), then sum the distinct series of a peer
 // (interfaces, vsys, reasons).
 func failuresRate(window string) string {
-	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (rate(ipsec_negotiation_failures_total[%[1]s])))", window, FailureSeriesKey)
+	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (rate("+metricdef.NegotiationFailures.Name+"[%[1]s])))", window, FailureSeriesKey)
 }
 
 func successesRate(window string) string {
-	return fmt.Sprintf("max by (device, peer) (rate(ipsec_negotiation_successes_total[%s]))", window)
+	return fmt.Sprintf("max by (device, peer) (rate("+metricdef.NegotiationSuccesses.Name+"[%s]))", window)
 }
 
 func failuresIncrease(window string) string {
-	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (increase(ipsec_negotiation_failures_total[%[1]s])))", window, FailureSeriesKey)
+	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (increase("+metricdef.NegotiationFailures.Name+"[%[1]s])))", window, FailureSeriesKey)
 }
 
 // negotiationSLI divides failures by all negotiations. A side with no series
@@ -116,7 +118,7 @@ func RenderSLORules(w io.Writer, o Options) error {
 		// A tunnel is available while up, and while down after a planned
 		// teardown (ipsec_tunnel_down_planned). The "or" keeps the SLI
 		// working against exporters that predate that series.
-		{Record: "ipsec:tunnel_available:max", Expr: "max by (device, peer) (clamp_max(ipsec_tunnel_up + (ipsec_tunnel_down_planned or ipsec_tunnel_up * 0), 1))"},
+		{Record: "ipsec:tunnel_available:max", Expr: "max by (device, peer) (clamp_max(" + metricdef.TunnelUp.Name + " + (" + metricdef.TunnelDownPlanned.Name + " or " + metricdef.TunnelUp.Name + " * 0), 1))"},
 	}}
 
 	// Rules of a group run in order at one timestamp, each seeing what the

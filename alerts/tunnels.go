@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -31,7 +32,7 @@ func plannedReasons() string {
 // every reason outside the planned classes, including reasons the catalogue
 // does not know (other) and downs without a reason (the router family).
 func UnplannedDowns() string {
-	return fmt.Sprintf(`ipsec_tunnel_state_changes_total{state="down",reason!~"%s"}`, plannedReasons())
+	return fmt.Sprintf(metricdef.TunnelStateChanges.Name+`{state="down",reason!~"%s"}`, plannedReasons())
 }
 
 // TeardownAlertName is the alert of one outage-class teardown reason.
@@ -69,15 +70,15 @@ func TunnelRules(o Options) []rule {
 			// minutes of failed scrapes, while a new value (an up trap)
 			// counts at the next scrape.
 			Alert: "IPSecTunnelDown",
-			Expr: `max by (device, peer) (last_over_time(ipsec_tunnel_up[5m])) == 0
+			Expr: `max by (device, peer) (last_over_time(` + metricdef.TunnelUp.Name + `[5m])) == 0
 unless on (device, peer)
-  max by (device, peer) (last_over_time(ipsec_tunnel_down_planned[5m])) == 1`,
+  max by (device, peer) (last_over_time(` + metricdef.TunnelDownPlanned.Name + `[5m])) == 1`,
 			For:    "5m",
 			Labels: map[string]string{"severity": "critical"},
 			Annotations: map[string]string{
 				"summary":     "IPSec tunnel to {{ $labels.peer }} on {{ $labels.device }} is down",
 				"description": "The tunnel between {{ $labels.device }} and peer {{ $labels.peer }} went down (hwIPSecTunnelStop, state down or status change) and has not come back for 5 minutes.",
-				"remediation": ProjectGuidancePrefix + "the teardown reason of the down transition (label reason of ipsec_tunnel_state_changes_total{state=\"down\"}; the IPSecTunnelTeardown alert of the same peer, if any, carries its guidance) says why the tunnel went down. Check the path to the peer, then the IPSecNegotiationFailing alerts of this peer: when the tunnel cannot come back, their remediation says what to fix. A tunnel taken down on purpose (an operator, AAA, the normal end of a lease) does not fire this alert.",
+				"remediation": ProjectGuidancePrefix + "the teardown reason of the down transition (label reason of " + metricdef.TunnelStateChanges.Name + "{state=\"down\"}; the IPSecTunnelTeardown alert of the same peer, if any, carries its guidance) says why the tunnel went down. Check the path to the peer, then the IPSecNegotiationFailing alerts of this peer: when the tunnel cannot come back, their remediation says what to fix. A tunnel taken down on purpose (an operator, AAA, the normal end of a lease) does not fire this alert.",
 				"runbook_url": o.Runbook("tunnel-down"),
 			},
 		},
@@ -94,7 +95,7 @@ unless on (device, peer)
 			Annotations: map[string]string{
 				"summary":     "IPSec tunnel to {{ $labels.peer }} on {{ $labels.device }} is flapping",
 				"description": "The tunnel between {{ $labels.device }} and peer {{ $labels.peer }} went down {{ $value | printf \"%.0f\" }} times in the last " + FlappingWindow + ", not counting rekeys and planned teardowns.",
-				"remediation": ProjectGuidancePrefix + "compare the teardown reasons of the down transitions (ipsec_tunnel_state_changes_total{state=\"down\"} by reason). dpd timeout points to packet loss on the path or DPD settings too aggressive for it; hard expiries point to rekeys that fail, so SA lifetimes or DPD settings that differ between the two ends (display ike sa, display ipsec sa on both).",
+				"remediation": ProjectGuidancePrefix + "compare the teardown reasons of the down transitions (" + metricdef.TunnelStateChanges.Name + "{state=\"down\"} by reason). dpd timeout points to packet loss on the path or DPD settings too aggressive for it; hard expiries point to rekeys that fail, so SA lifetimes or DPD settings that differ between the two ends (display ike sa, display ipsec sa on both).",
 				"runbook_url": o.Runbook("tunnel-flapping"),
 			},
 		},
@@ -103,7 +104,7 @@ unless on (device, peer)
 		if t.Class != mib.TeardownOutage {
 			continue
 		}
-		sel := fmt.Sprintf(`ipsec_tunnel_state_changes_total{state="down",reason="%s"}`, t.Slug)
+		sel := fmt.Sprintf(metricdef.TunnelStateChanges.Name+`{state="down",reason="%s"}`, t.Slug)
 		rules = append(rules, rule{
 			Alert:  TeardownAlertName(t.Slug),
 			Expr:   newOrIncreased("device, peer, reason", sel, TeardownWindow) + " >= 1",
@@ -120,7 +121,7 @@ unless on (device, peer)
 		if n.Predicts == "" {
 			continue
 		}
-		sel := fmt.Sprintf(`ipsec_device_notifications_total{notification="%s"}`, n.Name)
+		sel := fmt.Sprintf(metricdef.DeviceNotifications.Name+`{notification="%s"}`, n.Name)
 		rules = append(rules, rule{
 			Alert:  PredictiveAlertName(n.Name),
 			Expr:   newOrIncreased("device, notification", sel, "1h") + " >= 1",
@@ -149,11 +150,11 @@ func RenderTunnelRules(w io.Writer, o Options) error {
 	h.WriteString("#\n")
 	h.WriteString(comment("Tunnel alerts, from the tunnel lifecycle notifications (hwIPSecTunnelStart/Stop, hwIPSecTunnelStatusChange, the router's state up/down) and from the notifications that announce failures."))
 	h.WriteString("#\n")
-	h.WriteString(comment("High availability: devices send every trap to two trap hosts, so two exporters hold the same series, differing only in instance. Every rule takes the max across instances, never the sum. For ipsec_tunnel_up that means a tunnel counts as up while any exporter last saw it up: a down trap that one exporter lost (UDP) hides the outage only until the SLO and failure alerts notice, whereas min would page on every up trap one exporter lost."))
+	h.WriteString(comment("High availability: devices send every trap to two trap hosts, so two exporters hold the same series, differing only in instance. Every rule takes the max across instances, never the sum. For " + metricdef.TunnelUp.Name + " that means a tunnel counts as up while any exporter last saw it up: a down trap that one exporter lost (UDP) hides the outage only until the SLO and failure alerts notice, whereas min would page on every up trap one exporter lost."))
 	h.WriteString("#\n")
 	h.WriteString(comment("Restarts: the exporter restores its tunnel states from its state directory, but the scrapes that fail while it restarts mark its series stale. IPSecTunnelDown reads the last value within 5 minutes (last_over_time), so a restart neither resolves it nor restarts its 5 minutes; an up trap still ends it at the next scrape."))
 	h.WriteString("#\n")
-	h.WriteString(comment(fmt.Sprintf("Teardown classes: a rekey's teardown (%s) leaves ipsec_tunnel_up at 1, since a new SA took over. Lifecycle and administrative teardowns (%s) set ipsec_tunnel_down_planned: IPSecTunnelDown and the availability SLO leave them out, and so does IPSecTunnelFlapping. Every other reason, including unknown text (other) and downs without a reason, is instability. Outage-class reasons get an alert each, firing for %s after the teardown, with the project's guidance for that cause.",
+	h.WriteString(comment(fmt.Sprintf("Teardown classes: a rekey's teardown (%s) leaves "+metricdef.TunnelUp.Name+" at 1, since a new SA took over. Lifecycle and administrative teardowns (%s) set ipsec_tunnel_down_planned: IPSecTunnelDown and the availability SLO leave them out, and so does IPSecTunnelFlapping. Every other reason, including unknown text (other) and downs without a reason, is instability. Outage-class reasons get an alert each, firing for %s after the teardown, with the project's guidance for that cause.",
 		strings.Join(mib.TeardownSlugs(mib.TeardownRekey), ", "),
 		strings.Join(mib.TeardownSlugs(mib.TeardownLifecycle, mib.TeardownAdministrative), ", "), TeardownWindow)))
 	h.WriteString("\n")
@@ -177,7 +178,7 @@ func RenderTunnelTests(w io.Writer, o Options) error {
 				}
 			}
 			labels["peer"], labels["reason"] = "203.0.113.9", slug
-			metric = fmt.Sprintf(`ipsec_tunnel_state_changes_total{device="fw-hq-01",peer="203.0.113.9",state="down",reason=%q`, slug)
+			metric = fmt.Sprintf(metricdef.TunnelStateChanges.Name+`{device="fw-hq-01",peer="203.0.113.9",state="down",reason=%q`, slug)
 			window = TeardownWindow
 		case strings.HasPrefix(r.Alert, "IPSecDeviceWarning"):
 			for _, n := range mib.Notifications() {
@@ -185,7 +186,7 @@ func RenderTunnelTests(w io.Writer, o Options) error {
 					labels["notification"] = n.Name
 				}
 			}
-			metric = fmt.Sprintf(`ipsec_device_notifications_total{device="fw-hq-01",notification=%q`, labels["notification"])
+			metric = fmt.Sprintf(metricdef.DeviceNotifications.Name+`{device="fw-hq-01",notification=%q`, labels["notification"])
 			window = "1h"
 		default:
 			continue // hand-written tests in ipsec_tunnels.test.yml

@@ -36,7 +36,7 @@ type Config struct {
 	Communities    []string          `yaml:"communities"`
 	Users          []User            `yaml:"users"`
 	EngineID       EngineID          `yaml:"engine_id"`
-	AllowedSources []Prefix          `yaml:"allowed_sources"`
+	AllowedSources Sources           `yaml:"allowed_sources"`
 	Devices        map[string]string `yaml:"devices"`
 	Limits         Limits            `yaml:"limits"`
 	// TunnelStatus overrides which status values of
@@ -308,6 +308,26 @@ func (p *PrivProtocol) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*p = PrivProtocol(v)
 	return nil
+}
+
+// Sources are the networks packets and messages may come from
+// (allowed_sources). Every input checks a sender with Allow before anything
+// is parsed.
+type Sources []Prefix
+
+// Allow reports whether addr is in one of the networks; an empty list
+// allows any.
+func (s Sources) Allow(addr netip.Addr) bool {
+	if len(s) == 0 {
+		return true
+	}
+	addr = addr.Unmap()
+	for _, p := range s {
+		if netip.Prefix(p).Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // Prefix is a CIDR; a bare address means that one host.

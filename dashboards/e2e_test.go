@@ -131,7 +131,7 @@ func panelsAgainstPrometheus(t *testing.T, release testenv.PrometheusRelease) {
 		}
 		sent += len(round)
 		want := float64(sent * len(exporters))
-		prom.WaitQuery(t, "sum(ipsec_trap_notifications_total)", func(v model.Value) bool {
+		prom.WaitQuery(t, "sum(ipsec_notifications_total)", func(v model.Value) bool {
 			vec, ok := v.(model.Vector)
 			return ok && len(vec) == 1 && float64(vec[0].Value) == want
 		})

@@ -1,6 +1,9 @@
 package dashboards
 
-import "github.com/grafana/grafana-foundation-sdk/go/dashboard"
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
+)
 
 // exporterHealth is about the exporters themselves, one line per instance:
 // an HA pair must show both members, so nothing here aggregates across
@@ -18,7 +21,7 @@ func exporterHealth(rb runbook) *board {
 
 	place(d, 6, 5, mayBeEmpty, statPanel("Configuration",
 		"ipsec_trap_exporter_config_last_reload_successful: FAILED means the last reload was refused and the exporter still runs the previous configuration.",
-		"none", instant(sel("ipsec_trap_exporter_config_last_reload_successful"), "{{instance}}")).
+		"none", instant(sel(metricdef.ConfigLastReloadSuccessful.Name), "{{instance}}")).
 		Mappings([]dashboard.ValueMapping{colouredMapping([3]string{"0", "FAILED", "red"}, [3]string{"1", "OK", "green"})}).
 		Thresholds(thresholds("red", from(1, "green"))).
 		Links(links(rb.section("config-reload-failed", "configuration reload failed"))))
@@ -32,29 +35,31 @@ func exporterHealth(rb runbook) *board {
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Packets received by version",
 		"SNMP packets per second parsed as v1, v2c or v3, per instance, whether or not they were accepted afterwards.",
-		"pps", false, series(rate(sel("ipsec_trap_packets_received_total")), "{{instance}} {{version}}")))
+		"pps", false, series(rate(sel(metricdef.TrapPacketsReceived.Name)), "{{instance}} {{version}}")))
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Packets dropped by reason",
 		"Packets per second that did not become an event, per instance and reason (malformed, unknown_community, auth_failure, queue_full, socket_overflow, series_limit, ...). Nothing is dropped silently.",
-		"pps", false, series(rate(sel("ipsec_trap_packets_dropped_total")), "{{instance}} {{reason}}")).
+		"pps", false, series(rate(sel(metricdef.TrapPacketsDropped.Name)), "{{instance}} {{reason}}")).
 		Thresholds(thresholds("green", from(0.001, "red"))).
 		Links(links(rb.section("traps-dropped", "traps dropped"), rb.section("traps-rejected", "traps rejected"))))
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Notifications by name",
 		"Accepted notifications per second by catalogue name (hwIPSecNegoFail, hwIPSecTunnelStart, ...; other for OIDs not in the catalogue), per instance.",
-		"cps", false, series(rate(sel("ipsec_trap_notifications_total")), "{{instance}} {{notification}}")))
+		"cps", false, series(rate(sel(metricdef.Notifications.Name)), "{{instance}} {{notification}}")))
 
 	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Informs acknowledged and v3 engine discovery",
 		"Inform requests answered per second, and SNMPv3 engine discovery requests answered, per instance. Informs that are not acknowledged are retried by the device.",
 		"cps", false,
-		series(rate(sel("ipsec_trap_informs_acknowledged_total")), "{{instance}} informs acknowledged"),
-		series(rate(sel("ipsec_trap_engine_discovery_reports_total")), "{{instance}} engine discovery reports")))
+		series(rate(sel(metricdef.TrapInformsAcknowledged.Name)), "{{instance}} informs acknowledged"),
+		series(rate(sel(metricdef.TrapEngineDiscoveryReports.Name)), "{{instance}} engine discovery reports")))
+
+	syslogPanels(d, rb)
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Series per family against the limit",
-		"Series held per event-derived metric family (ipsec_trap_series) and the configured limits.max_series (ipsec_trap_series_limit, drawn only when set). At the limit, new label sets are dropped as series_limit.",
+		"Series held per event-derived metric family ("+metricdef.Series.Name+") and the configured limits.max_series ("+metricdef.SeriesLimit.Name+", drawn only when set). At the limit, new label sets are dropped as series_limit.",
 		"short", false,
-		series(sel("ipsec_trap_series"), "{{instance}} {{metric}}"),
-		series(sel("ipsec_trap_series_limit")+" > 0", "{{instance}} limit")).
+		series(sel(metricdef.Series.Name), "{{instance}} {{metric}}"),
+		series(sel(metricdef.SeriesLimit.Name)+" > 0", "{{instance}} limit")).
 		OverrideByRegexp("/ limit$/", []dashboard.DynamicConfigValue{dashedLine()}).
 		Links(links(rb.section("series-limit", "series limit"))))
 
@@ -72,4 +77,24 @@ func exporterHealth(rb runbook) *board {
 		"How long Prometheus takes to scrape each instance; it grows with the number of series.",
 		"s", false, series(sel("scrape_duration_seconds"), "{{instance}}")))
 	return d
+}
+
+// syslogPanels watch the syslog input as the trap panels watch traps: what
+// it drops and why, and its TCP connections. They are empty while the
+// syslog input is off.
+func syslogPanels(d *board, rb runbook) {
+	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Syslog messages dropped by reason",
+		"Syslog messages per second that did not become an event, per instance and reason (socket_overflow, malformed, too_long, source_not_allowed, not_huawei, other_message, duplicate_of_trap, series_limit), beside the messages received. Empty while the syslog input is off.",
+		"cps", false,
+		series(rate(sel(metricdef.SyslogMessagesDropped.Name)), "{{instance}} {{reason}}"),
+		series(sumBy("instance", rate(sel(metricdef.SyslogMessagesReceived.Name))), "{{instance}} received")).
+		OverrideByRegexp("/ received$/", []dashboard.DynamicConfigValue{dashedLine()}).
+		Links(links(rb.section("syslog-dropped", "syslog dropped"), rb.section("syslog-rejected", "syslog rejected"))))
+
+	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Syslog TCP connections",
+		"Syslog TCP connections open per instance, and connections refused per second at accept, by reason (limit: --syslog.max-connections; source_not_allowed). Empty while the syslog input is off.",
+		"short", false,
+		series(sel(metricdef.SyslogTCPConnections.Name), "{{instance}} open"),
+		series(rate(sel(metricdef.SyslogTCPConnectionsRefused.Name)), "{{instance}} refused {{reason}}")).
+		Links(links(rb.section("syslog-dropped", "syslog dropped"))))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/table"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 )
 
 // failingPeersTable lists label sets that failed in the dashboard's range:
@@ -48,7 +49,7 @@ func overview(rb runbook) *board {
 		"IPSec negotiation failures by reason, device and peer, tunnels down, and the negotiation success ratio, from Huawei IPSec traps (ipsec_trap_exporter).")
 
 	place(d, 6, 5, mustHaveData, statPanel("Tunnels down now",
-		"Tunnels whose last notification was a stop/down trap (ipsec_tunnel_up == 0), counted once per device and peer across the exporters of an HA pair. Includes tunnels taken down on purpose (a lifecycle or administrative teardown), which the Tunnels down table leaves out.",
+		"Tunnels whose last notification was a stop/down trap ("+metricdef.TunnelUp.Name+" == 0), counted once per device and peer across the exporters of an HA pair. Includes tunnels taken down on purpose (a lifecycle or administrative teardown), which the Tunnels down table leaves out.",
 		"short", instant("count("+tunnelsDown(false)+") or vector(0)", "")).
 		Thresholds(thresholds("green", from(1, "red"))).
 		Links(links(rb.section("tunnel-down", "tunnel down"))))
@@ -83,7 +84,7 @@ func overview(rb runbook) *board {
 	// Down since: the tunnel's last change is the stop that took it down.
 	downSince := maxBy(tunnelKey, sel(metricLastChange)) + " * 1000 and on (" + tunnelKey + ") (" + tunnelsDown(true) + ")"
 	place(d, 12, 9, mustHaveData, drilldownLinks(tablePanel("Tunnels down",
-		"Device and peer of every tunnel that is down now (its last trap was a stop/down) and since when, longest down first. Tunnels taken down on purpose (a lifecycle or administrative teardown, ipsec_tunnel_down_planned) are left out: they are not incidents. Click to drill down.",
+		"Device and peer of every tunnel that is down now (its last trap was a stop/down) and since when, longest down first. Tunnels taken down on purpose (a lifecycle or administrative teardown, "+metricdef.TunnelDownPlanned.Name+") are left out: they are not incidents. Click to drill down.",
 		"none", []column{label("device"), label("peer"), {"Value #A", "State"}, {"Value #B", "Down since"}}, "",
 		tableQuery(tunnelsDown(true)),
 		tableQuery(downSince)).

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 )
 
 // PromQL text of the panels. The SDK types a query as an opaque string, so
@@ -22,14 +23,14 @@ const (
 	stateKey   = "device, peer, state, reason"
 )
 
-const (
-	metricFailures    = "ipsec_negotiation_failures_total"
-	metricLastFailure = "ipsec_negotiation_last_failure_timestamp_seconds"
-	metricSuccesses   = "ipsec_negotiation_successes_total"
-	metricTunnelUp    = "ipsec_tunnel_up"
-	metricDownPlanned = "ipsec_tunnel_down_planned"
-	metricLastChange  = "ipsec_tunnel_last_change_timestamp_seconds"
-	metricStates      = "ipsec_tunnel_state_changes_total"
+var (
+	metricFailures    = metricdef.NegotiationFailures.Name
+	metricLastFailure = metricdef.NegotiationLastFailure.Name
+	metricSuccesses   = metricdef.NegotiationSuccesses.Name
+	metricTunnelUp    = metricdef.TunnelUp.Name
+	metricDownPlanned = metricdef.TunnelDownPlanned.Name
+	metricLastChange  = metricdef.TunnelLastChange.Name
+	metricStates      = metricdef.TunnelStateChanges.Name
 )
 
 // sel is a selector of metric scoped by the job and instance variables plus

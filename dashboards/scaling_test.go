@@ -95,8 +95,8 @@ func TestShardedHAPairsMatchOneExporter(t *testing.T) {
 			}
 		}
 		// Each round is scraped everywhere before the next one starts.
-		waitSum(t, fleet, "sum(ipsec_trap_notifications_total)", float64(2*sent))
-		waitSum(t, reference, "sum(ipsec_trap_notifications_total)", float64(sent))
+		waitSum(t, fleet, "sum(ipsec_notifications_total)", float64(2*sent))
+		waitSum(t, reference, "sum(ipsec_notifications_total)", float64(sent))
 	}
 	// Enough samples that extrapolation is a small effect, and every rule
 	// evaluated over them.

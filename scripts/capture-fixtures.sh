@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates collector/testdata/*.bin: real packets from net-snmp's
+# Regenerates trapin/testdata/*.bin: real packets from net-snmp's
 # snmptrap/snmpinform, captured on a loopback UDP port. The decode tests and
 # the fuzz seed corpus use them. Needs snmptrap (Debian package snmp) and
 # python3.
 set -euo pipefail
-cd "$(dirname "$0")/../collector/testdata"
+cd "$(dirname "$0")/../trapin/testdata"
 
 port=$(python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 capture() { # capture NAME -- COMMAND...: run COMMAND, save the first datagram it sends

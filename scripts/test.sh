@@ -48,5 +48,5 @@ prometheus3=$(./scripts/prometheus3.sh)
 export PROMTOOL3=$prometheus3/promtool PROMETHEUS3=$prometheus3/prometheus
 
 # The packages with concurrency of their own, under the race detector.
-go test -race -count=1 ./collector ./config ./sender ./mib ./state ./syslogin
+go test -race -count=1 ./pipeline ./trapin ./internal/udpsock ./metricdef ./config ./sender ./mib ./state ./syslogin
 go test -count=1 ./...

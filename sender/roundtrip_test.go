@@ -8,8 +8,8 @@ import (
 
 	"github.com/gosnmp/gosnmp"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
 )
 
 // TestRoundTrip sends every catalogued notification, as v1 and v2c bytes,
@@ -43,7 +43,7 @@ func TestRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				d := collector.Decoder{}
+				d := trapin.Decoder{}
 				ev, err := d.Decode(pkt, netip.MustParseAddr("192.0.2.1"), time.Unix(1, 0))
 				if err != nil {
 					t.Fatal(err)

@@ -325,7 +325,7 @@ func client(o Options) (*gosnmp.GoSNMP, error) {
 		x.MsgFlags = flags
 		x.SecurityParameters = usm
 	default:
-		return nil, fmt.Errorf("--version %q: want v1, v2c or v3", o.Version)
+		return nil, fmt.Errorf("--snmp-version %q: want v1, v2c or v3", o.Version)
 	}
 	return x, nil
 }

@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -168,30 +169,12 @@ type Metrics struct {
 // ipsec_trap_exporter_state_last_restore_successful 0 and a last write at 0.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
-		lastWrite: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "ipsec_trap_exporter_state_last_write_timestamp_seconds",
-			Help: "Unix time of the last successful write of the state file; 0 when it was never written.",
-		}),
-		size: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "ipsec_trap_exporter_state_size_bytes",
-			Help: "Size of the state file at its last successful write.",
-		}),
-		writes: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "ipsec_trap_exporter_state_writes_total",
-			Help: "Attempts to write the state file.",
-		}),
-		writeFailures: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "ipsec_trap_exporter_state_write_failures_total",
-			Help: "Attempts to write the state file that failed; the previous file stays in place.",
-		}),
-		restoreOK: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "ipsec_trap_exporter_state_last_restore_successful",
-			Help: "1 if the state file was read at start (or there was none yet), 0 if it was unusable and set aside, or state is not kept.",
-		}),
-		badFiles: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ipsec_trap_exporter_state_bad_files_total",
-			Help: "State files that could not be used, by reason; each was moved aside and the exporter started empty.",
-		}, []string{"reason"}),
+		lastWrite:     metricdef.StateLastWrite.NewGauge(),
+		size:          metricdef.StateSize.NewGauge(),
+		writes:        metricdef.StateWrites.NewCounter(),
+		writeFailures: metricdef.StateWriteFailures.NewCounter(),
+		restoreOK:     metricdef.StateLastRestoreSuccessful.NewGauge(),
+		badFiles:      metricdef.StateBadFiles.NewCounterVec(),
 	}
 	for _, r := range badReasons {
 		m.badFiles.WithLabelValues(r)

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 )
 
 // cpuTime is the CPU time this process has used (user and system, GC
@@ -60,9 +60,9 @@ func BenchmarkMessage(b *testing.B) {
 	}
 	for _, format := range formats {
 		b.Run(format.name, func(b *testing.B) {
-			s, err := NewServer(log.NewNopLogger(), Options{}, &Policy{Devices: map[string]string{"192.0.2.1": "fw-hq-01"}},
-				prometheus.NewRegistry(), collector.NewDedup(10*time.Second).Gate(collector.InputSyslog),
-				collector.NewMetrics(prometheus.NewRegistry(), collector.Limits{MaxSeries: 20000}))
+			s, err := New(log.NewNopLogger(), Options{}, &Policy{Devices: map[string]string{"192.0.2.1": "fw-hq-01"}},
+				prometheus.NewRegistry(), pipeline.New(pipeline.NewDedup(10*time.Second),
+					pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 20000})).Feed(pipeline.OriginSyslog))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -14,10 +14,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/sender"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/syslogin"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
 )
 
 // twin is one event as a device sends it both ways: a trap and a log line.
@@ -57,7 +59,7 @@ var twins = []twin{
 
 var device = netip.MustParseAddr("192.0.2.1")
 
-func decodeTrap(t *testing.T, tr sender.Trap, now time.Time) collector.Event {
+func decodeTrap(t *testing.T, tr sender.Trap, now time.Time) pipeline.Event {
 	t.Helper()
 	oid, vbs, err := sender.Varbinds(tr)
 	if err != nil {
@@ -65,14 +67,14 @@ func decodeTrap(t *testing.T, tr sender.Trap, now time.Time) collector.Event {
 	}
 	pkt := &gosnmp.SnmpPacket{Version: gosnmp.Version2c, PDUType: gosnmp.SNMPv2Trap, Variables: append(
 		[]gosnmp.SnmpPDU{{Name: "." + mib.OIDSnmpTrapOID, Type: gosnmp.ObjectIdentifier, Value: "." + oid}}, vbs...)}
-	ev, err := (&collector.Decoder{}).Decode(pkt, device, now)
+	ev, err := (&trapin.Decoder{}).Decode(pkt, device, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ev
 }
 
-func parseLog(t *testing.T, text string, now time.Time) collector.Event {
+func parseLog(t *testing.T, text string, now time.Time) pipeline.Event {
 	t.Helper()
 	ev, err := syslogin.ParseMessage(text)
 	if err != nil {
@@ -87,7 +89,7 @@ func parseLog(t *testing.T, text string, now time.Time) collector.Event {
 var eventFamilies = []string{
 	"ipsec_negotiation_failures_total", "ipsec_negotiation_last_failure_timestamp_seconds",
 	"ipsec_negotiation_successes_total", "ipsec_tunnel_up", "ipsec_tunnel_down_planned",
-	"ipsec_tunnel_state_changes_total", "ipsec_device_notifications_total", "ipsec_trap_notifications_total",
+	"ipsec_tunnel_state_changes_total", "ipsec_device_notifications_total", "ipsec_notifications_total",
 }
 
 // TestSameEventsAsTraps decodes each event's trap with the trap decoder and
@@ -96,7 +98,7 @@ var eventFamilies = []string{
 func TestSameEventsAsTraps(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	fromTraps, fromLogs := prometheus.NewRegistry(), prometheus.NewRegistry()
-	trapMetrics, logMetrics := collector.NewMetrics(fromTraps, collector.Limits{}), collector.NewMetrics(fromLogs, collector.Limits{})
+	trapMetrics, logMetrics := pipeline.NewMetrics(fromTraps, config.Limits{}), pipeline.NewMetrics(fromLogs, config.Limits{})
 	for _, tw := range twins {
 		trapEv, logEv := decodeTrap(t, tw.trap, now), parseLog(t, tw.log, now)
 		if tw.partial {
@@ -134,10 +136,11 @@ func TestSameEventsAsTraps(t *testing.T) {
 // orders, and checks that the series count it once.
 func TestTrapAndLogCountOnce(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	metrics := collector.NewMetrics(reg, collector.Limits{})
-	dedup := collector.NewDedup(10 * time.Second)
-	s, err := syslogin.NewServer(log.NewNopLogger(), syslogin.Options{ListenAddresses: []string{"127.0.0.1:0"}},
-		&syslogin.Policy{Devices: map[string]string{"127.0.0.1": "fw-lab"}}, reg, dedup.Gate(collector.InputSyslog), metrics)
+	metrics := pipeline.NewMetrics(reg, config.Limits{})
+	dedup := pipeline.NewDedup(10 * time.Second)
+	pipe := pipeline.New(dedup, metrics)
+	s, err := syslogin.New(log.NewNopLogger(), syslogin.Options{ListenAddresses: []string{"127.0.0.1:0"}},
+		&syslogin.Policy{Devices: map[string]string{"127.0.0.1": "fw-lab"}}, reg, pipe.Feed(pipeline.OriginSyslog))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,13 +152,11 @@ func TestTrapAndLogCountOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	trapGate := dedup.Gate(collector.InputTrap)
+	trapFeed := pipe.Feed(pipeline.OriginTrap)
 	trap := func(tr sender.Trap) {
 		ev := decodeTrap(t, tr, time.Now())
 		ev.Device = "fw-lab" // the devices map, as the receiver applies it
-		if trapGate.Admit(&ev) {
-			metrics.Record(&ev)
-		}
+		trapFeed.Record(&ev)
 	}
 	logLine := func(text string) {
 		if _, err := conn.Write([]byte("<188>Nov 29 2026 05:01:16 USG6000 " + text)); err != nil {

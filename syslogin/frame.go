@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"errors"
 	"io"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // errBadFrame is an octet-counting frame whose length is not a number: the
@@ -37,7 +39,7 @@ func (f *framer) buffered() int { return f.r.Buffered() }
 // next returns the next message. drop is set instead for a frame that was
 // read but cannot be handled (too long, or cut short). err ends the stream:
 // errEOF at a clean end; a frame cut short by it comes with drop set.
-func (f *framer) next() (msg []byte, drop string, err error) {
+func (f *framer) next() (msg []byte, drop pipeline.DropReason, err error) {
 	for {
 		c, err := f.r.ReadByte()
 		if err != nil {
@@ -55,18 +57,18 @@ func (f *framer) next() (msg []byte, drop string, err error) {
 	}
 }
 
-func (f *framer) octetCounted() ([]byte, string, error) {
+func (f *framer) octetCounted() ([]byte, pipeline.DropReason, error) {
 	n := 0
 	for digits := 0; ; digits++ {
 		c, err := f.r.ReadByte()
 		if err != nil {
-			return nil, DropMalformed, unexpected(err)
+			return nil, pipeline.DropMalformed, unexpected(err)
 		}
 		if c == ' ' {
 			break
 		}
 		if !isDigit(c) || digits == 9 {
-			return nil, DropMalformed, errBadFrame
+			return nil, pipeline.DropMalformed, errBadFrame
 		}
 		n = n*10 + int(c-'0')
 	}
@@ -81,12 +83,12 @@ func (f *framer) octetCounted() ([]byte, string, error) {
 	}
 	b := f.buf[:n]
 	if _, err := io.ReadFull(f.r, b); err != nil {
-		return nil, DropMalformed, unexpected(err)
+		return nil, pipeline.DropMalformed, unexpected(err)
 	}
 	return b, "", nil
 }
 
-func (f *framer) line() ([]byte, string, error) {
+func (f *framer) line() ([]byte, pipeline.DropReason, error) {
 	line, err := f.r.ReadSlice('\n')
 	switch {
 	case err == nil:
@@ -101,7 +103,7 @@ func (f *framer) line() ([]byte, string, error) {
 		return line, "", errEOF
 	default:
 		// A timeout or reset in the middle of a message.
-		return nil, DropMalformed, err
+		return nil, pipeline.DropMalformed, err
 	}
 }
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // seeds reads one seed per line of a file in testdata.
@@ -75,13 +75,13 @@ func FuzzSyslogMessage(f *testing.F) {
 	})
 }
 
-func checkEvent(t *testing.T, ev collector.Event) {
+func checkEvent(t *testing.T, ev pipeline.Event) {
 	t.Helper()
 	n, ok := mib.NotificationByName(ev.Notification)
 	if !ok {
 		t.Fatalf("notification %q is not in the catalogue", ev.Notification)
 	}
-	if ev.Kind != n.Kind && ev.Kind != collector.KindNotification {
+	if ev.Kind != n.Kind && ev.Kind != mib.KindNotification {
 		t.Fatalf("kind %s for %s", ev.Kind, n.Name)
 	}
 	for _, v := range []string{ev.Peer, ev.PeerPort, ev.Interface, ev.Vsys, ev.Reason, ev.ReasonCode, ev.SeqNum, ev.PolicyName, ev.LocalAddress} {
@@ -101,7 +101,7 @@ func checkEvent(t *testing.T, ev collector.Event) {
 		}
 	}
 	switch ev.Kind {
-	case collector.KindNegotiationFailure:
+	case mib.KindNegotiationFailure:
 		if ev.Reason == mib.UnknownReason {
 			break
 		}
@@ -109,7 +109,7 @@ func checkEvent(t *testing.T, ev collector.Event) {
 		if r, ok := mib.ReasonByCode(code); !ok || r.Slug != ev.Reason {
 			t.Fatalf("reason %q with code %q is not the catalogue's", ev.Reason, ev.ReasonCode)
 		}
-	case collector.KindTunnelDown:
+	case mib.KindTunnelDown:
 		if _, ok := mib.TeardownBySlug(ev.Reason); !ok && ev.Reason != mib.OtherOfflineReason && ev.Reason != "" {
 			t.Fatalf("teardown reason %q is not a catalogue slug", ev.Reason)
 		}

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // The two ways a syslog message is not one of the events this input reads.
@@ -94,15 +94,15 @@ var keyFields = map[string]mib.Field{
 // and Time are the caller's. It returns ErrNotHuawei or ErrOtherMessage
 // (wrapped, naming the message) for messages it does not count. Every value
 // taken from text is bounded as the trap decoder bounds varbinds.
-func ParseMessage(text string) (collector.Event, error) {
+func ParseMessage(text string) (pipeline.Event, error) {
 	h, desc, ok := FindHeader(text)
 	if !ok {
-		return collector.Event{}, ErrNotHuawei
+		return pipeline.Event{}, ErrNotHuawei
 	}
 	var lower [maxBrief]byte
 	n, ok := briefs[string(toLower(lower[:], h.Brief))]
 	if !ok {
-		return collector.Event{}, fmt.Errorf("%w: %s/%d/%s", ErrOtherMessage, h.Module, h.Severity, h.Brief)
+		return pipeline.Event{}, fmt.Errorf("%w: %s/%d/%s", ErrOtherMessage, h.Module, h.Severity, h.Brief)
 	}
 
 	var values [mib.FieldCount]string
@@ -121,20 +121,20 @@ func ParseMessage(text string) (collector.Event, error) {
 		values[f] = fieldValue(f, value)
 	})
 
-	ev := collector.Event{Kind: n.Kind, Notification: n.Name}
+	ev := pipeline.Event{Kind: n.Kind, Notification: n.Name}
 	ev.SetFields(&values)
 	if backup {
 		// The standby device of a hot-standby pair logs the teardown of
 		// the SA it mirrors (State=Backup); the tunnel is the active
 		// device's, so the standby's copy is counted by name only.
-		ev.Kind = collector.KindNotification
+		ev.Kind = mib.KindNotification
 	}
-	collector.ClassifyReason(&ev, values[mib.FieldReasonCode])
+	pipeline.ClassifyReason(&ev, values[mib.FieldReasonCode])
 	return ev, nil
 }
 
 // fieldValue bounds a value like the trap decoder does: label text to
-// collector.BoundLabel, reason text to collector.BoundText, and numbers to
+// pipeline.BoundLabel, reason text to pipeline.BoundText, and numbers to
 // their canonical decimal form (a number field that is not a number is
 // left empty, not trusted).
 func fieldValue(f mib.Field, v string) string {
@@ -149,9 +149,9 @@ func fieldValue(f mib.Field, v string) string {
 		}
 		return strconv.FormatUint(n, 10)
 	case f == mib.FieldReasonText:
-		return collector.BoundText(v)
+		return pipeline.BoundText(v)
 	default:
-		return collector.BoundLabel(v)
+		return pipeline.BoundLabel(v)
 	}
 }
 

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 const negoFail = "%%01IPSEC/4/IPSECNEGOFAIL(t)[3]:OID 1.3.6.1.4.1.2011.6.122.26.6.14 IPSec tunnel negotiation fails. " +
@@ -17,90 +17,90 @@ func TestParseMessage(t *testing.T) {
 	tests := []struct {
 		name string
 		text string
-		want collector.Event
+		want pipeline.Event
 	}{
-		{"negotiation failure, trap flag and count", negoFail, collector.Event{
-			Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail,
+		{"negotiation failure, trap flag and count", negoFail, pipeline.Event{
+			Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail,
 			Peer: "203.0.113.9", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "public",
 			ReasonCode: "6", Reason: "responder_dh_mismatch", ReasonText: "responder dh mismatch", SeqNum: "10"}},
 		{"without %% and version, log flag, no count",
 			"IPSEC/4/IPSECNEGOFAIL(l):IPSec tunnel negotiation fails. (Ifindex=0, SeqNum=0, Reason=phase1 proposal mismatch, ReasonCode=1, PeerAddress=198.51.100.7, PeerPort=4500, VsysName=, InterfaceName=Tunnel1)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail,
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail,
 				Peer: "198.51.100.7", PeerPort: "4500", Interface: "Tunnel1", ReasonCode: "1",
 				Reason: "phase1_proposal_mismatch", ReasonText: "phase1 proposal mismatch", SeqNum: "0"}},
 		{"bare header, no flag, no count, brackets, any order",
 			"%%01IPSEC/4/IPSECNEGOFAIL: IPSec tunnel negotiation fails. (InterfaceName=[GigabitEthernet1/0/0], ReasonCode=[15], PeerAddress=[203.0.113.7], Reason=[authentication fail])",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail,
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail,
 				Peer: "203.0.113.7", Interface: "GigabitEthernet1/0/0", ReasonCode: "15",
 				Reason: "authentication_fail", ReasonText: "authentication fail"}},
 		{"count without flag", "%%01IPSEC/4/IPSECNEGOFAIL[0]:x (ReasonCode=41, PeerAddress=203.0.113.60)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail,
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail,
 				Peer: "203.0.113.60", ReasonCode: "41", Reason: "ipsec_tunnel_number_reaches_limitation"}},
 		{"finer text under a known code: the code is the key",
 			"%%01IPSEC/4/IPSECNEGOFAIL(l)[1]:IPSec tunnel negotiation fails. (Reason=phase1 proposal encryption algorithm mismatch, ReasonCode=1, PeerAddress=203.0.113.9)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
 				ReasonCode: "1", Reason: "phase1_proposal_mismatch", ReasonText: "phase1 proposal encryption algorithm mismatch"}},
 		{"text only: the catalogue entry of the same slug",
 			"%%01IPSEC/4/IPSECNEGOFAIL(l)[1]:IPSec tunnel negotiation fails. (Reason=Responder DH mismatch, PeerAddress=203.0.113.9)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
 				ReasonCode: "6", Reason: "responder_dh_mismatch", ReasonText: "Responder DH mismatch"}},
 		{"free text only: unknown, no code",
 			"%%01IPSEC/4/IPSECNEGOFAIL(l)[1]:IPSec tunnel negotiation fails. (Reason=the moon is in the wrong phase, PeerAddress=203.0.113.9)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
 				Reason: mib.UnknownReason, ReasonText: "the moon is in the wrong phase"}},
 		{"unknown code", "%%01IPSEC/4/IPSECNEGOFAIL(t)[9]:x (ReasonCode=99, PeerAddress=203.0.113.13)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.13",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.13",
 				ReasonCode: "99", Reason: mib.UnknownReason}},
 		{"every field missing", "%%01IPSEC/4/IPSECNEGOFAIL(t)[3]:OID 1.3.6.1.4.1.2011.6.122.26.6.14 IPSec tunnel negotiation fails.",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Reason: mib.UnknownReason}},
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Reason: mib.UnknownReason}},
 		{"a number that is not one is not trusted, leading zeros go",
 			"%%01IPSEC/4/IPSECNEGOFAIL(t)[3]:x (ReasonCode=006, PeerPort=five hundred, SeqNum=-1, PeerAddress=203.0.113.9)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
 				ReasonCode: "6", Reason: "responder_dh_mismatch"}},
 		{"values with commas and parentheses",
 			"%%01IPSEC/4/IPSECNEGOFAIL(t)[3]:x (Reason=[mismatch (phase 1), retry], ReasonCode=1, InterfaceName=Gi0/0/1 (uplink), PeerAddress=203.0.113.9)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
 				Interface: "Gi0/0/1 (uplink)", ReasonCode: "1", Reason: "phase1_proposal_mismatch", ReasonText: "mismatch (phase 1), retry"}},
 		{"a repeated field: the first wins, as in traps",
 			"%%01IPSEC/4/IPSECNEGOFAIL(t)[3]:x (PeerAddress=203.0.113.9, ReasonCode=2, PeerAddress=192.0.2.66)",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9",
 				ReasonCode: "2", Reason: "phase2_proposal_or_pfs_mismatch"}},
 		{"fields without parentheses", "IPSEC/4/IPSECNEGOFAIL:IPSec tunnel negotiation fails. ReasonCode=7, PeerAddress=203.0.113.10.",
-			collector.Event{Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.10",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.10",
 				ReasonCode: "7", Reason: "initiator_dh_mismatch"}},
-		{"after a tag (logger, a relay)", "root: " + negoFail, collector.Event{
-			Kind: collector.KindNegotiationFailure, Notification: mib.NotifNegoFail,
+		{"after a tag (logger, a relay)", "root: " + negoFail, pipeline.Event{
+			Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail,
 			Peer: "203.0.113.9", PeerPort: "500", Interface: "GigabitEthernet0/0/1", Vsys: "public",
 			ReasonCode: "6", Reason: "responder_dh_mismatch", ReasonText: "responder dh mismatch", SeqNum: "10"}},
 
 		{"tunnel start", "%%01IPSEC/4/IPSECTUNNELSTART(t)[5]:OID 1.3.6.1.4.1.2011.6.122.26.6.1 The IPSec tunnel is established. " +
 			"(Ifindex=3, SeqNum=10, TunnelIndex=1, RuleNum=5, DstIP=203.0.113.20, InsideIP=0.0.0.0, RemotePort=500, CpuID=0, SrcIP=192.0.2.1, " +
 			"FlowInfo=[10.1.0.0/16 - 10.2.0.0/16], LifeSize=1843200, LifeTime=3600, VsysName=public, InterfaceName=GigabitEthernet0/0/1, Role=initiator)",
-			collector.Event{Kind: collector.KindTunnelUp, Notification: mib.NotifTunnelStart, Peer: "203.0.113.20", PeerPort: "500",
+			pipeline.Event{Kind: mib.KindTunnelUp, Notification: mib.NotifTunnelStart, Peer: "203.0.113.20", PeerPort: "500",
 				Interface: "GigabitEthernet0/0/1", Vsys: "public", SeqNum: "10", LocalAddress: "192.0.2.1"}},
 		{"tunnel stop", "%%01IPSEC/4/IPSECTUNNELSTOP(t)[6]:OID 1.3.6.1.4.1.2011.6.122.26.6.2 The IPSec tunnel is deleted. " +
 			"(Ifindex=3, PolicyNum=10, DstIP=203.0.113.20, RemotePort=500, OfflineReason=dpd timeout, VsysName=public, InterfaceName=GigabitEthernet0/0/1)",
-			collector.Event{Kind: collector.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20", PeerPort: "500",
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20", PeerPort: "500",
 				Interface: "GigabitEthernet0/0/1", Vsys: "public", SeqNum: "10", Reason: "dpd_timeout", ReasonText: "dpd timeout"}},
 		{"tunnel stop, rekey", "%%01IPSEC/4/IPSECTUNNELSTOP(l):x (DstIP=203.0.113.20, OfflineReason=[phase2 sa replace])",
-			collector.Event{Kind: collector.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
 				Reason: "phase2_sa_replace", ReasonText: "phase2 sa replace"}},
 		{"tunnel stop, reason outside the catalogue", "%%01IPSEC/4/IPSECTUNNELSTOP(l):x (DstIP=203.0.113.20, OfflineReason=cosmic ray)",
-			collector.Event{Kind: collector.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
 				Reason: mib.OtherOfflineReason, ReasonText: "cosmic ray"}},
 		{"tunnel stop without a reason", "%%01IPSEC/4/IPSECTUNNELSTOP(l):x (DstIP=203.0.113.20)",
-			collector.Event{Kind: collector.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20"}},
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20"}},
 		{"teardown", "IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN: An IPSec tunnel is teared down. (PolicyName=map1, IfIndex=3, SeqNum=10, " +
 			"RuleNum=5, SrcIP=192.0.2.1, DstIP=203.0.113.20, InboundSPI=0x1a2b3c4d, Slot=1, CpuID=0, OfflineReason=dpd timeout, State=Normal)",
-			collector.Event{Kind: collector.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
 				SeqNum: "10", PolicyName: "map1", LocalAddress: "192.0.2.1", Reason: "dpd_timeout", ReasonText: "dpd timeout"}},
 		{"teardown, bracketed, %%", "%%01IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN(l)[12]:An IPSec tunnel is teared down. (PolicyName=[map1], " +
 			"SrcIP=[192.0.2.1], DstIP=[203.0.113.20], OfflineReason=[config modify or manual offline], State=[Normal])",
-			collector.Event{Kind: collector.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
 				PolicyName: "map1", LocalAddress: "192.0.2.1", Reason: "config_modify_or_manual_offline", ReasonText: "config modify or manual offline"}},
 		{"teardown on the standby device: counted by name only",
 			"IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN: An IPSec tunnel is teared down. (DstIP=203.0.113.20, OfflineReason=receive backup delete info, State=Backup)",
-			collector.Event{Kind: collector.KindNotification, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
+			pipeline.Event{Kind: mib.KindNotification, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20",
 				ReasonText: "receive backup delete info"}},
 	}
 	for _, tt := range tests {

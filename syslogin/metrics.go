@@ -1,23 +1,24 @@
 package syslogin
 
-import "github.com/prometheus/client_golang/prometheus"
-
-// Drop reasons: every syslog message that does not become an event is
-// counted under exactly one of these.
-const (
-	DropSourceNotAllowed = "source_not_allowed" // a UDP datagram from outside allowed_sources
-	DropMalformed        = "malformed"          // not a syslog message, or a broken TCP frame
-	DropTooLong          = "too_long"           // longer than --syslog.max-message-size
-	DropNotHuawei        = "not_huawei"         // syslog, but without an information-centre header
-	DropOtherMessage     = "other_message"      // a Huawei message that is not an IPSec event the exporter counts
-	DropDuplicateOfTrap  = "duplicate_of_trap"  // the device's trap of the same event was already counted
-	DropSeriesLimit      = "series_limit"       // a metric family is at limits.max_series
-	DropSocketOverflow   = "socket_overflow"    // the kernel's count of datagrams lost before they were read
+import (
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-var dropReasons = []string{
-	DropSourceNotAllowed, DropMalformed, DropTooLong, DropNotHuawei, DropOtherMessage,
-	DropDuplicateOfTrap, DropSeriesLimit, DropSocketOverflow,
+// Drop reasons of the syslog input, beside the ones every input shares
+// (pipeline.DropSourceNotAllowed, DropMalformed, DropSeriesLimit,
+// DropSocketOverflow, DropDuplicateOfTrap): every message that does not
+// become an event is counted under exactly one.
+const (
+	DropTooLong      pipeline.DropReason = "too_long"      // longer than --syslog.max-message-size
+	DropNotHuawei    pipeline.DropReason = "not_huawei"    // syslog, but without an information-centre header
+	DropOtherMessage pipeline.DropReason = "other_message" // a Huawei message that is not an IPSec event the exporter counts
+)
+
+var dropReasons = []pipeline.DropReason{
+	pipeline.DropSourceNotAllowed, pipeline.DropMalformed, DropTooLong, DropNotHuawei, DropOtherMessage,
+	pipeline.DropDuplicateOfTrap, pipeline.DropSeriesLimit, pipeline.DropSocketOverflow,
 }
 
 // Reasons a TCP connection is refused at accept.
@@ -39,7 +40,7 @@ const (
 type metrics struct {
 	receivedBy map[string]prometheus.Counter
 	parsed     prometheus.Counter
-	droppedBy  map[string]prometheus.Counter
+	droppedBy  map[pipeline.DropReason]prometheus.Counter
 	dropped    *prometheus.CounterVec
 
 	connsOpen     prometheus.Gauge
@@ -48,30 +49,12 @@ type metrics struct {
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
-	received := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "ipsec_syslog_messages_received_total",
-		Help: "Syslog messages read, by transport (a UDP datagram or a TCP frame), whether or not they became an event.",
-	}, []string{"transport"})
-	parsed := prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "ipsec_syslog_messages_parsed_total",
-		Help: "Syslog messages parsed into an IPSec event and recorded.",
-	})
-	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "ipsec_syslog_messages_dropped_total",
-		Help: "Syslog messages that did not become an event, by reason.",
-	}, []string{"reason"})
-	open := prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "ipsec_syslog_tcp_connections",
-		Help: "Syslog TCP connections open now.",
-	})
-	accepted := prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "ipsec_syslog_tcp_connections_accepted_total",
-		Help: "Syslog TCP connections accepted.",
-	})
-	refused := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "ipsec_syslog_tcp_connections_refused_total",
-		Help: "Syslog TCP connections closed at accept, by reason (limit, source_not_allowed).",
-	}, []string{"reason"})
+	received := metricdef.SyslogMessagesReceived.NewCounterVec()
+	parsed := metricdef.SyslogMessagesParsed.NewCounter()
+	dropped := metricdef.SyslogMessagesDropped.NewCounterVec()
+	open := metricdef.SyslogTCPConnections.NewGauge()
+	accepted := metricdef.SyslogTCPConnectionsAccepted.NewCounter()
+	refused := metricdef.SyslogTCPConnectionsRefused.NewCounterVec()
 	reg.MustRegister(received, parsed, dropped, open, accepted, refused)
 
 	m := &metrics{
@@ -81,7 +64,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		},
 		parsed:        parsed,
 		dropped:       dropped,
-		droppedBy:     make(map[string]prometheus.Counter, len(dropReasons)),
+		droppedBy:     make(map[pipeline.DropReason]prometheus.Counter, len(dropReasons)),
 		connsOpen:     open,
 		connsAccepted: accepted,
 		connsRefused: map[string]prometheus.Counter{
@@ -90,17 +73,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		},
 	}
 	for _, r := range dropReasons {
-		m.droppedBy[r] = dropped.WithLabelValues(r)
+		m.droppedBy[r] = dropped.WithLabelValues(string(r))
 	}
 	return m
 }
 
-func (m *metrics) drop(reason string) { m.dropN(reason, 1) }
+func (m *metrics) drop(reason pipeline.DropReason) { m.dropN(reason, 1) }
 
-func (m *metrics) dropN(reason string, n float64) {
+func (m *metrics) dropN(reason pipeline.DropReason, n float64) {
 	c, ok := m.droppedBy[reason]
 	if !ok {
-		c = m.dropped.WithLabelValues(reason)
+		c = m.dropped.WithLabelValues(string(reason))
 	}
 	c.Add(n)
 }

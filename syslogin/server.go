@@ -1,6 +1,6 @@
 // Package syslogin is the exporter's second input: syslog from Huawei
 // devices (or a relay) over UDP and TCP, RFC 3164 and RFC 5424, parsed with
-// go-syslog, turned into the same collector.Event as the equivalent SNMP
+// go-syslog, turned into the same pipeline.Event as the equivalent SNMP
 // trap and handed to the same sinks.
 package syslogin
 
@@ -17,9 +17,10 @@ import (
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/udpsock"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 )
 
 // Defaults of the listener's bounds.
@@ -56,9 +57,9 @@ type Options struct {
 // Policy is what the listener accepts and how it names senders; it comes
 // from the config file and is replaced whole on reload.
 type Policy struct {
-	// AllowedSources lists the networks messages may come from; empty
-	// allows any. Checked before anything is parsed.
-	AllowedSources []netip.Prefix
+	// AllowedSources lists the networks messages may come from; checked
+	// before anything is parsed.
+	AllowedSources config.Sources
 	// Devices names senders: address -> device label, as for traps.
 	Devices map[string]string
 	// DeviceFromHostname names the device after the message's HOSTNAME
@@ -66,8 +67,10 @@ type Policy struct {
 	DeviceFromHostname bool
 }
 
-func (p *Policy) sourceAllowed(addr netip.Addr) bool {
-	return collector.SourceAllowed(p.AllowedSources, addr)
+// PolicyFrom maps a config to what the syslog input enforces: the same
+// allow-list and device names as traps.
+func PolicyFrom(cfg *config.Config) *Policy {
+	return &Policy{AllowedSources: cfg.AllowedSources, Devices: cfg.Devices, DeviceFromHostname: cfg.Syslog.DeviceFromHostname}
 }
 
 // device names the sender of a message as the trap path names a trap's
@@ -81,7 +84,7 @@ func (p *Policy) device(src netip.Addr, hostname string) string {
 		if a, err := netip.ParseAddr(hostname); err == nil {
 			key = a.Unmap().String()
 		} else {
-			return collector.BoundLabel(strings.ToValidUTF8(hostname, "\uFFFD"))
+			return pipeline.BoundLabel(strings.ToValidUTF8(hostname, "\uFFFD"))
 		}
 	}
 	if name, ok := p.Devices[key]; ok {
@@ -91,12 +94,11 @@ func (p *Policy) device(src netip.Addr, hostname string) string {
 }
 
 // Server receives syslog on UDP and TCP.
-type Server struct {
+type Input struct {
 	logger  log.Logger
 	opts    Options
 	metrics *metrics
-	gate    collector.Gate
-	sinks   []collector.Sink
+	feed    *pipeline.Feed
 	policy  atomic.Pointer[Policy]
 	now     func() time.Time
 
@@ -113,9 +115,8 @@ type Server struct {
 	overflowStopped chan struct{}
 }
 
-// NewServer binds every address on UDP and TCP. gate (may be nil) sees every
-// event before the sinks, as it does the trap receiver's.
-func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registerer, gate collector.Gate, sinks ...collector.Sink) (*Server, error) {
+// New binds every address on UDP and TCP; events go to feed.
+func New(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registerer, feed *pipeline.Feed) (*Input, error) {
 	if opts.MaxConnections <= 0 {
 		opts.MaxConnections = DefaultMaxConnections
 	}
@@ -128,12 +129,11 @@ func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.R
 	if opts.MaxMessageSize < MinMessageSize {
 		return nil, fmt.Errorf("syslog max message size %d is below %d bytes, RFC 3164's message length", opts.MaxMessageSize, MinMessageSize)
 	}
-	s := &Server{
+	s := &Input{
 		logger:          logger,
 		opts:            opts,
 		metrics:         newMetrics(reg),
-		gate:            gate,
-		sinks:           sinks,
+		feed:            feed,
 		now:             time.Now,
 		conns:           make(map[net.Conn]struct{}),
 		overflowStopped: make(chan struct{}),
@@ -150,7 +150,7 @@ func NewServer(logger log.Logger, opts Options, policy *Policy, reg prometheus.R
 
 // listen binds addr on UDP and then on TCP, on the same port: a port 0
 // chooses a free UDP port, which TCP then takes too.
-func (s *Server) listen(addr string) error {
+func (s *Input) listen(addr string) error {
 	udpAddr, err := net.ResolveUDPAddr("udp", addr)
 	if err != nil {
 		return fmt.Errorf("syslog listen address %q: %w", addr, err)
@@ -167,15 +167,7 @@ func (s *Server) listen(addr string) error {
 	}
 	s.tcp = append(s.tcp, tl)
 
-	granted, err := collector.SetReceiveBuffer(uc, s.opts.ReceiveBuffer)
-	switch {
-	case err != nil:
-		level.Warn(s.logger).Log("msg", "Could not set the syslog socket receive buffer", "address", addr, "err", err)
-	case granted < s.opts.ReceiveBuffer:
-		level.Warn(s.logger).Log("msg", "The kernel granted a smaller syslog socket receive buffer than asked",
-			"address", addr, "requested_bytes", s.opts.ReceiveBuffer, "granted_bytes", granted,
-			"fix", fmt.Sprintf("run as root, or raise the cap: sysctl -w net.core.rmem_max=%d", s.opts.ReceiveBuffer))
-	}
+	udpsock.SetReceiveBuffer(s.logger, uc, s.opts.ReceiveBuffer, "syslog", addr)
 	level.Info(s.logger).Log("msg", "Listening for syslog", "udp", uc.LocalAddr(), "tcp", tl.Addr())
 	return nil
 }
@@ -192,7 +184,7 @@ func bindError(proto, addr string, err error) error {
 }
 
 // Addrs returns the bound UDP and TCP addresses, in the order given.
-func (s *Server) Addrs() (udp, tcp []net.Addr) {
+func (s *Input) Addrs() (udp, tcp []net.Addr) {
 	for _, c := range s.udp {
 		udp = append(udp, c.LocalAddr())
 	}
@@ -203,10 +195,16 @@ func (s *Server) Addrs() (udp, tcp []net.Addr) {
 }
 
 // SetPolicy replaces the policy; messages read from now on see the new one.
-func (s *Server) SetPolicy(p *Policy) { s.policy.Store(p) }
+func (s *Input) SetPolicy(p *Policy) { s.policy.Store(p) }
+
+// Reload takes the policy of a new configuration.
+func (s *Input) Reload(cfg *config.Config) error {
+	s.SetPolicy(PolicyFrom(cfg))
+	return nil
+}
 
 // Start runs the readers and accept loops.
-func (s *Server) Start() {
+func (s *Input) Start() {
 	for _, c := range s.udp {
 		s.wg.Add(1)
 		go s.readUDP(c)
@@ -221,7 +219,7 @@ func (s *Server) Start() {
 
 // Stop closes the sockets and every open connection and returns when all
 // messages already read have been handled.
-func (s *Server) Stop() {
+func (s *Input) Stop() {
 	s.closing.Store(true)
 	if s.overflowDone != nil {
 		close(s.overflowDone)
@@ -231,7 +229,7 @@ func (s *Server) Stop() {
 	s.wg.Wait()
 }
 
-func (s *Server) closeAll() {
+func (s *Input) closeAll() {
 	for _, c := range s.udp {
 		c.Close()
 	}
@@ -247,8 +245,8 @@ func (s *Server) closeAll() {
 
 // watchOverflow counts datagrams the kernel dropped because a syslog UDP
 // socket's buffer was full, as the trap receiver does for its sockets.
-func (s *Server) watchOverflow(done chan struct{}) {
-	collector.WatchSocketDrops(s.udp, func(n float64) { s.metrics.dropN(DropSocketOverflow, n) }, done)
+func (s *Input) watchOverflow(done chan struct{}) {
+	udpsock.WatchDrops(s.udp, func(n float64) { s.metrics.dropN(pipeline.DropSocketOverflow, n) }, done)
 	close(s.overflowStopped)
 }
 
@@ -256,7 +254,7 @@ func (s *Server) watchOverflow(done chan struct{}) {
 // a device's messages in order, so a tunnel's down and up are never
 // swapped; parsing is fast enough that one core keeps up (see the
 // benchmark).
-func (s *Server) readUDP(conn *net.UDPConn) {
+func (s *Input) readUDP(conn *net.UDPConn) {
 	defer s.wg.Done()
 	p := newParser()
 	buf := make([]byte, maxDatagram)
@@ -272,8 +270,8 @@ func (s *Server) readUDP(conn *net.UDPConn) {
 		}
 		s.metrics.receivedBy[TransportUDP].Inc()
 		policy := s.policy.Load()
-		if !policy.sourceAllowed(src.Addr()) {
-			s.metrics.drop(DropSourceNotAllowed)
+		if !policy.AllowedSources.Allow(src.Addr()) {
+			s.metrics.drop(pipeline.DropSourceNotAllowed)
 			continue
 		}
 		if n > s.opts.MaxMessageSize {
@@ -285,7 +283,7 @@ func (s *Server) readUDP(conn *net.UDPConn) {
 }
 
 // accept admits TCP clients within the allow-list and the connection limit.
-func (s *Server) accept(l *net.TCPListener) {
+func (s *Input) accept(l *net.TCPListener) {
 	defer s.wg.Done()
 	for {
 		conn, err := l.AcceptTCP()
@@ -298,7 +296,7 @@ func (s *Server) accept(l *net.TCPListener) {
 			continue
 		}
 		src := conn.RemoteAddr().(*net.TCPAddr).AddrPort().Addr()
-		if !s.policy.Load().sourceAllowed(src) {
+		if !s.policy.Load().AllowedSources.Allow(src) {
 			s.metrics.connsRefused[RefusedSourceAllowed].Inc()
 			conn.Close()
 			continue
@@ -323,7 +321,7 @@ func (s *Server) accept(l *net.TCPListener) {
 
 // serve reads frames from one TCP connection until it ends, goes idle, or
 // breaks its framing.
-func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
+func (s *Input) serve(conn *net.TCPConn, src netip.Addr) {
 	defer s.wg.Done()
 	defer func() {
 		conn.Close()
@@ -348,10 +346,10 @@ func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
 			s.metrics.drop(drop)
 		case msg != nil:
 			policy := s.policy.Load()
-			if !policy.sourceAllowed(src) {
+			if !policy.AllowedSources.Allow(src) {
 				// The allow-list changed on reload after the connection was
 				// accepted.
-				s.metrics.drop(DropSourceNotAllowed)
+				s.metrics.drop(pipeline.DropSourceNotAllowed)
 				return
 			}
 			s.handle(p, policy, msg, src)
@@ -370,7 +368,7 @@ func (s *Server) serve(conn *net.TCPConn, src netip.Addr) {
 
 // handle turns one message into an event and records it, or counts why it
 // does not become one.
-func (s *Server) handle(p *parser, policy *Policy, msg []byte, src netip.Addr) {
+func (s *Input) handle(p *parser, policy *Policy, msg []byte, src netip.Addr) {
 	if drop, err := s.process(p, policy, msg, src); drop != "" {
 		s.metrics.drop(drop)
 		level.Debug(s.logger).Log("msg", "Syslog message dropped", "source", src, "reason", drop, "err", err)
@@ -381,10 +379,10 @@ func (s *Server) handle(p *parser, policy *Policy, msg []byte, src netip.Addr) {
 
 // process returns the drop reason of a message it did not turn into an
 // event, or "".
-func (s *Server) process(p *parser, policy *Policy, msg []byte, src netip.Addr) (string, error) {
+func (s *Input) process(p *parser, policy *Policy, msg []byte, src netip.Addr) (pipeline.DropReason, error) {
 	text, hostname, err := p.parse(msg)
 	if err != nil {
-		return DropMalformed, err
+		return pipeline.DropMalformed, err
 	}
 	ev, err := ParseMessage(text)
 	switch {
@@ -395,15 +393,5 @@ func (s *Server) process(p *parser, policy *Policy, msg []byte, src netip.Addr) 
 	}
 	ev.Device = policy.device(src, hostname)
 	ev.Time = s.now()
-	if s.gate != nil && !s.gate.Admit(&ev) {
-		return DropDuplicateOfTrap, nil
-	}
-	accepted := true
-	for _, sink := range s.sinks {
-		accepted = sink.Record(&ev) && accepted
-	}
-	if !accepted {
-		return DropSeriesLimit, nil
-	}
-	return "", nil
+	return s.feed.Record(&ev), nil
 }

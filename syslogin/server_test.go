@@ -11,35 +11,36 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 )
 
 // recorder is a sink that keeps the events; full makes it refuse them, as
 // the metrics sink does at a series limit.
 type recorder struct {
 	mu     sync.Mutex
-	events []collector.Event
+	events []pipeline.Event
 	full   bool
 }
 
-func (r *recorder) Record(ev *collector.Event) bool {
+func (r *recorder) Record(ev *pipeline.Event) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, *ev)
 	return !r.full
 }
 
-func (r *recorder) all() []collector.Event {
+func (r *recorder) all() []pipeline.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]collector.Event(nil), r.events...)
+	return append([]pipeline.Event(nil), r.events...)
 }
 
 type testServer struct {
-	*Server
+	*Input
 	rec     *recorder
 	reg     *prometheus.Registry
 	udp     string
@@ -47,7 +48,7 @@ type testServer struct {
 	stopped bool
 }
 
-func startServer(t *testing.T, opts Options, policy *Policy, gate collector.Gate) *testServer {
+func startServer(t *testing.T, opts Options, policy *Policy) *testServer {
 	t.Helper()
 	if policy == nil {
 		policy = &Policy{}
@@ -55,12 +56,12 @@ func startServer(t *testing.T, opts Options, policy *Policy, gate collector.Gate
 	opts.ListenAddresses = []string{"127.0.0.1:0"}
 	reg := prometheus.NewRegistry()
 	rec := &recorder{}
-	s, err := NewServer(log.NewNopLogger(), opts, policy, reg, gate, rec)
+	s, err := New(log.NewNopLogger(), opts, policy, reg, pipeline.NewFeed(rec))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Start()
-	ts := &testServer{Server: s, rec: rec, reg: reg}
+	ts := &testServer{Input: s, rec: rec, reg: reg}
 	t.Cleanup(func() {
 		if !ts.stopped {
 			s.Stop()
@@ -102,10 +103,10 @@ func (ts *testServer) sendTCP(t *testing.T, stream string) {
 }
 
 // received is the number of messages read, parsed, and dropped by reason.
-func (ts *testServer) counts() (received, parsed float64, dropped map[string]float64) {
+func (ts *testServer) counts() (received, parsed float64, dropped map[pipeline.DropReason]float64) {
 	m := ts.metrics
 	received = testutil.ToFloat64(m.receivedBy[TransportUDP]) + testutil.ToFloat64(m.receivedBy[TransportTCP])
-	dropped = map[string]float64{}
+	dropped = map[pipeline.DropReason]float64{}
 	for _, r := range dropReasons {
 		if v := testutil.ToFloat64(m.droppedBy[r]); v != 0 {
 			dropped[r] = v
@@ -123,7 +124,7 @@ func (ts *testServer) waitHandled(t *testing.T, n float64) {
 		received, parsed, dropped := ts.counts()
 		sum := parsed
 		for r, v := range dropped {
-			if r != DropSocketOverflow {
+			if r != pipeline.DropSocketOverflow {
 				sum += v
 			}
 		}
@@ -137,7 +138,7 @@ func (ts *testServer) waitHandled(t *testing.T, n float64) {
 	}
 }
 
-func (ts *testServer) wantDrops(t *testing.T, want map[string]float64) {
+func (ts *testServer) wantDrops(t *testing.T, want map[pipeline.DropReason]float64) {
 	t.Helper()
 	_, _, got := ts.counts()
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -155,16 +156,16 @@ const (
 )
 
 func TestUDP(t *testing.T) {
-	ts := startServer(t, Options{}, nil, nil)
+	ts := startServer(t, Options{}, nil)
 	ts.sendUDP(t, rfc3164Fail, rfc5424Fail+"\n", huaweiStart, huaweiStop, otherHuawei, notHuawei, "not syslog at all",
 		"<13>Nov 29 05:01:16 vm root: "+strings.Repeat("x", DefaultMaxMessageSize))
 	ts.waitHandled(t, 8)
-	ts.wantDrops(t, map[string]float64{DropMalformed: 1, DropTooLong: 1, DropNotHuawei: 1, DropOtherMessage: 1})
+	ts.wantDrops(t, map[pipeline.DropReason]float64{pipeline.DropMalformed: 1, DropTooLong: 1, DropNotHuawei: 1, DropOtherMessage: 1})
 	events := ts.rec.all()
 	if len(events) != 4 {
 		t.Fatalf("%d events, want 4: %+v", len(events), events)
 	}
-	kinds := []collector.Kind{collector.KindNegotiationFailure, collector.KindNegotiationFailure, collector.KindTunnelUp, collector.KindTunnelDown}
+	kinds := []mib.Kind{mib.KindNegotiationFailure, mib.KindNegotiationFailure, mib.KindTunnelUp, mib.KindTunnelDown}
 	for i, ev := range events {
 		if ev.Kind != kinds[i] || ev.Device != "127.0.0.1" || ev.Time.IsZero() {
 			t.Errorf("event %d = %+v, want kind %s from 127.0.0.1", i, ev, kinds[i])
@@ -179,7 +180,7 @@ func TestUDP(t *testing.T) {
 }
 
 func TestTCPFraming(t *testing.T) {
-	ts := startServer(t, Options{}, nil, nil)
+	ts := startServer(t, Options{}, nil)
 	octet := func(m string) string { return fmt.Sprintf("%d %s", len(m), m) }
 	long := "<13>Nov 29 05:01:16 vm root: " + strings.Repeat("y", DefaultMaxMessageSize)
 	ts.sendTCP(t, rfc3164Fail+"\n"+rfc5424Fail+"\r\n\n"+ // LF, CR LF, an empty line between frames
@@ -190,7 +191,7 @@ func TestTCPFraming(t *testing.T) {
 		octet(otherHuawei)+
 		notHuawei) // the last one without a trailer
 	ts.waitHandled(t, 9)
-	ts.wantDrops(t, map[string]float64{DropTooLong: 2, DropOtherMessage: 1, DropNotHuawei: 1})
+	ts.wantDrops(t, map[pipeline.DropReason]float64{DropTooLong: 2, DropOtherMessage: 1, DropNotHuawei: 1})
 	if got := testutil.ToFloat64(ts.metrics.receivedBy[TransportTCP]); got != 9 {
 		t.Errorf("received{tcp} = %v", got)
 	}
@@ -204,12 +205,12 @@ func TestTCPFraming(t *testing.T) {
 }
 
 func TestTCPBrokenFrames(t *testing.T) {
-	ts := startServer(t, Options{}, nil, nil)
+	ts := startServer(t, Options{}, nil)
 	ts.sendTCP(t, "12x <13>...")           // a length that is not one: the framing is lost, closed
 	ts.sendTCP(t, "1234567890 <13>x")      // a length of 10 digits
 	ts.sendTCP(t, "500 <13>Nov 29 cut sh") // cut short by the end of the stream
 	ts.waitHandled(t, 3)
-	ts.wantDrops(t, map[string]float64{DropMalformed: 3})
+	ts.wantDrops(t, map[pipeline.DropReason]float64{pipeline.DropMalformed: 3})
 	ts.waitConns(t, 0)
 }
 
@@ -234,7 +235,7 @@ func closedByServer(t *testing.T, c net.Conn) {
 }
 
 func TestTCPConnectionLimit(t *testing.T) {
-	ts := startServer(t, Options{MaxConnections: 2}, nil, nil)
+	ts := startServer(t, Options{MaxConnections: 2}, nil)
 	var conns []net.Conn
 	for i := 0; i < 2; i++ {
 		c, err := net.Dial("tcp", ts.tcp)
@@ -269,7 +270,7 @@ func TestTCPConnectionLimit(t *testing.T) {
 }
 
 func TestTCPIdleTimeout(t *testing.T) {
-	ts := startServer(t, Options{IdleTimeout: 100 * time.Millisecond}, nil, nil)
+	ts := startServer(t, Options{IdleTimeout: 100 * time.Millisecond}, nil)
 	c, err := net.Dial("tcp", ts.tcp)
 	if err != nil {
 		t.Fatal(err)
@@ -280,15 +281,15 @@ func TestTCPIdleTimeout(t *testing.T) {
 	}
 	closedByServer(t, c)
 	ts.waitHandled(t, 2) // the whole one, and the one cut short by the timeout
-	ts.wantDrops(t, map[string]float64{DropMalformed: 1})
+	ts.wantDrops(t, map[pipeline.DropReason]float64{pipeline.DropMalformed: 1})
 	ts.waitConns(t, 0)
 }
 
 func TestAllowList(t *testing.T) {
-	ts := startServer(t, Options{}, &Policy{AllowedSources: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}}, nil)
+	ts := startServer(t, Options{}, &Policy{AllowedSources: config.Sources{config.Prefix(netip.MustParsePrefix("192.0.2.0/24"))}})
 	ts.sendUDP(t, rfc3164Fail)
 	ts.waitHandled(t, 1)
-	ts.wantDrops(t, map[string]float64{DropSourceNotAllowed: 1})
+	ts.wantDrops(t, map[pipeline.DropReason]float64{pipeline.DropSourceNotAllowed: 1})
 	c, err := net.Dial("tcp", ts.tcp)
 	if err != nil {
 		t.Fatal(err)
@@ -299,7 +300,7 @@ func TestAllowList(t *testing.T) {
 		t.Errorf("refused{source_not_allowed} = %v", got)
 	}
 	// A reload that allows the source lets it in.
-	ts.SetPolicy(&Policy{AllowedSources: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
+	ts.SetPolicy(&Policy{AllowedSources: config.Sources{config.Prefix(netip.MustParsePrefix("127.0.0.0/8"))}})
 	ts.sendTCP(t, rfc3164Fail+"\n")
 	ts.waitHandled(t, 2)
 	if n := len(ts.rec.all()); n != 1 {
@@ -308,13 +309,13 @@ func TestAllowList(t *testing.T) {
 }
 
 func TestSeriesLimit(t *testing.T) {
-	ts := startServer(t, Options{}, nil, nil)
+	ts := startServer(t, Options{}, nil)
 	ts.rec.mu.Lock()
 	ts.rec.full = true
 	ts.rec.mu.Unlock()
 	ts.sendUDP(t, rfc3164Fail)
 	ts.waitHandled(t, 1)
-	ts.wantDrops(t, map[string]float64{DropSeriesLimit: 1})
+	ts.wantDrops(t, map[pipeline.DropReason]float64{pipeline.DropSeriesLimit: 1})
 }
 
 func TestDevice(t *testing.T) {
@@ -346,7 +347,7 @@ func TestDevice(t *testing.T) {
 }
 
 func TestDeviceFromHostnameOverTheWire(t *testing.T) {
-	ts := startServer(t, Options{}, &Policy{DeviceFromHostname: true, Devices: map[string]string{"10.1.1.1": "fw-hq-01"}}, nil)
+	ts := startServer(t, Options{}, &Policy{DeviceFromHostname: true, Devices: map[string]string{"10.1.1.1": "fw-hq-01"}})
 	ts.sendUDP(t, "<188>Nov 29 2026 05:01:16 10.1.1.1 %%01IPSEC/4/IPSECTUNNELSTART(t)[5]:x (DstIP=203.0.113.20)", huaweiStart)
 	ts.waitHandled(t, 2)
 	events := ts.rec.all()
@@ -356,7 +357,7 @@ func TestDeviceFromHostnameOverTheWire(t *testing.T) {
 }
 
 func TestStopClosesConnections(t *testing.T) {
-	ts := startServer(t, Options{}, nil, nil)
+	ts := startServer(t, Options{}, nil)
 	c, err := net.Dial("tcp", ts.tcp)
 	if err != nil {
 		t.Fatal(err)
@@ -375,11 +376,11 @@ func TestStopClosesConnections(t *testing.T) {
 }
 
 func TestOptionsRefused(t *testing.T) {
-	_, err := NewServer(log.NewNopLogger(), Options{MaxMessageSize: 100}, &Policy{}, prometheus.NewRegistry(), nil)
+	_, err := New(log.NewNopLogger(), Options{MaxMessageSize: 100}, &Policy{}, prometheus.NewRegistry(), nil)
 	if err == nil || !strings.Contains(err.Error(), "below 1024") {
 		t.Errorf("err = %v", err)
 	}
-	_, err = NewServer(log.NewNopLogger(), Options{ListenAddresses: []string{"no-such-host.invalid:x"}}, &Policy{}, prometheus.NewRegistry(), nil)
+	_, err = New(log.NewNopLogger(), Options{ListenAddresses: []string{"no-such-host.invalid:x"}}, &Policy{}, prometheus.NewRegistry(), nil)
 	if err == nil || !strings.Contains(err.Error(), "syslog listen address") {
 		t.Errorf("err = %v", err)
 	}

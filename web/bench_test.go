@@ -8,8 +8,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // benchPages holds a full buffer of 1,000 events and 20,000 failure series,
@@ -17,12 +18,12 @@ import (
 // serves.
 func benchPages(b *testing.B) http.Handler {
 	reg := prometheus.NewRegistry()
-	metrics := collector.NewMetrics(reg, collector.Limits{})
-	recent := collector.NewRecent(1000)
+	metrics := pipeline.NewMetrics(reg, config.Limits{})
+	recent := pipeline.NewRecent(1000)
 	reasons := mib.Reasons()
 	for i := 0; i < 20000; i++ {
 		r := reasons[i%len(reasons)]
-		ev := collector.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: fmt.Sprintf("fw-%02d", i%40),
+		ev := pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: fmt.Sprintf("fw-%02d", i%40),
 			Peer: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), PeerPort: "500", Interface: "GigabitEthernet0/0/1",
 			ReasonCode: fmt.Sprint(r.Code), Reason: r.Slug, ReasonText: r.Text, SeqNum: "10", PolicyName: "branch"}
 		metrics.Record(&ev)

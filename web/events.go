@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // defaultEventLimit is how many events a page or an API answer shows when
@@ -75,7 +75,7 @@ func (f eventFilter) query() string {
 	return "?" + q.Encode()
 }
 
-func (f eventFilter) match(ev *collector.Event) bool {
+func (f eventFilter) match(ev *pipeline.Event) bool {
 	if f.Device != "" && ev.Device != f.Device || f.Peer != "" && ev.Peer != f.Peer ||
 		f.Kind != "" && ev.Kind.String() != f.Kind {
 		return false
@@ -89,7 +89,7 @@ func (f eventFilter) match(ev *collector.Event) bool {
 
 // selectEvents returns the newest events that match, at most f.Limit, and
 // how many the buffer holds in all.
-func (p *Pages) selectEvents(f eventFilter) (matched []collector.Event, held int) {
+func (p *Pages) selectEvents(f eventFilter) (matched []pipeline.Event, held int) {
 	all := p.opts.Recent.Last(0)
 	for i := range all {
 		if len(matched) == f.Limit {
@@ -127,7 +127,7 @@ type eventJSON struct {
 	Certificate   string `json:"certificate,omitempty"`
 }
 
-func toJSON(ev *collector.Event) eventJSON {
+func toJSON(ev *pipeline.Event) eventJSON {
 	out := eventJSON{
 		Time: ev.Time.UTC(), Kind: ev.Kind.String(), Notification: ev.Notification,
 		Device: ev.Device, Peer: ev.Peer, PeerPort: ev.PeerPort, Interface: ev.Interface, Vsys: ev.Vsys,
@@ -165,7 +165,7 @@ type detail struct{ Name, Value string }
 // eventRow is an event as the page shows it, with what the catalogue says
 // about it.
 type eventRow struct {
-	collector.Event
+	pipeline.Event
 	Time          string
 	Kind          string
 	TeardownClass string
@@ -191,7 +191,7 @@ type advice struct {
 var detailFields = []mib.Field{mib.FieldSeqNum, mib.FieldPolicyName, mib.FieldLocalAddress,
 	mib.FieldIKEVersion, mib.FieldStatus, mib.FieldTunnelVPN, mib.FieldFlowVPN, mib.FieldCertificate}
 
-func newEventRow(ev *collector.Event) eventRow {
+func newEventRow(ev *pipeline.Event) eventRow {
 	row := eventRow{Event: *ev, Time: ev.Time.UTC().Format(time.RFC3339), Kind: ev.Kind.String()}
 	for _, f := range detailFields {
 		if v := ev.Field(f); v != "" {
@@ -223,7 +223,7 @@ func newEventRow(ev *collector.Event) eventRow {
 
 // failureOf finds the catalogue entry of a failure event: by the code it
 // carried, else by its reason slug (router text), else the unknown reason.
-func failureOf(ev *collector.Event) alerts.FailureEntry {
+func failureOf(ev *pipeline.Event) alerts.FailureEntry {
 	if code, err := strconv.Atoi(ev.ReasonCode); err == nil {
 		if r, ok := mib.ReasonByCode(code); ok {
 			return alerts.FailureEntryOf(r)

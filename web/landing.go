@@ -4,15 +4,16 @@ import (
 	"net/http"
 	"runtime"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/prometheus/common/version"
 )
 
 // The self-metrics the landing page reads.
-const (
-	lastReloadMetric = "ipsec_trap_exporter_config_last_reload_successful"
-	reloadsMetric    = "ipsec_trap_exporter_config_reloads_total"
-	receivedMetric   = "ipsec_trap_packets_received_total"
-	droppedMetric    = "ipsec_trap_packets_dropped_total"
+var (
+	lastReloadMetric = metricdef.ConfigLastReloadSuccessful.Name
+	reloadsMetric    = metricdef.ConfigReloads.Name
+	receivedMetric   = metricdef.TrapPacketsReceived.Name
+	droppedMetric    = metricdef.TrapPacketsDropped.Name
 )
 
 type buildInfo struct {

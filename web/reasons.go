@@ -8,13 +8,14 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
 // The series the live counts come from.
-const (
-	failuresMetric     = "ipsec_negotiation_failures_total"
-	stateChangesMetric = "ipsec_tunnel_state_changes_total"
+var (
+	failuresMetric     = metricdef.NegotiationFailures.Name
+	stateChangesMetric = metricdef.TunnelStateChanges.Name
 )
 
 // maxPeersShown bounds the per-reason list of peers on a reason's page.

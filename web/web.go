@@ -21,7 +21,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 //go:embed templates/*.html
@@ -34,7 +34,7 @@ var staticFS embed.FS
 type Options struct {
 	// Recent is the recent-events buffer; EventsKept is its size
 	// (--events.buffer-size), shown so that a short list is not a mystery.
-	Recent     *collector.Recent
+	Recent     *pipeline.Recent
 	EventsKept int
 	// Gatherer is the exporter's registry: the live counts per reason and
 	// the configuration status are read from the series everyone scrapes,
@@ -43,8 +43,11 @@ type Options struct {
 	MetricsPath string
 	ConfigFile  string // empty when the exporter runs on flags only
 	// Lifecycle tells whether POST /-/reload is enabled
-	// (--web.enable-lifecycle).
+	// (--web.enable-lifecycle); Reload is what it calls.
 	Lifecycle bool
+	Reload    func() error
+	// Metrics serves MetricsPath; nil leaves the path to the caller.
+	Metrics http.Handler
 }
 
 // contentSecurityPolicy allows the page's own stylesheet and nothing else:
@@ -87,9 +90,16 @@ func New(opts Options) (*Pages, error) {
 	return p, nil
 }
 
-// Register adds the pages to mux. The landing page takes "/" only when the
-// metrics are elsewhere.
+// Register adds every route of the exporter to mux: the metrics, the pages,
+// the JSON API and the health, readiness and reload endpoints. The landing
+// page takes "/" only when the metrics are elsewhere.
 func (p *Pages) Register(mux *http.ServeMux) {
+	if p.opts.Metrics != nil {
+		mux.Handle(p.opts.MetricsPath, p.opts.Metrics)
+	}
+	mux.HandleFunc("/-/healthy", healthy)
+	mux.HandleFunc("/-/ready", ready)
+	mux.HandleFunc("/-/reload", p.reloadHandler)
 	if strings.TrimSuffix(p.opts.MetricsPath, "/") != "" {
 		mux.HandleFunc("GET /{$}", p.landing)
 	}

@@ -13,8 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/net/html"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/collector"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // Hostile values a device (or anyone who can send it a UDP packet) can put
@@ -30,7 +31,7 @@ const (
 var t0 = time.Date(2026, 11, 3, 2, 17, 0, 0, time.UTC)
 
 // testEvents are recorded oldest first.
-var testEvents = []collector.Event{
+var testEvents = []pipeline.Event{
 	{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Device: "fw-hq-01", Peer: "203.0.113.9", PeerPort: "500",
 		Interface: "GigabitEthernet0/0/1", ReasonCode: "6", Reason: "responder_dh_mismatch", ReasonText: "responder dh mismatch",
 		SeqNum: "10", PolicyName: "branch-policy", LocalAddress: "198.51.100.1", Time: t0},
@@ -54,11 +55,11 @@ type testSite struct {
 
 // newSite serves the pages over a registry and buffer that hold events, as
 // the exporter does: every event goes to the metrics and to the buffer.
-func newSite(t *testing.T, events []collector.Event, opts Options) *testSite {
+func newSite(t *testing.T, events []pipeline.Event, opts Options) *testSite {
 	t.Helper()
 	reg := prometheus.NewRegistry()
-	metrics := collector.NewMetrics(reg, collector.Limits{})
-	recent := collector.NewRecent(50)
+	metrics := pipeline.NewMetrics(reg, config.Limits{})
+	recent := pipeline.NewRecent(50)
 	for i := range events {
 		metrics.Record(&events[i])
 		recent.Record(&events[i])
@@ -67,15 +68,13 @@ func newSite(t *testing.T, events []collector.Event, opts Options) *testSite {
 	if opts.MetricsPath == "" {
 		opts.MetricsPath = "/metrics"
 	}
+	opts.Metrics = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "metrics\n") })
 	p, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
 	p.Register(mux)
-	mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "metrics\n") })
-	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "Healthy\n") })
-	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "Ready\n") })
 	s := httptest.NewServer(mux)
 	t.Cleanup(s.Close)
 	return &testSite{Server: s, reg: reg}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/syslogin"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
+	pages "github.com/ipsec-trap-exporter/ipsec_trap_exporter/web"
+)
+
+type exporterOptions struct {
+	trap        trapin.Options
+	syslog      syslogin.Options
+	metricsPath string
+	eventsKept  int
+	webFlags    *web.FlagConfig
+	storage     storageOptions
+	lifecycle   bool
+}
+
+type storageOptions struct {
+	path string
+	// explicit is true when the path was given on the command line: a
+	// directory the exporter cannot use is then an error, not a warning.
+	explicit      bool
+	writeInterval time.Duration
+}
+
+// exporter holds what a reload needs.
+type exporter struct {
+	logger     log.Logger
+	webLogger  *slog.Logger
+	configFile string
+
+	mu       sync.Mutex // serializes reloads
+	inputs   []pipeline.Input
+	pipeline *pipeline.Pipeline
+	metrics  *pipeline.Metrics
+	reloads  *prometheus.CounterVec
+	lastOK   prometheus.Gauge
+}
+
+// run is the exporter's life: load the config, restore the state, start
+// the inputs and the web server, wait for a signal, and stop in the
+// reverse order so that every queued event is recorded and written.
+func (e *exporter) run(opts exporterOptions) int {
+	level.Info(e.logger).Log("msg", "Starting "+exporterName, "version", version.Info())
+	level.Info(e.logger).Log("msg", "Build context", "build_context", version.BuildContext())
+	cfg, err := e.loadConfig()
+	if err != nil {
+		level.Error(e.logger).Log("msg", "Invalid configuration", "err", err)
+		return 1
+	}
+	reg := e.newRegistry()
+	keeper, err := e.restoreState(cfg, &opts, reg)
+	if err != nil {
+		level.Error(e.logger).Log("msg", "Cannot keep state", "err", err)
+		return 1
+	}
+	defer keeper.close()
+	recent := pipeline.NewRecent(opts.eventsKept)
+	if err := e.buildInputs(cfg, opts, reg, recent); err != nil {
+		level.Error(e.logger).Log("msg", "Cannot receive", "err", err)
+		return 1
+	}
+	// The new engine boots are on disk before any sender can see them.
+	keeper.start(e.logger)
+	for i := len(e.inputs) - 1; i >= 0; i-- {
+		e.inputs[i].Start() // syslog first, then traps
+	}
+	stopExpiry := make(chan struct{})
+	go e.expireSeries(stopExpiry)
+
+	server, serveErr, err := e.serve(opts, reg, recent)
+	if err != nil {
+		level.Error(e.logger).Log("msg", "Building the web pages failed", "err", err)
+		return 1
+	}
+	code := e.waitForSignal(serveErr)
+	for i := len(e.inputs) - 1; i >= 0; i-- {
+		e.inputs[i].Stop() // syslog first, then traps: each drains its queue
+	}
+	close(stopExpiry)
+	keeper.stop(e.logger)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = server.Shutdown(ctx)
+	level.Info(e.logger).Log("msg", "Stopped")
+	return code
+}
+
+// newRegistry registers the process, Go and build collectors and the
+// exporter's own reload metrics.
+func (e *exporter) newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		versioncollector.NewCollector(exporterName),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	e.reloads = metricdef.ConfigReloads.NewCounterVec()
+	e.lastOK = metricdef.ConfigLastReloadSuccessful.NewGauge()
+	reg.MustRegister(e.reloads, e.lastOK)
+	e.reloads.WithLabelValues("success")
+	e.reloads.WithLabelValues("failure")
+	e.lastOK.Set(1)
+	return reg
+}
+
+// buildInputs builds the pipeline and binds the inputs: the trap input
+// always, the syslog input when it has an address. With both, they share a
+// de-duplication window (README, "No double counting").
+func (e *exporter) buildInputs(cfg *config.Config, opts exporterOptions, reg *prometheus.Registry, recent *pipeline.Recent) error {
+	var dedup *pipeline.Dedup
+	if len(opts.syslog.ListenAddresses) > 0 {
+		dedup = pipeline.NewDedup(time.Duration(cfg.Syslog.DedupWindow))
+	}
+	e.pipeline = pipeline.New(dedup, e.metrics, recent)
+	traps, err := trapin.NewFromConfig(e.logger, opts.trap, cfg, trapin.NewStats(reg), e.pipeline.Feed(pipeline.OriginTrap))
+	if err != nil {
+		return err
+	}
+	e.inputs = append(e.inputs, traps)
+	if dedup != nil {
+		logs, err := syslogin.New(e.logger, opts.syslog, syslogin.PolicyFrom(cfg), reg, e.pipeline.Feed(pipeline.OriginSyslog))
+		if err != nil {
+			return err
+		}
+		e.inputs = append(e.inputs, logs)
+	}
+	return nil
+}
+
+// serve registers every route (web/) and starts the HTTP server.
+func (e *exporter) serve(opts exporterOptions, reg *prometheus.Registry, recent *pipeline.Recent) (*http.Server, <-chan error, error) {
+	p, err := pages.New(pages.Options{
+		Recent:      recent,
+		EventsKept:  opts.eventsKept,
+		Gatherer:    reg,
+		MetricsPath: opts.metricsPath,
+		ConfigFile:  e.configFile,
+		Lifecycle:   opts.lifecycle,
+		Reload:      e.reload,
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+			ErrorLog:            stdLogger{e.logger},
+			MaxRequestsInFlight: 4,
+			EnableOpenMetrics:   true,
+		}),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	p.Register(mux)
+	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- web.ListenAndServe(server, opts.webFlags, e.webLogger)
+	}()
+	return server, serveErr, nil
+}
+
+// waitForSignal reloads on SIGHUP and returns the exit code on SIGINT,
+// SIGTERM or a web server failure.
+func (e *exporter) waitForSignal(serveErr <-chan error) int {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	for {
+		select {
+		case sig := <-signals:
+			if sig == syscall.SIGHUP {
+				if err := e.reload(); err != nil {
+					level.Error(e.logger).Log("msg", "Reload failed; keeping the old configuration", "err", err)
+				}
+				continue
+			}
+			level.Info(e.logger).Log("msg", "Shutting down: draining the trap queue", "signal", sig)
+			return 0
+		case err := <-serveErr:
+			if !errors.Is(err, http.ErrServerClosed) {
+				level.Error(e.logger).Log("msg", "Web server failed", "err", err)
+				return 1
+			}
+			return 0
+		}
+	}
+}
