@@ -13,7 +13,7 @@
 # The version, the commit and the commit's time are stamped into the binary
 # (--version, ipsec_trap_exporter_build_info). The commit time, not the
 # clock, dates the build, the archives and the packages, so two runs on the
-# same commit give the same binaries and archives. A tree with uncommitted
+# same commit give the same files, byte for byte. A tree with uncommitted
 # changes is refused (ALLOW_DIRTY=1 builds it, with "-modified" after the
 # revision); so is a tag VERSION that names another commit.
 #
@@ -142,6 +142,8 @@ stage_package() {
     echo
     echo " -- $maintainer  $(date -u -R -d "@$SOURCE_DATE_EPOCH")"
   } | gzip -9n >"$doc/changelog.Debian.gz"
+  # nFPM dates what it takes from a directory by the files' times.
+  find "$dir" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 }
 
 # The man page, from the binary of the machine running this.
@@ -165,9 +167,10 @@ for platform in $platforms; do
   # the standard library, and the licences found in the modules (as
   # evidence: detection is a guess; THIRD_PARTY_LICENSES has the texts).
   # The modules come from the module cache, where the build just put them,
-  # through a file proxy: nothing is fetched.
+  # through a file proxy: nothing is fetched. No serial number or timestamp,
+  # so that it is reproducible like the rest.
   GOPROXY=file://$(go env GOMODCACHE)/cache/download GOSUMDB=off GOFLAGS=-mod=mod "$cyclonedx" bin \
-    -json -licenses -std -version "$tag" -output "$dist/$name.cdx.json" "$work/$name/ipsec_trap_exporter" 2>&1 |
+    -json -licenses -std -noserial -notimestamp -version "$tag" -output "$dist/$name.cdx.json" "$work/$name/ipsec_trap_exporter" 2>&1 |
     { grep -v 'ipsec_trap_exporter@' >&2 || true; } # the main module is not in the cache: expected
 
   stage=$work/package-$goarch
