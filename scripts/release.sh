@@ -169,7 +169,7 @@ for platform in $platforms; do
   # The modules come from the module cache, where the build just put them,
   # through a file proxy: nothing is fetched. No serial number or timestamp,
   # so that it is reproducible like the rest.
-  GOPROXY=file://$(go env GOMODCACHE)/cache/download GOSUMDB=off GOFLAGS=-mod=mod "$cyclonedx" bin \
+  GOOS=$goos GOARCH=$goarch GOPROXY=file://$(go env GOMODCACHE)/cache/download GOSUMDB=off GOFLAGS=-mod=mod "$cyclonedx" bin \
     -json -licenses -std -noserial -notimestamp -version "$tag" -output "$dist/$name.cdx.json" "$work/$name/ipsec_trap_exporter" 2>&1 |
     { grep -v 'ipsec_trap_exporter@' >&2 || true; } # the main module is not in the cache: expected
 
