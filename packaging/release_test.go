@@ -129,7 +129,9 @@ func (r *release) rpm(platform string) string {
 	return r.path(fmt.Sprintf("ipsec-trap-exporter-%s-1.%s.rpm", strings.Replace(r.version, "-", "~", 1), rpmArch(platform)))
 }
 
-func (r *release) sbom(platform string) string { return r.path(archiveDir(r.version, platform) + ".cdx.json") }
+func (r *release) sbom(platform string) string {
+	return r.path(archiveDir(r.version, platform) + ".cdx.json")
+}
 
 // binary extracts the platform's binary from its archive.
 func (r *release) binary(t *testing.T, platform string) string {
