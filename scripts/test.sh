@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
-# logger, Prometheus 2.x and 3.x, Alertmanager, headless Chromium) and the
-# generated-file staleness checks. Installs the Debian packages and the npm
+# logger, Prometheus 2.x and 3.x, Alertmanager, headless Chromium, the C++
+# jsonnet), the release (scripts/release.sh, lintian, dpkg install and purge,
+# rpm, podman) and the generated-file staleness checks. Installs the Debian packages and the npm
 # packages the end-to-end tests need when they are missing, and builds
 # Prometheus 3 once (scripts/prometheus3.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
@@ -24,6 +25,16 @@ command -v logger >/dev/null 2>&1 || missing+=(bsdutils) # util-linux logger(1),
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # The C++ jsonnet, which the mixin must evaluate in as it does in go-jsonnet.
 command -v jsonnet >/dev/null 2>&1 || missing+=(jsonnet)
+# The release tests (packaging/): lintian on the .deb, rpm to read the .rpm,
+# podman with runc to build and run the image (netavark and iptables give
+# its containers a network and published ports). dpkg and setpriv are part
+# of every Debian system.
+command -v lintian >/dev/null 2>&1 || missing+=(lintian)
+command -v rpm >/dev/null 2>&1 || missing+=(rpm)
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v runc >/dev/null 2>&1 || missing+=(runc)
+[ -x /usr/lib/podman/netavark ] || missing+=(netavark)
+command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
