@@ -27,7 +27,7 @@ import (
 // behind. The machine is left as it was found: the test purges the package
 // and deletes the user if it created it.
 func TestDebInstallUpgradeRemovePurge(t *testing.T) {
-	testenv.Need(t, "dpkg", "dpkg-query", "setpriv", "snmptrap")
+	testenv.Need(t, "dpkg", "dpkg-query", "setpriv", "snmptrap", "promtool", "jsonnet")
 	if os.Geteuid() != 0 {
 		testenv.Missing(t, "installing a package needs root (CI runs the suite as root)")
 	}
@@ -45,6 +45,7 @@ func TestDebInstallUpgradeRemovePurge(t *testing.T) {
 
 	dpkg(t, "-i", first.deb(host))
 	checkInstalled(t, first.version)
+	checkInstalledShare(t)
 	runInstalled(t, nil)
 
 	// The administrator's edit: the community the devices send and the
@@ -166,6 +167,31 @@ func checkInstalled(t *testing.T, version string) {
 	// Enabled as debhelper enables a service, without systemd running.
 	if _, err := os.Lstat("/etc/systemd/system/multi-user.target.wants/ipsec_trap_exporter.service"); err != nil {
 		t.Errorf("the unit is not enabled: %v", err)
+	}
+}
+
+// checkInstalledShare: what /usr/share/ipsec_trap_exporter holds works
+// where it is, as the README says: promtool loads every rule file and runs a
+// rules test by its relative rule_files path (all of them run in ./alerts),
+// and the mixin evaluates as ipsec_trap_exporter/mixin.libsonnet under
+// -J /usr/share.
+func checkInstalledShare(t *testing.T) {
+	t.Helper()
+	rules, err := filepath.Glob(filepath.Join(shareDir, "alerts", "*.rules.yml"))
+	if err != nil || len(rules) == 0 {
+		t.Fatalf("no rule files in %s (%v)", shareDir, err)
+	}
+	if out, err := testenv.Run(5*time.Minute, "promtool", append([]string{"check", "rules"}, rules...)...); err != nil {
+		t.Errorf("promtool check rules on the installed files: %v\n%s", err, out)
+	}
+	test := filepath.Join(shareDir, "alerts", "tests", "ipsec_trap_exporter.test.yml")
+	if out, err := testenv.Run(5*time.Minute, "promtool", "test", "rules", test); err != nil {
+		t.Errorf("promtool test rules %s: %v\n%s", test, err, out)
+	}
+	out, err := testenv.Run(5*time.Minute, "jsonnet", "-J", "/usr/share", "-e",
+		`std.length((import 'ipsec_trap_exporter/mixin.libsonnet').prometheusAlerts.groups)`)
+	if n, _ := strconv.Atoi(strings.TrimSpace(out)); err != nil || n == 0 {
+		t.Errorf("the installed mixin: %v\n%s", err, out)
 	}
 }
 
