@@ -46,10 +46,59 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// release is a dist/ directory made by scripts/release.sh.
+// release is a dist/ directory made by scripts/release.sh, and the state
+// of the work tree it was made from.
 type release struct {
 	dir, tag, version string
 	platforms         []string
+	tree              treeState
+}
+
+// treeState is what a release build takes from git: what the version
+// stamp must say, and a fingerprint of the tree's content.
+type treeState struct {
+	revision    string // HEAD, "-modified" with uncommitted changes
+	branch      string
+	date        string // the commit's time, as the build date
+	fingerprint string // HEAD and a hash of the uncommitted changes
+}
+
+func readTreeState() (treeState, error) {
+	root := testenv.RepoRoot()
+	git := func(args ...string) (string, error) {
+		out, err := exec.Command("git", append([]string{"-C", root}, args...)...).Output()
+		if err != nil {
+			return "", fmt.Errorf("git %v: %w", args, err)
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	var s treeState
+	var err error
+	var head, status, diff, epoch string
+	for _, q := range []struct {
+		out  *string
+		args []string
+	}{
+		{&head, []string{"rev-parse", "HEAD"}}, {&s.branch, []string{"rev-parse", "--abbrev-ref", "HEAD"}},
+		{&status, []string{"status", "--porcelain", "--untracked-files=no"}}, {&diff, []string{"diff", "HEAD"}},
+		{&epoch, []string{"log", "-1", "--format=%ct"}},
+	} {
+		if *q.out, err = git(q.args...); err != nil {
+			return s, err
+		}
+	}
+	s.revision = head
+	if status != "" {
+		s.revision += "-modified"
+	}
+	sec, err := strconv.ParseInt(epoch, 10, 64)
+	if err != nil {
+		return s, err
+	}
+	s.date = time.Unix(sec, 0).UTC().Format("20060102-15:04:05")
+	sum := sha256.Sum256([]byte(diff))
+	s.fingerprint = head + "+" + hex.EncodeToString(sum[:8])
+	return s, nil
 }
 
 type releaseOnce struct {
@@ -94,6 +143,10 @@ func runRelease(tag, version string, platforms []string) (*release, error) {
 		return nil, err
 	}
 	tempDirs = append(tempDirs, dir)
+	tree, err := readTreeState()
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.Command("scripts/release.sh", tag)
 	cmd.Dir = testenv.RepoRoot()
 	cmd.Env = append(os.Environ(), "DIST="+dir, "ALLOW_DIRTY=1", "PLATFORMS="+strings.Join(platforms, " "))
@@ -101,7 +154,10 @@ func runRelease(tag, version string, platforms []string) (*release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scripts/release.sh %s: %v\n%s", tag, err, out)
 	}
-	return &release{dir: dir, tag: tag, version: version, platforms: platforms}, nil
+	if after, err := readTreeState(); err != nil || after != tree {
+		return nil, fmt.Errorf("the work tree changed while scripts/release.sh ran (%v): run the test again", err)
+	}
+	return &release{dir: dir, tag: tag, version: version, platforms: platforms, tree: tree}, nil
 }
 
 func (r *release) path(name string) string { return filepath.Join(r.dir, name) }
@@ -348,25 +404,7 @@ func TestReleaseChecksums(t *testing.T) {
 func TestReleaseVersionStamp(t *testing.T) {
 	r := fullRelease(t)
 	bin := r.binary(t, hostPlatform(t))
-	root := testenv.RepoRoot()
-	git := func(args ...string) string {
-		out, err := exec.Command("git", append([]string{"-C", root}, args...)...).Output()
-		if err != nil {
-			t.Fatalf("git %v: %v", args, err)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	revision := git("rev-parse", "HEAD")
-	if git("status", "--porcelain", "--untracked-files=no") != "" {
-		revision += "-modified"
-	}
-	epoch, err := strconv.ParseInt(git("log", "-1", "--format=%ct"), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	date := time.Unix(epoch, 0).UTC().Format("20060102-15:04:05")
-	branch := git("rev-parse", "--abbrev-ref", "HEAD")
-
+	revision, branch, date := r.tree.revision, r.tree.branch, r.tree.date
 	out, err := testenv.Run(time.Minute, bin, "--version")
 	if err != nil {
 		t.Fatalf("--version: %v\n%s", err, out)
@@ -410,6 +448,9 @@ func TestReleaseIsReproducible(t *testing.T) {
 	r := fullRelease(t)
 	host := hostPlatform(t)
 	r2 := again.get(t, testTag, testVersion, []string{host})
+	if r.tree != r2.tree {
+		t.Fatalf("the work tree changed between the two runs (%s, then %s): run the test again", r.tree.fingerprint, r2.tree.fingerprint)
+	}
 	for _, name := range []string{r.archive(host), r.sbom(host), r.deb(host), r.rpm(host)} {
 		a, err := os.ReadFile(name)
 		if err != nil {
