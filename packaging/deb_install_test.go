@@ -36,7 +36,14 @@ func TestDebInstallUpgradeRemovePurge(t *testing.T) {
 	second := upgrade.get(t, upgradeTag, upgradeVersion, []string{host})
 	lockPackageTests(t)
 	if status := debStatus(t); status != "" {
-		t.Fatalf("%s is already on this machine (%s): the test does not touch an installation it did not make", debName, status)
+		// A test version left by a run that was killed is purged; any
+		// other is someone's installation, which the test does not touch.
+		out, _ := exec.Command("dpkg-query", "-W", "-f=${Version}", debName).Output()
+		if !strings.HasPrefix(string(out), "9.8.") {
+			t.Fatalf("%s %s is installed on this machine (%s): the test does not touch an installation it did not make", debName, out, status)
+		}
+		t.Logf("purging %s %s, left by an earlier test run", debName, out)
+		dpkg(t, "-P", debName)
 	}
 	_, err := user.Lookup(serviceUser)
 	userExisted := err == nil
