@@ -39,7 +39,7 @@ func TestDebInstallUpgradeRemovePurge(t *testing.T) {
 		// A test version left by a run that was killed is purged; any
 		// other is someone's installation, which the test does not touch.
 		out, _ := exec.Command("dpkg-query", "-W", "-f=${Version}", debName).Output()
-		if !strings.HasPrefix(string(out), "9.8.") {
+		if v := string(out); v != debVersion(testVersion) && v != debVersion(upgradeVersion) {
 			t.Fatalf("%s %s is installed on this machine (%s): the test does not touch an installation it did not make", debName, out, status)
 		}
 		t.Logf("purging %s %s, left by an earlier test run", debName, out)
@@ -96,6 +96,10 @@ func TestDebInstallUpgradeRemovePurge(t *testing.T) {
 	}
 }
 
+// debVersion is the package version of a release version: 1.2.3-rc.1 is
+// 1.2.3~rc.1-1, which sorts before 1.2.3-1.
+func debVersion(version string) string { return strings.Replace(version, "-", "~", 1) + "-1" }
+
 // fw is the Huawei firewall notifications' OID prefix.
 const fw = "1.3.6.1.4.1.2011.6.122.26"
 
@@ -151,7 +155,7 @@ func checkInstalled(t *testing.T, version string) {
 		t.Fatalf("dpkg status %q", got)
 	}
 	out, _ := exec.Command("dpkg-query", "-W", "-f=${Version}", debName).Output()
-	if want := strings.Replace(version, "-", "~", 1) + "-1"; string(out) != want {
+	if want := debVersion(version); string(out) != want {
 		t.Errorf("installed version %q, want %q", out, want)
 	}
 	if v, err := testenv.Run(time.Minute, "/usr/bin/ipsec_trap_exporter", "--version"); err != nil || !strings.Contains(v, "version "+version+" ") {
