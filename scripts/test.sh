@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
-# logger, Prometheus 2.x and 3.x, Alertmanager, headless Chromium, the C++
-# jsonnet), the release (scripts/release.sh, lintian, dpkg install and purge,
-# rpm, podman) and the generated-file staleness checks. Installs the Debian packages and the npm
+# logger, rsyslog over TLS, openssl s_client, Prometheus 2.x and 3.x,
+# Alertmanager, headless Chromium, the C++ jsonnet), the release
+# (scripts/release.sh, lintian, dpkg install and purge, rpm, podman) and the
+# generated-file staleness checks. Installs the Debian packages and the npm
 # packages the end-to-end tests need when they are missing, and builds
 # Prometheus 3 once (scripts/prometheus3.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
@@ -22,6 +23,11 @@ command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v logger >/dev/null 2>&1 || missing+=(bsdutils) # util-linux logger(1), the syslog sender
+# rsyslog with its GnuTLS driver (the TLS relay) and openssl s_client: the
+# syslog-over-TLS senders.
+command -v rsyslogd >/dev/null 2>&1 || missing+=(rsyslog)
+dpkg -s rsyslog-gnutls >/dev/null 2>&1 || missing+=(rsyslog-gnutls)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # The C++ jsonnet, which the mixin must evaluate in as it does in go-jsonnet.
 command -v jsonnet >/dev/null 2>&1 || missing+=(jsonnet)
