@@ -2,10 +2,11 @@
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
 # logger, rsyslog over TLS, openssl s_client, Prometheus 2.x and 3.x,
-# Alertmanager, headless Chromium, sloth) and the generated-file staleness
-# checks. Installs the Debian packages and the npm packages the end-to-end
-# tests need when they are missing, and builds Prometheus 3 and sloth once
-# (scripts/prometheus3.sh, scripts/sloth.sh).
+# Alertmanager, headless Chromium, the C++ jsonnet, sloth), the release
+# (scripts/release.sh, lintian, dpkg install and purge, rpm, podman) and the
+# generated-file staleness checks. Installs the Debian packages and the npm
+# packages the end-to-end tests need when they are missing, and builds
+# Prometheus 3 and sloth once (scripts/prometheus3.sh, scripts/sloth.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,18 @@ command -v rsyslogd >/dev/null 2>&1 || missing+=(rsyslog)
 dpkg -s rsyslog-gnutls >/dev/null 2>&1 || missing+=(rsyslog-gnutls)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The C++ jsonnet, which the mixin must evaluate in as it does in go-jsonnet.
+command -v jsonnet >/dev/null 2>&1 || missing+=(jsonnet)
+# The release tests (packaging/): lintian on the .deb, rpm to read the .rpm,
+# podman with runc to build and run the image (netavark and iptables give
+# its containers a network and published ports). dpkg and setpriv are part
+# of every Debian system.
+command -v lintian >/dev/null 2>&1 || missing+=(lintian)
+command -v rpm >/dev/null 2>&1 || missing+=(rpm)
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v runc >/dev/null 2>&1 || missing+=(runc)
+[ -x /usr/lib/podman/netavark ] || missing+=(netavark)
+command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
