@@ -1,5 +1,7 @@
-# A static ipsec_trap_exporter in a distroless image, running as a non-root
-# user. Build and run:
+# A static ipsec_trap_exporter built from source in a Go image, in a
+# distroless image, running as a non-root user: for building without Go
+# installed. The Containerfile makes the same kind of image from a release's
+# binary instead, offline. Build and run:
 #
 #   docker build -t ipsec_trap_exporter \
 #     --build-arg VERSION=$(git describe --tags --always) --build-arg REVISION=$(git rev-parse HEAD) .
@@ -10,8 +12,9 @@
 #     --trap.listen-address=:162 --storage.path=/var/lib/ipsec_trap_exporter
 #
 # Port 162 without root and without a capability: Docker (20.10 and later)
-# and Podman set net.ipv4.ip_unprivileged_port_start=0 in a container's own
-# network namespace, so the non-root user binds 162 there. With
+# sets net.ipv4.ip_unprivileged_port_start=0 in a container's own network
+# namespace, so the non-root user binds 162 there; with Podman 4 pass
+# --sysctl net.ipv4.ip_unprivileged_port_start=0. With
 # --network=host, or a runtime that does not (Kubernetes: set that sysctl in
 # the pod's securityContext, it is a safe sysctl), listen on a high port with
 # --trap.listen-address=:9162 and map or redirect 162 to it. No file

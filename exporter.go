@@ -160,11 +160,11 @@ func (e *exporter) newRegistry() registries {
 }
 
 // buildInputs builds the pipeline and binds the inputs: the trap input
-// always, the syslog input when it has an address. With both, they share a
+// always, the syslog input when it has an address (plain or TLS). With both, they share a
 // de-duplication window (README, "No double counting").
 func (e *exporter) buildInputs(cfg *config.Config, opts exporterOptions, reg registries, recent *pipeline.Recent) error {
 	var dedup *pipeline.Dedup
-	if len(opts.syslog.ListenAddresses) > 0 {
+	if len(opts.syslog.ListenAddresses) > 0 || len(opts.syslog.TLSListenAddresses) > 0 {
 		dedup = pipeline.NewDedup(time.Duration(cfg.Syslog.DedupWindow))
 	}
 	e.pipeline = pipeline.New(dedup, e.metrics, recent)

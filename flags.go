@@ -24,6 +24,8 @@ type flags struct {
 	syslogConns    *int
 	syslogIdle     *time.Duration
 	syslogMaxSize  *int
+	syslogTLS      *[]string
+	syslogTLSWait  *time.Duration
 	eventsKept     *int
 	storagePath    *string
 	storagePathSet bool
@@ -44,8 +46,10 @@ func addFlags(app *kingpin.Application) *flags {
 	f.queueSize = app.Flag("trap.queue-size", "Datagrams that may wait for a decoder; beyond it packets are dropped and counted as queue_full.").Default(strconv.Itoa(trapin.DefaultQueueSize)).Int()
 	f.workers = app.Flag("trap.decoders", "Decode goroutines; 0 means one per CPU.").Default("0").Int()
 	f.syslogAddrs = app.Flag("syslog.listen-address", "HOST:PORT to receive syslog from devices on, on UDP and TCP both. Repeatable. Off by default.").Strings()
-	f.syslogConns = app.Flag("syslog.max-connections", "Syslog TCP connections open at once; more are refused and counted.").Default(strconv.Itoa(syslogin.DefaultMaxConnections)).Int()
-	f.syslogIdle = app.Flag("syslog.idle-timeout", "Close a syslog TCP connection that delivers no complete message for this long.").Default(syslogin.DefaultIdleTimeout.String()).Duration()
+	f.syslogTLS = app.Flag("syslog.tls-listen-address", "HOST:PORT to receive syslog over TLS on (RFC 5425), with the certificate of syslog.tls in the config file. Repeatable. Off by default.").Strings()
+	f.syslogTLSWait = app.Flag("syslog.tls-handshake-timeout", "Close a syslog TLS connection whose handshake is not complete after this long.").Default(syslogin.DefaultTLSHandshakeTimeout.String()).Duration()
+	f.syslogConns = app.Flag("syslog.max-connections", "Syslog TCP and TLS connections open at once; more are refused and counted.").Default(strconv.Itoa(syslogin.DefaultMaxConnections)).Int()
+	f.syslogIdle = app.Flag("syslog.idle-timeout", "Close a syslog TCP or TLS connection that delivers no complete message for this long.").Default(syslogin.DefaultIdleTimeout.String()).Duration()
 	f.syslogMaxSize = app.Flag("syslog.max-message-size", "Longest syslog message accepted, in bytes; longer ones are dropped as too_long.").Default(strconv.Itoa(syslogin.DefaultMaxMessageSize)).Int()
 	f.eventsKept = app.Flag("events.buffer-size", "Recent events kept for /events (with the reason text as sent, which never becomes a label).").Default("1000").Int()
 	f.storagePath = app.Flag("storage.path", "Directory for what the exporter cannot learn again after a restart: tunnel states, last-failure times, SNMPv3 engine boots. Empty keeps nothing.").Default(defaultStoragePath).IsSetByUser(&f.storagePathSet).String()
@@ -76,6 +80,9 @@ func (f *flags) exporterOptions() exporterOptions {
 			IdleTimeout:     *f.syslogIdle,
 			MaxMessageSize:  *f.syslogMaxSize,
 			ReceiveBuffer:   *f.receiveBuffer,
+
+			TLSListenAddresses:  *f.syslogTLS,
+			TLSHandshakeTimeout: *f.syslogTLSWait,
 		},
 		metricsPath: *f.metricsPath,
 		eventsKept:  *f.eventsKept,

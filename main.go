@@ -166,13 +166,22 @@ func (e *exporter) reload() error {
 	return nil
 }
 
-// applyConfig hands a new config to every input, then to the pipeline. The
-// trap input goes first: it is the one that can refuse a config (SNMPv3
-// users its decoder cannot use), and a refused config must change nothing.
+// applyConfig hands a new config to every input, then to the pipeline. A
+// refused config must change nothing: inputs that check a config against
+// their flags (the syslog input's TLS listener needs a certificate) check
+// it first, and the trap input, which can refuse one too (SNMPv3 users its
+// decoder cannot use), is the first to take it.
 func (e *exporter) applyConfig() error {
 	cfg, err := e.loadConfig()
 	if err != nil {
 		return err
+	}
+	for _, in := range e.inputs {
+		if c, ok := in.(interface{ CheckConfig(*config.Config) error }); ok {
+			if err := c.CheckConfig(cfg); err != nil {
+				return err
+			}
+		}
 	}
 	for _, in := range e.inputs {
 		if err := in.Reload(cfg); err != nil {

@@ -10,9 +10,13 @@
 //   };
 //   { 'ipsec.rules.yaml': std.manifestYamlDoc(ipsec.prometheusRules + { groups+: ipsec.prometheusAlerts.groups }) }
 //
-// The rules and dashboards are the shipped files themselves, read at
-// evaluation time, so the mixin can never drift from them; _config changes
-// only what it names:
+// The rules and dashboards are the shipped files themselves, imported at
+// evaluation time, so the mixin can never drift from them: the rule files in
+// their JSON form (alerts/json/, generated with them by go generate ./alerts),
+// which every jsonnet reads alike, where std.parseYaml is not portable (the C++
+// jsonnet 0.18 aborts on multi-line strings). Tests evaluate the mixin with
+// go-jsonnet and the C++ jsonnet and hold both to the same output. _config
+// changes only what it names:
 //
 // - ipsecTrapExporterSelector: the selector of the exporters' scrape job in
 //   the alerts about the exporters (IPSecTrapExporterDown,
@@ -27,6 +31,16 @@
 // Recording rules and alerts are in separate groups (a test holds the shipped
 // files to it), so prometheusRules has every group of recording rules and
 // prometheusAlerts every group of alerts.
+//
+// prometheusScrapeConfig and prometheusEnableFeatures (hidden, not part of
+// what mixtool writes) are the scrape job and Prometheus 3 features to pair
+// with the rules: the protobuf format first, and
+// created-timestamp-zero-ingestion, so that a peer's first failure (a counter
+// born at 1) is a step from 0 that increase() and the SLO rules see. With the
+// Prometheus Operator: scrapeProtocols in the ServiceMonitor or PodMonitor,
+// enableFeatures in the Prometheus resource. Prometheus 2 has neither before
+// 2.50; there the SLO rules miss each series' first failure (the failure
+// alerts do not).
 {
   _config+:: {
     ipsecTrapExporterSelector: $._ipsecDefaults.selector,
@@ -38,10 +52,11 @@
     selector: 'job="ipsec_trap_exporter"',
     runbookURL: 'http://localhost:9983/runbook',
     ruleFiles: [
-      std.parseYaml(importstr 'alerts/ipsec_negotiation_failures.rules.yml'),
-      std.parseYaml(importstr 'alerts/ipsec_slo.rules.yml'),
-      std.parseYaml(importstr 'alerts/ipsec_trap_exporter.rules.yml'),
-      std.parseYaml(importstr 'alerts/ipsec_tunnels.rules.yml'),
+      import 'alerts/json/ipsec_incidents.rules.json',
+      import 'alerts/json/ipsec_negotiation_failures.rules.json',
+      import 'alerts/json/ipsec_slo.rules.json',
+      import 'alerts/json/ipsec_trap_exporter.rules.json',
+      import 'alerts/json/ipsec_tunnels.rules.json',
     ],
     dashboards: {
       'ipsec-overview.json': import 'dashboards/ipsec-overview.json',
@@ -50,6 +65,12 @@
       'ipsec-exporter-health.json': import 'dashboards/ipsec-exporter-health.json',
     },
   },
+
+  prometheusScrapeConfig:: {
+    job_name: 'ipsec_trap_exporter',
+    scrape_protocols: ['PrometheusProto', 'OpenMetricsText1.0.0', 'OpenMetricsText0.0.1', 'PrometheusText0.0.4'],
+  },
+  prometheusEnableFeatures:: ['created-timestamp-zero-ingestion'],
 
   local mixin = self,
   local cfg = mixin._config,
@@ -89,8 +110,10 @@
     for file in defaults.ruleFiles
     for group in file.groups
   ],
-  local isAlerts(group) = std.all([std.objectHas(r, 'alert') for r in group.rules]),
-  local isRecords(group) = std.all([std.objectHas(r, 'record') for r in group.rules]),
+  // Not std.all: jsonnet 0.18 (C++) does not have it.
+  local every(group, field) = std.length([r for r in group.rules if !std.objectHas(r, field)]) == 0,
+  local isAlerts(group) = every(group, 'alert'),
+  local isRecords(group) = every(group, 'record'),
   local checkedGroups =
     local mixed = [g.name for g in groups if !isAlerts(g) && !isRecords(g)];
     assert std.length(mixed) == 0 : 'ipsec_trap_exporter mixin: groups mixing alerts and recording rules: ' + std.join(', ', mixed);

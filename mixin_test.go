@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -29,37 +30,55 @@ type ruleGroups struct {
 	Groups []map[string]any `json:"groups"`
 }
 
-// evalMixin evaluates the mixin as a consumer does: vendored under the
-// repository's name (jb install puts it in vendor/ipsec_trap_exporter),
-// imported by path, with a _config override.
-func evalMixin(t *testing.T, config string) mixinOutput {
+// consumerSnippet is a consumer's file: the mixin imported by path, with a
+// _config override, and the three fields a consumer reads.
+func consumerSnippet(config string) string {
+	return `
+local ipsec = (import 'ipsec_trap_exporter/mixin.libsonnet') + { _config+:: ` + config + ` };
+{
+  prometheusAlerts: ipsec.prometheusAlerts,
+  prometheusRules: ipsec.prometheusRules,
+  grafanaDashboards: ipsec.grafanaDashboards,
+}`
+}
+
+// vendorDir makes a directory in which the repository is vendored under its
+// name (jb install puts it in vendor/ipsec_trap_exporter) and changes to it
+// until back is called: from the repository root, a built binary named
+// ipsec_trap_exporter would shadow the vendored directory of the same name.
+func vendorDir(t *testing.T) (vendor string, back func()) {
 	t.Helper()
 	root, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	vendor := t.TempDir()
+	vendor = t.TempDir()
 	if err := os.Symlink(root, filepath.Join(vendor, "ipsec_trap_exporter")); err != nil {
 		t.Fatal(err)
 	}
-	// Evaluate from the vendor directory, as a consumer's tree would: from
-	// the repository root, a built binary named ipsec_trap_exporter would
-	// shadow the vendored directory of the same name.
-	defer chdirFor(t, vendor)()
+	return vendor, chdirFor(t, vendor)
+}
+
+// goJsonnet evaluates a consumer's file with go-jsonnet, the library.
+func goJsonnet(t *testing.T, config string) string {
+	t.Helper()
+	vendor, back := vendorDir(t)
+	defer back()
 	vm := jsonnet.MakeVM()
 	vm.Importer(&jsonnet.FileImporter{JPaths: []string{vendor}})
-	out, err := vm.EvaluateAnonymousSnippet(filepath.Join(vendor, "consumer.jsonnet"), `
-local ipsec = (import 'ipsec_trap_exporter/mixin.libsonnet') + { _config+:: `+config+` };
-{
-  prometheusAlerts: ipsec.prometheusAlerts,
-  prometheusRules: ipsec.prometheusRules,
-  grafanaDashboards: ipsec.grafanaDashboards,
-}`)
+	out, err := vm.EvaluateAnonymousSnippet(filepath.Join(vendor, "consumer.jsonnet"), consumerSnippet(config))
 	if err != nil {
 		t.Fatalf("jsonnet: %v", err)
 	}
+	return out
+}
+
+// evalMixin evaluates the mixin as a consumer does, with go-jsonnet;
+// TestMixinSameInCppJsonnet holds the C++ jsonnet to the same output.
+func evalMixin(t *testing.T, config string) mixinOutput {
+	t.Helper()
 	var m mixinOutput
-	if err := json.Unmarshal([]byte(out), &m); err != nil {
+	if err := json.Unmarshal([]byte(goJsonnet(t, config)), &m); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -260,37 +279,10 @@ func TestMixinRulesPassPromtool(t *testing.T) {
 // The README's example, evaluated as written, writes rule files and
 // dashboards with the _config it sets.
 func TestMixinReadmeExample(t *testing.T) {
-	b, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(string(b), "```jsonnet\n")
-	example, _, ok2 := strings.Cut(rest, "```")
-	if !ok || !ok2 {
-		t.Fatal("no jsonnet example in README.md")
-	}
-	root, _ := filepath.Abs(".")
-	vendor := t.TempDir()
-	if err := os.Symlink(root, filepath.Join(vendor, "ipsec_trap_exporter")); err != nil {
-		t.Fatal(err)
-	}
-	// Evaluate from the vendor directory, as a consumer's tree would: from
-	// the repository root, a built binary named ipsec_trap_exporter would
-	// shadow the vendored directory of the same name.
-	defer chdirFor(t, vendor)()
-	vm := jsonnet.MakeVM()
-	vm.Importer(&jsonnet.FileImporter{JPaths: []string{vendor}})
-	files, err := vm.EvaluateAnonymousSnippetMulti(filepath.Join(vendor, "ipsec.jsonnet"), example)
-	if err != nil {
-		t.Fatalf("the README's example: %v", err)
-	}
+	files := goJsonnetMulti(t, readmeExample(t))
 	var names []string
-	for name, content := range files {
+	for name, s := range files {
 		names = append(names, name)
-		var s string // -S: each file is a string
-		if err := json.Unmarshal([]byte(content), &s); err != nil {
-			t.Fatalf("%s is not a string: %v", name, err)
-		}
 		if strings.Contains(s, alerts.DefaultRunbookURL) {
 			t.Errorf("%s keeps the default runbook URL", name)
 		}
@@ -303,6 +295,136 @@ func TestMixinReadmeExample(t *testing.T) {
 	}
 	if want := 2 + len(dashboards.All(alerts.DefaultRunbookURL)); len(files) != want {
 		t.Errorf("the example writes %v, want %d files", names, want)
+	}
+}
+
+func readmeExample(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "```jsonnet\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no jsonnet example in README.md")
+	}
+	return example
+}
+
+// goJsonnetMulti evaluates a file of several outputs, each a string, as
+// `jsonnet -S -m DIR` does: file name -> content.
+func goJsonnetMulti(t *testing.T, snippet string) map[string]string {
+	t.Helper()
+	vendor, back := vendorDir(t)
+	defer back()
+	vm := jsonnet.MakeVM()
+	vm.Importer(&jsonnet.FileImporter{JPaths: []string{vendor}})
+	files, err := vm.EvaluateAnonymousSnippetMulti(filepath.Join(vendor, "ipsec.jsonnet"), snippet)
+	if err != nil {
+		t.Fatalf("jsonnet: %v", err)
+	}
+	out := map[string]string{}
+	for name, content := range files {
+		var s string // -S: each file is a string
+		if err := json.Unmarshal([]byte(content), &s); err != nil {
+			t.Fatalf("%s is not a string: %v", name, err)
+		}
+		out[name] = s
+	}
+	return out
+}
+
+// cppJsonnet runs the jsonnet command, which must be the C++ implementation
+// (Debian's package jsonnet), on a file of snippet in a vendor directory.
+// With multi, it writes one file per field as -S -m does and returns them.
+func cppJsonnet(t *testing.T, snippet string, multi bool) map[string]string {
+	t.Helper()
+	testenv.Need(t, "jsonnet")
+	if v, err := testenv.Run(time.Minute, "jsonnet", "--version"); err != nil || strings.Contains(v, "Go implementation") {
+		testenv.Missing(t, "jsonnet on PATH is not the C++ implementation (%v): %s; install Debian's jsonnet (scripts/test.sh does)", err, v)
+	}
+	vendor, back := vendorDir(t)
+	defer back()
+	file := filepath.Join(vendor, "consumer.jsonnet")
+	if err := os.WriteFile(file, []byte(snippet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !multi {
+		out, err := exec.Command("jsonnet", "-J", vendor, file).Output()
+		if err != nil {
+			t.Fatalf("jsonnet: %v\n%s", err, stderrOf(err))
+		}
+		return map[string]string{"": string(out)}
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "dashboards"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	list, err := exec.Command("jsonnet", "-J", vendor, "-S", "-m", dir, file).Output()
+	if err != nil {
+		t.Fatalf("jsonnet -S -m: %v\n%s", err, stderrOf(err))
+	}
+	out := map[string]string{}
+	for _, path := range strings.Fields(string(list)) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(dir, path)
+		out[filepath.ToSlash(rel)] = string(b)
+	}
+	return out
+}
+
+func stderrOf(err error) []byte {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.Stderr
+	}
+	return nil
+}
+
+// The C++ jsonnet (0.18 in Debian 12) evaluates the mixin to the same bytes
+// as go-jsonnet, with the default and with an overriding _config; and the
+// README's example writes the same files. Those files are compared as
+// values, not bytes, for the dashboards: std.manifestJsonEx prints numbers
+// with 17 significant digits in the C++ implementation (0.90000000000000002
+// for 0.9), the same double either way.
+func TestMixinSameInCppJsonnet(t *testing.T) {
+	testenv.SkipShort(t)
+	for _, config := range []string{`{}`, `{ runbookURL: 'https://wiki.example.com/ipsec', ipsecTrapExporterSelector: 'job="ipsec"' }`} {
+		want := goJsonnet(t, config)
+		got := cppJsonnet(t, consumerSnippet(config), false)[""]
+		if strings.TrimSuffix(got, "\n") != strings.TrimSuffix(want, "\n") {
+			t.Errorf("_config %s: C++ jsonnet's output (%d bytes) differs from go-jsonnet's (%d bytes)", config, len(got), len(want))
+		}
+	}
+
+	example := readmeExample(t)
+	want := goJsonnetMulti(t, example)
+	got := cppJsonnet(t, example, true)
+	if len(got) != len(want) {
+		t.Errorf("the README's example: C++ jsonnet writes %d files, go-jsonnet %d", len(got), len(want))
+	}
+	for name, w := range want {
+		g, ok := got[name]
+		switch {
+		case !ok:
+			t.Errorf("the README's example: C++ jsonnet does not write %s", name)
+		case strings.HasSuffix(name, ".json"):
+			var gv, wv any
+			if err := json.Unmarshal([]byte(g), &gv); err != nil {
+				t.Fatalf("%s from C++ jsonnet: %v", name, err)
+			}
+			if err := json.Unmarshal([]byte(w), &wv); err != nil {
+				t.Fatalf("%s from go-jsonnet: %v", name, err)
+			}
+			if !reflect.DeepEqual(gv, wv) {
+				t.Errorf("%s: C++ jsonnet's differs from go-jsonnet's", name)
+			}
+		case strings.TrimSuffix(g, "\n") != strings.TrimSuffix(w, "\n"):
+			t.Errorf("%s: C++ jsonnet's differs from go-jsonnet's", name)
+		}
 	}
 }
 
@@ -320,6 +442,33 @@ func chdirFor(t *testing.T, dir string) func() {
 	return func() {
 		if err := os.Chdir(old); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// The README's Prometheus 3 scrape configuration is the mixin's.
+func TestReadmeScrapeConfigIsTheMixins(t *testing.T) {
+	vm := jsonnet.MakeVM()
+	out, err := vm.EvaluateAnonymousSnippet("scrape.jsonnet",
+		`local m = import 'mixin.libsonnet'; { protocols: m.prometheusScrapeConfig.scrape_protocols, features: m.prometheusEnableFeatures }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ Protocols, Features []string }
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"scrape_protocols: [" + strings.Join(v.Protocols, ", ") + "]"}
+	for _, f := range v.Features {
+		want = append(want, "--enable-feature="+f)
+	}
+	for _, w := range want {
+		if !strings.Contains(string(readme), w) {
+			t.Errorf("README.md does not say %q, which the mixin recommends", w)
 		}
 	}
 }

@@ -19,14 +19,25 @@ type GeneratedFile struct {
 
 // Generated lists every generated file; the staleness test walks the same
 // list, so a file cannot be generated without being checked. The shipped
-// files are rendered with DefaultOptions.
+// files are rendered with DefaultOptions. Each rule file has its JSON form
+// in JSONDir, for the mixin.
 var Generated = []GeneratedFile{
 	{"ipsec_negotiation_failures.rules.yml", RenderRules},
 	{"ipsec_slo.rules.yml", RenderSLORules},
 	{"ipsec_trap_exporter.rules.yml", RenderExporterRules},
 	{"ipsec_tunnels.rules.yml", RenderTunnelRules},
+	{"ipsec_incidents.rules.yml", RenderIncidentRules},
+	{"tests/ipsec_incidents.test.yml", RenderIncidentTests},
+	{"ipsec_slo.sloth.yml", RenderSlothSpec},
+	{"sloth-windows/ipsec_30d.yml", RenderSlothWindows},
+	{"ipsec_slo.openslo.yml", RenderOpenSLO},
 	{"tests/ipsec_tunnel_generated.test.yml", RenderTunnelTests},
 	{"tests/ipsec_negotiation_failures.test.yml", RenderFailureTests},
+	{JSONDir + "/ipsec_negotiation_failures.rules.json", asJSON(RenderRules)},
+	{JSONDir + "/ipsec_slo.rules.json", asJSON(RenderSLORules)},
+	{JSONDir + "/ipsec_trap_exporter.rules.json", asJSON(RenderExporterRules)},
+	{JSONDir + "/ipsec_tunnels.rules.json", asJSON(RenderTunnelRules)},
+	{JSONDir + "/ipsec_incidents.rules.json", asJSON(RenderIncidentRules)},
 	{"../docs/runbook.md", func(w io.Writer, _ Options) error { return RenderRunbook(w) }},
 }
 

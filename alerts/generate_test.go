@@ -179,7 +179,14 @@ func TestEveryAlertHasAnnotations(t *testing.T) {
 				t.Errorf("%s has no %s annotation", r.Alert, a)
 			}
 		}
-		if s := r.Labels["severity"]; s != "critical" && s != "warning" {
+		s := r.Labels["severity"]
+		if r.Alert == TunnelDownInhibitorName {
+			if s != InhibitorSeverity {
+				t.Errorf("%s: severity %q, want %s (it must never notify)", r.Alert, s, InhibitorSeverity)
+			}
+			continue
+		}
+		if s != "critical" && s != "warning" {
 			t.Errorf("%s: severity %q, want critical or warning (the routes know no other)", r.Alert, s)
 		}
 	}
@@ -217,6 +224,56 @@ func TestEveryAlertHasAFiringUnitTest(t *testing.T) {
 	for _, r := range alertRules(t) {
 		if !fired[r.Alert] {
 			t.Errorf("alert %s has no unit test in tests/ in which it fires", r.Alert)
+		}
+	}
+}
+
+// Every alert name the Alertmanager example matches on is an alert of the
+// rule files (a renamed alert would silently stop an inhibition), and every
+// regex matches at least one.
+func TestAlertmanagerMatchersNameRealAlerts(t *testing.T) {
+	b, err := os.ReadFile("alertmanager.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		InhibitRules []struct {
+			Source []string `yaml:"source_matchers"`
+			Target []string `yaml:"target_matchers"`
+		} `yaml:"inhibit_rules"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	alerts := map[string]bool{}
+	for _, r := range alertRules(t) {
+		alerts[r.Alert] = true
+	}
+	matcher := regexp.MustCompile(`^alertname(=~|=|!=)"(.*)"$`)
+	for _, rule := range cfg.InhibitRules {
+		for _, m := range append(rule.Source, rule.Target...) {
+			parts := matcher.FindStringSubmatch(m)
+			if parts == nil {
+				continue
+			}
+			op, value := parts[1], parts[2]
+			switch op {
+			case "=", "!=":
+				if !alerts[value] {
+					t.Errorf("matcher %s: no alert %s in the rule files", m, value)
+				}
+			case "=~":
+				re := regexp.MustCompile("^(?:" + value + ")$")
+				n := 0
+				for a := range alerts {
+					if re.MatchString(a) {
+						n++
+					}
+				}
+				if n == 0 {
+					t.Errorf("matcher %s matches no alert of the rule files", m)
+				}
+			}
 		}
 	}
 }

@@ -69,6 +69,8 @@ func TestAlertmanagerRoutes(t *testing.T) {
 		{"slow SLO burn tickets", []string{"alertname=IPSecSLOErrorBudgetBurn", "severity=warning", "slo=negotiation_success", "window=3d"}, "ticket"},
 		{"exporter down tickets", []string{"alertname=IPSecTrapExporterDown", "severity=warning", "instance=exporter-a:9163"}, "ticket"},
 		{"no severity falls back to tickets", []string{"alertname=Other"}, "ticket"},
+		{"a device-wide failure pages", []string{"alertname=" + DeviceWideAlertName, "severity=critical", "class=configuration_mismatch", "remediation_group=authentication_failure", "device=fw-hq-01"}, "pager"},
+		{"an inhibitor never notifies", []string{"alertname=" + TunnelDownInhibitorName, "severity=" + InhibitorSeverity, "device=fw-hq-01", "peer=203.0.113.9"}, "null"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"config", "routes", "test", "--config.file=alertmanager.yml", "--verify.receivers=" + tc.want}, tc.labels...)

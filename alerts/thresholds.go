@@ -35,3 +35,20 @@ var Policies = map[mib.Class]Policy{
 		Why: "Races and rate limits (rekey collisions, first-packet limiting, retransmissions) heal by themselves and happen now and then on any busy device, so single failures are noise. Six in an hour, for 15 minutes, means the peer keeps failing: a warning (ticket), not a page, because the tunnel-down and SLO alerts page when users are actually cut off.",
 	},
 }
+
+// DeviceWidePeers is how many peers of one device must meet the per-peer
+// condition of one remediation group before a single device-wide alert
+// (IPSecNegotiationFailingDeviceWide) replaces their per-peer alerts: one
+// cause on the device (an expired certificate, a changed proposal, a limit
+// reached), one notification instead of one per peer. Ten is more peers than
+// fail together by coincidence on a hub, and few enough that a small device
+// losing most of its spokes still gets one alert.
+const DeviceWidePeers = 10
+
+// DeviceWideLead is how much sooner than the per-peer alerts the device-wide
+// alert fires (its for: is the class's For minus this, at least 0), so that
+// it is in Alertmanager, inhibiting, before any per-peer alert of the same
+// incident is notified: peers that reach the per-peer threshold within this
+// lead (plus Alertmanager's group_wait) of each other are never notified one
+// by one.
+const DeviceWideLead = "1m"

@@ -1,12 +1,15 @@
 // Package config reads the exporter's YAML configuration file: accepted
 // communities, SNMPv3 users, the local engine ID, allowed sources, device
-// names, series limits and the syslog input's settings. Every error names
-// the file, the line and the reason, because a trap receiver that starts
-// with half a config silently drops traps.
+// names, series limits and the syslog input's settings (the TLS listener's
+// certificate is read here too). Every error names the file, the line and
+// the reason, because a trap receiver that starts with half a config
+// silently drops traps.
 package config
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -66,6 +69,53 @@ type Syslog struct {
 	// DedupWindow is the window within which a trap and a log line of the
 	// same event count once; 0 turns de-duplication off.
 	DedupWindow model.Duration `yaml:"dedup_window"`
+	// TLS is the certificate of the TLS listener
+	// (--syslog.tls-listen-address); nil when not configured.
+	TLS *SyslogTLS `yaml:"tls"`
+}
+
+// SyslogTLS names the files of the TLS syslog listener (RFC 5425). Parse
+// reads them, so that a file that cannot be used is refused at start-up
+// and on reload, with its line, like any other mistake in the config.
+type SyslogTLS struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+	// ClientCAFile, when set, turns on mutual TLS: a client must present a
+	// certificate signed by one of these CAs.
+	ClientCAFile string `yaml:"client_ca_file"`
+
+	// Certificate and ClientCAs (nil without ClientCAFile) are read from
+	// the files by Parse.
+	Certificate tls.Certificate `yaml:"-"`
+	ClientCAs   *x509.CertPool  `yaml:"-"`
+}
+
+// load reads the certificate, its key and the client CAs, and returns the
+// key whose file could not be used with the error.
+func (t *SyslogTLS) load() (key string, err error) {
+	switch {
+	case t.CertFile == "":
+		return "cert_file", errors.New("cert_file is required")
+	case t.KeyFile == "":
+		return "key_file", errors.New("key_file is required")
+	}
+	cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
+	if err != nil {
+		return "cert_file", fmt.Errorf("cert_file %s, key_file %s: %w", t.CertFile, t.KeyFile, err)
+	}
+	t.Certificate = cert
+	if t.ClientCAFile == "" {
+		return "", nil
+	}
+	pem, err := os.ReadFile(t.ClientCAFile)
+	if err != nil {
+		return "client_ca_file", fmt.Errorf("client_ca_file: %w", err)
+	}
+	t.ClientCAs = x509.NewCertPool()
+	if !t.ClientCAs.AppendCertsFromPEM(pem) {
+		return "client_ca_file", fmt.Errorf("client_ca_file %s: no PEM certificate in it", t.ClientCAFile)
+	}
+	return "", nil
 }
 
 // TunnelStatus lists the status values that mean up and down; a value in
@@ -156,6 +206,11 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 	if w := time.Duration(cfg.Syslog.DedupWindow); w < 0 || w > maxDedupWindow {
 		return nil, fmt.Errorf("line %d: syslog.dedup_window %s is out of range: 0s (off) to %s",
 			lineOf(&root, "syslog", "dedup_window"), model.Duration(w), model.Duration(maxDedupWindow))
+	}
+	if t := cfg.Syslog.TLS; t != nil {
+		if key, err := t.load(); err != nil {
+			return nil, fmt.Errorf("line %d: syslog.tls: %w", lineOf(&root, "syslog", "tls", key), err)
+		}
 	}
 	if ts := cfg.TunnelStatus; ts != nil {
 		seen := map[int64]bool{}

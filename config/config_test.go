@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gosnmp/gosnmp"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -140,5 +142,42 @@ func TestLoadNamesTheFile(t *testing.T) {
 	_, err := Load("testdata/does-not-exist.yml")
 	if err == nil || !strings.Contains(err.Error(), "does-not-exist.yml") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSyslogTLS(t *testing.T) {
+	pki := testenv.NewPKI(t, "exporter.test")
+	files := func(lines ...string) string { return "syslog:\n  tls:\n    " + strings.Join(lines, "\n    ") + "\n" }
+	cfg, err := Parse([]byte(files("cert_file: "+pki.ServerCert, "key_file: "+pki.ServerKey)), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tls := cfg.Syslog.TLS; tls == nil || len(tls.Certificate.Certificate) != 1 || tls.ClientCAs != nil {
+		t.Fatalf("syslog.tls = %+v, want the certificate and no client CAs", cfg.Syslog.TLS)
+	}
+	cfg, err = Parse([]byte(files("cert_file: "+pki.ServerCert, "key_file: "+pki.ServerKey, "client_ca_file: "+pki.CAFile)), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Syslog.TLS.ClientCAs == nil {
+		t.Error("client_ca_file read into no pool")
+	}
+	if cfg, _ := Parse([]byte("syslog:\n  dedup_window: 5s\n"), env(nil)); cfg.Syslog.TLS != nil {
+		t.Error("syslog.tls without the key must stay nil")
+	}
+
+	for _, tt := range []struct{ name, yaml, want string }{
+		{"no key file", files("cert_file: " + pki.ServerCert), "line 2: syslog.tls: key_file is required"},
+		{"no such file", "limits: {}\n" + files("cert_file: /nonexistent.pem", "key_file: "+pki.ServerKey), "line 4: syslog.tls: cert_file /nonexistent.pem"},
+		{"key of another certificate", files("cert_file: "+pki.ServerCert, "key_file: "+pki.ClientKey), "private key does not match public key"},
+		{"no cert file", "\n" + files("key_file: "+pki.ServerKey), "line 3: syslog.tls: cert_file is required"},
+		{"client CA not PEM", files("cert_file: "+pki.ServerCert, "key_file: "+pki.ServerKey, "client_ca_file: "+pki.Dir), "line 5: syslog.tls: client_ca_file:"},
+		{"client CA without a certificate", files("cert_file: "+pki.ServerCert, "key_file: "+pki.ServerKey, "client_ca_file: "+pki.ServerKey), "no PEM certificate in it"},
+		{"unknown key", files("cert: x"), "field cert not found"},
+	} {
+		_, err := Parse([]byte(tt.yaml), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want it to contain %q", tt.name, err, tt.want)
+		}
 	}
 }

@@ -124,17 +124,19 @@ var (
 // Syslog input families (syslogin/metrics.go).
 var (
 	SyslogMessagesReceived = family("syslog", "messages_received_total",
-		"Syslog messages read, by transport (a UDP datagram or a TCP frame), whether or not they became an event.", "transport")
+		"Syslog messages read, by transport (a UDP datagram, or a TCP or TLS frame), whether or not they became an event.", "transport")
 	SyslogMessagesParsed = family("syslog", "messages_parsed_total",
 		"Syslog messages parsed into an IPSec event and recorded.")
 	SyslogMessagesDropped = family("syslog", "messages_dropped_total",
 		"Syslog messages that did not become an event, by reason.", "reason")
 	SyslogTCPConnections = family("syslog", "tcp_connections",
-		"Syslog TCP connections open now.")
+		"Syslog TCP connections open now, TLS ones included.")
 	SyslogTCPConnectionsAccepted = family("syslog", "tcp_connections_accepted_total",
-		"Syslog TCP connections accepted.")
+		"Syslog TCP connections accepted, TLS ones included.")
 	SyslogTCPConnectionsRefused = family("syslog", "tcp_connections_refused_total",
-		"Syslog TCP connections closed at accept, by reason (limit, source_not_allowed).", "reason")
+		"Syslog TCP and TLS connections closed at accept, by reason (limit, source_not_allowed).", "reason")
+	SyslogTLSHandshakeFailures = family("syslog", "tls_handshake_failures_total",
+		"Syslog TLS connections closed because their handshake did not complete, by reason (timeout, client_certificate, protocol).", "reason")
 )
 
 // All lists every family, for the test that keeps names in this package
@@ -147,6 +149,6 @@ func All() []Family {
 		StateLastWrite, StateSize, StateWrites, StateWriteFailures, StateLastRestoreSuccessful, StateBadFiles,
 		TrapPacketsReceived, TrapPacketsDropped, TrapInformsAcknowledged, TrapEngineDiscoveryReports,
 		SyslogMessagesReceived, SyslogMessagesParsed, SyslogMessagesDropped, SyslogTCPConnections,
-		SyslogTCPConnectionsAccepted, SyslogTCPConnectionsRefused,
+		SyslogTCPConnectionsAccepted, SyslogTCPConnectionsRefused, SyslogTLSHandshakeFailures,
 	}
 }

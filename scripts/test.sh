@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
-# logger, Prometheus 2.x and 3.x, Alertmanager, headless Chromium) and the
+# logger, rsyslog over TLS, openssl s_client, Prometheus 2.x and 3.x,
+# Alertmanager, headless Chromium, the C++ jsonnet, sloth), the release
+# (scripts/release.sh, lintian, dpkg install and purge, rpm, podman) and the
 # generated-file staleness checks. Installs the Debian packages and the npm
 # packages the end-to-end tests need when they are missing, and builds
-# Prometheus 3 once (scripts/prometheus3.sh).
+# Prometheus 3 and sloth once (scripts/prometheus3.sh, scripts/sloth.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +23,24 @@ command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v logger >/dev/null 2>&1 || missing+=(bsdutils) # util-linux logger(1), the syslog sender
+# rsyslog with its GnuTLS driver (the TLS relay) and openssl s_client: the
+# syslog-over-TLS senders.
+command -v rsyslogd >/dev/null 2>&1 || missing+=(rsyslog)
+dpkg -s rsyslog-gnutls >/dev/null 2>&1 || missing+=(rsyslog-gnutls)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The C++ jsonnet, which the mixin must evaluate in as it does in go-jsonnet.
+command -v jsonnet >/dev/null 2>&1 || missing+=(jsonnet)
+# The release tests (packaging/): lintian on the .deb, rpm to read the .rpm,
+# podman with runc to build and run the image (netavark and iptables give
+# its containers a network and published ports). dpkg and setpriv are part
+# of every Debian system.
+command -v lintian >/dev/null 2>&1 || missing+=(lintian)
+command -v rpm >/dev/null 2>&1 || missing+=(rpm)
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v runc >/dev/null 2>&1 || missing+=(runc)
+[ -x /usr/lib/podman/netavark ] || missing+=(netavark)
+command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -44,6 +63,11 @@ fi
 # /metrics lint run on Debian's 2.x and on 3.x.
 prometheus3=$(./scripts/prometheus3.sh)
 export PROMTOOL3=$prometheus3/promtool PROMETHEUS3=$prometheus3/prometheus
+
+# Sloth, built from its Go module at a pinned version and cached the same
+# way: the Sloth spec of alerts/ is checked with sloth validate.
+SLOTH=$(./scripts/sloth.sh)
+export SLOTH
 
 # The packages with concurrency of their own, under the race detector.
 go test -race -count=1 ./pipeline ./trapin ./internal/udpsock ./metricdef ./config ./sender ./mib ./state ./syslogin

@@ -36,16 +36,27 @@ func reportRates(b *testing.B, cpuStart time.Duration) {
 	}
 }
 
-// BenchmarkParseMessage is the Huawei parser alone.
+// BenchmarkParseMessage is the Huawei parser alone, on each layout.
 func BenchmarkParseMessage(b *testing.B) {
-	b.ReportAllocs()
-	cpu := cpuTime(b)
-	for i := 0; i < b.N; i++ {
-		if _, err := ParseMessage(negoFail); err != nil {
-			b.Fatal(err)
-		}
+	const fields = "IPSec tunnel negotiation fails. (Ifindex=5, SeqNum=10, Reason=responder dh mismatch, ReasonCode=6, " +
+		"PeerAddress=203.0.113.9, PeerPort=500, VsysName=public, InterfaceName=GigabitEthernet0/0/1)"
+	for _, layout := range []struct{ name, text string }{
+		{"plain", negoFail},
+		{"vs_cid_prefix", "%%01IPSEC/4/IPSECNEGOFAIL (t):VS=Admin-VS-CID=0x81d80420-OID=1.3.6.1.4.1.2011.6.122.26.6.14;" + fields},
+		{"vsys_prefix_peer_port", "%%01IPSEC/4/IPSECNEGOFAIL(l):Vsys public:IPSec tunnel negotiation fails. (ReasonCode=6, PeerAddress=203.0.113.9:4500)"},
+		{"slot_prefix_no_parentheses", "IPSEC/4/IPSECNEGOFAIL:Slot=2,Vcpu=0;ReasonCode=6, PeerAddress=203.0.113.9, PeerPort=500"},
+	} {
+		b.Run(layout.name, func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := cpuTime(b)
+			for i := 0; i < b.N; i++ {
+				if _, err := ParseMessage(layout.text); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRates(b, cpu)
+		})
 	}
-	reportRates(b, cpu)
 }
 
 // BenchmarkMessage is everything a syslog reader does for one message
@@ -57,6 +68,8 @@ func BenchmarkMessage(b *testing.B) {
 		{"rfc3164", "<13>Nov 29 05:01:16 vm root: "},
 		{"rfc5424", `<13>1 2026-11-29T05:01:16.453645+00:00 vm root - - [timeQuality tzKnown="1" isSynced="0"] `},
 		{"huawei", "<188>Nov 29 2026 05:01:16 USG6000 "},
+		{"huawei_format_date", "<188>2026-11-29 05:01:16.345+08:00 NE8000 "},
+		{"huawei_boot", "<188>1234567.890123 S5700 "},
 	}
 	for _, format := range formats {
 		b.Run(format.name, func(b *testing.B) {

@@ -2,11 +2,13 @@ package syslogin
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
@@ -58,13 +60,18 @@ func FuzzParseMessage(f *testing.F) {
 
 // FuzzSyslogMessage drives raw datagram bytes through go-syslog, the
 // timestamp rewrite and the Huawei parser, as the listener does. Seed
-// corpus: testdata/syslog.txt.
+// corpus: testdata/syslog.txt, and a message in every time-stamp format
+// (stampForms).
 func FuzzSyslogMessage(f *testing.F) {
 	for _, s := range seeds(f, "syslog.txt") {
 		f.Add([]byte(s))
 	}
+	for _, s := range stampForms {
+		f.Add([]byte("<188>" + s.stamp + " USG6000 %%01IPSEC/4/IPSECNEGOFAIL(t)[3]:" + huaweiDesc))
+	}
 	p := newParser()
 	f.Fuzz(func(t *testing.T, msg []byte) {
+		checkRewrite(t, msg)
 		text, _, err := p.parse(append([]byte(nil), msg...))
 		if err != nil {
 			return
@@ -73,6 +80,28 @@ func FuzzSyslogMessage(f *testing.F) {
 			checkEvent(t, ev)
 		}
 	})
+}
+
+// checkRewrite holds the time-stamp rewrite to its contract: what it
+// writes is the PRI, an RFC 3164 stamp and the rest of the message after
+// the device's stamp, unchanged.
+func checkRewrite(t *testing.T, msg []byte) {
+	t.Helper()
+	out, ok := rewriteStamp(nil, msg)
+	if !ok {
+		return
+	}
+	gt := bytes.IndexByte(out, '>')
+	if gt < 1 || len(out) < gt+1+stampLen || !bytes.Equal(out[:gt+1], msg[:gt+1]) {
+		t.Fatalf("rewriteStamp(%q) = %q: the PRI is not kept", msg, out)
+	}
+	stamp, rest := out[gt+1:gt+1+stampLen], out[gt+1+stampLen:]
+	if _, err := time.Parse(time.Stamp, string(stamp)); err != nil {
+		t.Fatalf("rewriteStamp(%q) wrote the stamp %q: %v", msg, stamp, err)
+	}
+	if !bytes.HasSuffix(msg, rest) || len(rest) == 0 || rest[0] != ' ' {
+		t.Fatalf("rewriteStamp(%q) = %q: the rest of the message is not kept", msg, out)
+	}
 }
 
 func checkEvent(t *testing.T, ev pipeline.Event) {

@@ -3,6 +3,7 @@ package syslogin
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -105,6 +106,7 @@ func ParseMessage(text string) (pipeline.Event, error) {
 		return pipeline.Event{}, fmt.Errorf("%w: %s/%d/%s", ErrOtherMessage, h.Module, h.Severity, h.Brief)
 	}
 
+	desc, vsys := stripPrefix(desc)
 	var values [mib.FieldCount]string
 	backup := false
 	eachField(desc, func(key, value string) {
@@ -121,6 +123,10 @@ func ParseMessage(text string) (pipeline.Event, error) {
 		values[f] = fieldValue(f, value)
 	})
 
+	if values[mib.FieldVsys] == "" && vsys != "" {
+		values[mib.FieldVsys] = fieldValue(mib.FieldVsys, vsys)
+	}
+	splitPeerPort(&values)
 	ev := pipeline.Event{Kind: n.Kind, Notification: n.Name}
 	ev.SetFields(&values)
 	if backup {
@@ -131,6 +137,87 @@ func ParseMessage(text string) (pipeline.Event, error) {
 	}
 	pipeline.ClassifyReason(&ev, values[mib.FieldReasonCode])
 	return ev, nil
+}
+
+// maxPrefix bounds how far into the text a prefix's end is looked for.
+const maxPrefix = 128
+
+// stripPrefix removes the context some products write between the header
+// and the text, and returns the rest and the virtual system a firewall
+// names there ("" if none):
+//
+//	VS=Admin-VS-CID=0x81d80420-OID=1.3.6.1.4.1.2011.6.8.2.2.0.3;text   NE and ME routers (VRP V8)
+//	CID=0x80cb000c-OID=1.3.6.1.4.1.2011.6.10.2.17;text                  the same without a VS
+//	slot=1;text                                                          S-series switches
+//	Slot=2,Vcpu=0;text                                                   some firewalls
+//	Vsys public:text                                                     USG firewalls
+//
+// The VS of a router is its virtual system, not a firewall's vsys, so only
+// the last one names one. Without the prefix gone, a description without a
+// parenthesised field list would read the prefix as its first fields.
+func stripPrefix(desc string) (rest, vsys string) {
+	head := desc[:min(len(desc), maxPrefix)]
+	switch {
+	case strings.HasPrefix(head, "Vsys "):
+		name := head[len("Vsys "):]
+		if end := strings.IndexByte(name, ':'); end > 0 && !strings.ContainsAny(name[:end], " ,;=()") {
+			return strings.TrimLeft(desc[len("Vsys ")+end+1:], " "), name[:end]
+		}
+	case strings.HasPrefix(head, "VS=") || strings.HasPrefix(head, "CID=0x"):
+		if end := strings.IndexByte(head, ';'); end > 0 && strings.Contains(head[:end], "CID=0x") && !strings.Contains(head[:end], " ") {
+			return strings.TrimLeft(desc[end+1:], " "), ""
+		}
+	case len(head) > 5 && strings.EqualFold(head[:5], "slot="):
+		if end := slotPrefixEnd(head); end > 0 {
+			return strings.TrimLeft(desc[end:], " "), ""
+		}
+	}
+	return desc, ""
+}
+
+// slotPrefixEnd returns the length of "slot=N;" or "Slot=N,Vcpu=N;" at the
+// start of s, or 0.
+func slotPrefixEnd(s string) int {
+	i := 5
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i == 5 || i >= len(s) {
+		return 0
+	}
+	if s[i] == ';' {
+		return i + 1
+	}
+	if !strings.HasPrefix(s[i:], ",Vcpu=") {
+		return 0
+	}
+	i += len(",Vcpu=")
+	j := i
+	for j < len(s) && isDigit(s[j]) {
+		j++
+	}
+	if j == i || j >= len(s) || s[j] != ';' {
+		return 0
+	}
+	return j + 1
+}
+
+// splitPeerPort splits a peer written with its port, "203.0.113.9:4500"
+// (USG IKE logs), into the address and, unless the message has its own
+// port field, the port: the series are keyed by the address alone, as for
+// traps.
+func splitPeerPort(values *[mib.FieldCount]string) {
+	if strings.Count(values[mib.FieldPeer], ":") != 1 {
+		return // no port, or IPv6 (checked first: a parse error allocates)
+	}
+	ap, err := netip.ParseAddrPort(values[mib.FieldPeer])
+	if err != nil {
+		return
+	}
+	values[mib.FieldPeer] = ap.Addr().String()
+	if values[mib.FieldPeerPort] == "" {
+		values[mib.FieldPeerPort] = strconv.Itoa(int(ap.Port()))
+	}
 }
 
 // fieldValue bounds a value like the trap decoder does: label text to
@@ -204,9 +291,15 @@ func parseHeader(s string) (Header, int, bool) {
 		return h, 0, false
 	}
 	h.Brief = s[start:i]
-	if i+2 < len(s) && s[i] == '(' && isLetter(s[i+1]) && s[i+2] == ')' {
-		h.Flag = s[i+1]
-		i += 3
+	// The flag, attached or after one space (NE and ME routers write
+	// "hwAllocUserIPFailAlarm (t):").
+	j := i
+	if j < len(s) && s[j] == ' ' {
+		j++
+	}
+	if j+2 < len(s) && s[j] == '(' && isLetter(s[j+1]) && s[j+2] == ')' {
+		h.Flag = s[j+1]
+		i = j + 3
 	}
 	if i < len(s) && s[i] == '[' {
 		j := i + 1

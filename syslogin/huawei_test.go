@@ -116,6 +116,119 @@ func TestParseMessage(t *testing.T) {
 	}
 }
 
+// TestParseMessageLayouts holds the parser to the layouts Huawei's
+// references and public log parsers show beyond the basic one; each case
+// names where its layout comes from (README, "Message layouts").
+func TestParseMessageLayouts(t *testing.T) {
+	nego := func(peer, port, vsys string) pipeline.Event {
+		return pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail,
+			Peer: peer, PeerPort: port, Vsys: vsys, ReasonCode: "6", Reason: "responder_dh_mismatch"}
+	}
+	const fields = "(Ifindex=5, ReasonCode=6, PeerAddress=203.0.113.9)"
+	tests := []struct {
+		name string
+		text string
+		want pipeline.Event
+	}{
+		// USG alarm references (support.huawei.com EDOC1100127008, the
+		// a10.tagan.ru mirror): module IPSEC-VPN, ConnID after the trap's
+		// fields.
+		{"IPSEC-VPN module, ConnID", "IPSEC-VPN/4/IPSECNEGOFAIL: OID 1.3.6.1.4.1.2011.6.122.26.6.14 IPSec tunnel negotiation fails. " +
+			"(Ifindex=5, SeqNum=10, Reason=phase1 proposal mismatch, ReasonCode=1, PeerAddress=203.0.113.9, PeerPort=500, " +
+			"VsysName=public, InterfaceName=GigabitEthernet1/0/1, ConnID=4660)",
+			pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail, Peer: "203.0.113.9", PeerPort: "500",
+				Interface: "GigabitEthernet1/0/1", Vsys: "public", SeqNum: "10", ReasonCode: "1", Reason: "phase1_proposal_mismatch",
+				ReasonText: "phase1 proposal mismatch"}},
+		{"IPSEC-VPN module, tunnel start with SlotID and Role", "IPSEC-VPN/4/IPSECTUNNELSTART: OID 1.3.6.1.4.1.2011.6.122.26.6.1 The IPSec tunnel is established. " +
+			"(Ifindex=5, SeqNum=10,TunnelIndex=1, RuleNum=5, DstIP=203.0.113.20, InsideIP=0.0.0.0, RemotePort=500, CpuID=0, SrcIP=192.0.2.1, " +
+			"FlowInfo=[10.1.0.0/16 - 10.2.0.0/16], LifeSize=1843200, LifeTime=3600, VsysName=public, InterfaceName=GigabitEthernet1/0/1, SlotID=1, Role=initiator)",
+			pipeline.Event{Kind: mib.KindTunnelUp, Notification: mib.NotifTunnelStart, Peer: "203.0.113.20", PeerPort: "500",
+				Interface: "GigabitEthernet1/0/1", Vsys: "public", SeqNum: "10", LocalAddress: "192.0.2.1"}},
+		// Huawei's alarm reference ALM-4285734913 (support.huaweicloud.com):
+		// the stop log with SeqNum (not PolicyNum), no space after its comma.
+		{"tunnel stop with SeqNum", "%%01IPSEC/4/IPSECTUNNELSTOP(t)[6]:OID 1.3.6.1.4.1.2011.6.122.26.6.2 The IPSec tunnel is deleted. " +
+			"(Ifindex=5, SeqNum=10,TunnelIndex=1, RuleNum=5, DstIP=203.0.113.20, InsideIP=0.0.0.0, RemotePort=500, CpuID=0, SrcIP=192.0.2.1, " +
+			"FlowInfo=[10.1.0.0/16 - 10.2.0.0/16], OfflineReason=dpd timeout, VsysName=public, InterfaceName=GigabitEthernet1/0/1, SlotID=1)",
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20", PeerPort: "500",
+				Interface: "GigabitEthernet1/0/1", Vsys: "public", SeqNum: "10", LocalAddress: "192.0.2.1",
+				Reason: "dpd_timeout", ReasonText: "dpd timeout"}},
+		{"IPSEC-VPN module, tunnel stop", "IPSEC-VPN/4/IPSECTUNNELSTOP: OID 1.3.6.1.4.1.2011.6.122.26.6.2 The IPSec tunnel is deleted. " +
+			"(Ifindex=5, SeqNum=10, DstIP=203.0.113.20, OfflineReason=peer request)",
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20", SeqNum: "10",
+				Reason: "peer_request", ReasonText: "peer request"}},
+		// NE and ME routers (VRP V8) put VS=...-CID=...; before the text;
+		// some write only CID=...; (public log-parser test strings).
+		{"VS and CID prefix", "%%01IPSEC/4/IPSECNEGOFAIL(t):VS=Admin-VS-CID=0x81d80420-OID=1.3.6.1.4.1.2011.6.122.26.6.14;" +
+			"IPSec tunnel negotiation fails. " + fields, nego("203.0.113.9", "", "")},
+		{"VS and CID prefix, fields without parentheses", "%%01IPSEC/4/IPSECNEGOFAIL(t):VS=Admin-VS-CID=0x81d80420-OID=1.3.6.1.4.1.2011.6.122.26.6.14;" +
+			"IPSec tunnel negotiation fails. ReasonCode=6, PeerAddress=203.0.113.9.", nego("203.0.113.9", "", "")},
+		{"VS prefix of an alarm clear", "%%01IPSEC/4/IPSECNEGOFAIL(l):VS=Admin-VS-CID=0x80c4046e-alarmID=0x09e62006-clearType=service_resume;" +
+			"ReasonCode=6, PeerAddress=203.0.113.9", nego("203.0.113.9", "", "")},
+		{"CID prefix", "%%01IPSEC/4/IPSECNEGOFAIL(t):CID=0x80cb000c-OID=1.3.6.1.4.1.2011.6.122.26.6.14;ReasonCode=6, PeerAddress=203.0.113.9",
+			nego("203.0.113.9", "", "")},
+		{"flag after a space", "%%01IPSEC/4/IPSECNEGOFAIL (t):VS=Admin-VS-CID=0x81d80420-OID=1.3.6.1.4.1.2011.6.122.26.6.14;x " + fields,
+			nego("203.0.113.9", "", "")},
+		// S-series switches: slot=N; before the text.
+		{"slot prefix", "IPSEC/4/IPSECNEGOFAIL:slot=1;IPSec tunnel negotiation fails. " + fields, nego("203.0.113.9", "", "")},
+		{"slot prefix, fields without parentheses", "IPSEC/4/IPSECNEGOFAIL:slot=1;ReasonCode=6, PeerAddress=203.0.113.9", nego("203.0.113.9", "", "")},
+		// Some firewalls: Slot=N,Vcpu=N; before the OID.
+		{"Slot and Vcpu prefix", "IPSEC/4/IPSECNEGOFAIL:Slot=2,Vcpu=0;OID 1.3.6.1.4.1.2011.6.122.26.6.14 IPSec tunnel negotiation fails. " + fields,
+			nego("203.0.113.9", "", "")},
+		{"Slot and Vcpu prefix, fields without parentheses", "IPSEC/4/IPSECNEGOFAIL:Slot=2,Vcpu=0;ReasonCode=6, PeerAddress=203.0.113.9",
+			nego("203.0.113.9", "", "")},
+		// USG firewalls: "Vsys NAME:" before the text (public SIEM parsers
+		// for USG6000), the vsys label when the fields name none.
+		{"Vsys prefix", "%%01IPSEC/4/IPSECNEGOFAIL(l):Vsys public:IPSec tunnel negotiation fails. " + fields, nego("203.0.113.9", "", "public")},
+		{"Vsys prefix, VsysName field wins", "%%01IPSEC/4/IPSECNEGOFAIL(l):Vsys public:x (ReasonCode=6, PeerAddress=203.0.113.9, VsysName=vsys2)",
+			nego("203.0.113.9", "", "vsys2")},
+		{"Vsys prefix, teardown", "%%01IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN(l):Vsys vsys1:An IPSec tunnel is teared down. " +
+			"(PolicyName=map1, DstIP=203.0.113.20, OfflineReason=dpd timeout, State=Normal)",
+			pipeline.Event{Kind: mib.KindTunnelDown, Notification: mib.NotifTunnelStop, Peer: "203.0.113.20", Vsys: "vsys1",
+				PolicyName: "map1", Reason: "dpd_timeout", ReasonText: "dpd timeout"}},
+		// The same parsers read PeerAddress with its port attached.
+		{"peer with its port", "IPSEC/4/IPSECNEGOFAIL:x (ReasonCode=6, PeerAddress=203.0.113.9:4500)", nego("203.0.113.9", "4500", "")},
+		{"peer with its port, PeerPort wins", "IPSEC/4/IPSECNEGOFAIL:x (ReasonCode=6, PeerAddress=203.0.113.9:4500, PeerPort=500)",
+			nego("203.0.113.9", "500", "")},
+		{"IPv6 peer is not split", "IPSEC/4/IPSECNEGOFAIL:x (ReasonCode=6, PeerAddress=2001:db8::9)", nego("2001:db8::9", "", "")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseMessage(tt.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("ParseMessage(%q)\n got %+v\nwant %+v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStripPrefix(t *testing.T) {
+	tests := []struct{ in, rest, vsys string }{
+		{"VS=Admin-VS-CID=0x81d80420-OID=1.3.6.1.4.1.2011.6.8.2.2.0.3;Fail to alloc.", "Fail to alloc.", ""},
+		{"slot=1; text", "text", ""},
+		{"Slot=2,Vcpu=0;OID 1.3.6.1.4.1.2011.5.25.41.4.2 The CRC error resume.", "OID 1.3.6.1.4.1.2011.5.25.41.4.2 The CRC error resume.", ""},
+		{"Vsys public:text", "text", "public"},
+		// Not prefixes: left for the field reader.
+		{"Slot=1, CpuID=0", "Slot=1, CpuID=0", ""},
+		{"slot=;x", "slot=;x", ""},
+		{"Slot=2,Vcpu=;x", "Slot=2,Vcpu=;x", ""},
+		{"VS=Admin;x", "VS=Admin;x", ""},
+		{"VS=a b-CID=0x1;x", "VS=a b-CID=0x1;x", ""},
+		{"Vsys :x", "Vsys :x", ""},
+		{"Vsys my vsys:x", "Vsys my vsys:x", ""},
+		{"An IPSec tunnel is teared down.", "An IPSec tunnel is teared down.", ""},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		rest, vsys := stripPrefix(tt.in)
+		if rest != tt.rest || vsys != tt.vsys {
+			t.Errorf("stripPrefix(%q) = %q, %q; want %q, %q", tt.in, rest, vsys, tt.rest, tt.vsys)
+		}
+	}
+}
+
 func TestParseMessageIgnored(t *testing.T) {
 	tests := []struct {
 		name, text string
@@ -132,6 +245,11 @@ func TestParseMessageIgnored(t *testing.T) {
 		{"another module", "%%01IFNET/4/LINK_STATE(l)[0]:The line protocol IP on the interface GigabitEthernet0/0/1 has entered the UP state.", ErrOtherMessage},
 		{"another IPSec message", "%%01IPSEC/4/IPSECPOLICYADD(t)[1]:An IPSec policy is added. (SeqNum=10, PolicyName=map1, VsysName=public)", ErrOtherMessage},
 		{"router family", "IPSEC/4/hwIPSecNegotiationFail_active: IPSec tunnel negotiation fails.", ErrOtherMessage},
+		// USG firewalls log IKE events under module IKE (public SIEM parsers
+		// for USG6000 show them: a Vsys prefix, PeerAddress, PeerPort,
+		// Reason), but no public reference names their briefs or says which
+		// are failures: they are not counted (README, "Message layouts").
+		{"IKE module", "%%01IKE/4/IKE_ANY_BRIEF(l):Vsys public:An IKE event. (PeerAddress=203.0.113.9:500, PeerPort=500, Reason=phase1 proposal mismatch)", ErrOtherMessage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,9 +271,17 @@ func TestFindHeader(t *testing.T) {
 		{"IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN: An IPSec", Header{Module: "IPSEC-VPN", Severity: 5, Brief: "IPSEC_TUNNEL_TEARED_DOWN", Count: -1}, "An IPSec"},
 		{"01IPSEC/4/IPSECTUNNELSTART[0]:x", Header{Module: "IPSEC", Severity: 4, Brief: "IPSECTUNNELSTART", Count: 0}, "x"},
 		{"%%02IPSEC/6/IPSECTUNNELSTOP(s):", Header{Module: "IPSEC", Severity: 6, Brief: "IPSECTUNNELSTOP", Flag: 's', Count: -1}, ""},
+		{"%%01IPSEC/4/IPSECNEGOFAIL (t):VS=Admin", Header{Module: "IPSEC", Severity: 4, Brief: "IPSECNEGOFAIL", Flag: 't', Count: -1}, "VS=Admin"},
+		{"IPSEC/4/IPSECNEGOFAIL (x y):z", Header{}, ""},
 	}
 	for _, tt := range tests {
 		h, desc, ok := FindHeader(tt.text)
+		if tt.want.Module == "" {
+			if ok {
+				t.Errorf("FindHeader(%q) = %+v, want no header", tt.text, h)
+			}
+			continue
+		}
 		if !ok || h != tt.want || !strings.HasPrefix(desc, tt.desc) {
 			t.Errorf("FindHeader(%q) = %+v, %q, %v; want %+v, %q...", tt.text, h, desc, ok, tt.want, tt.desc)
 		}

@@ -1,7 +1,6 @@
 package syslogin
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 
@@ -18,6 +17,9 @@ var errNoMessage = errors.New("syslog message without text")
 // goroutine (one UDP reader, one TCP connection).
 type parser struct {
 	machine syslog.Machine
+	// stamp holds a message whose time stamp was rewritten (rewriteStamp),
+	// reused from one message to the next.
+	stamp []byte
 }
 
 func newParser() *parser {
@@ -30,9 +32,11 @@ func newParser() *parser {
 
 // parse returns the text of the message (the part after the header that
 // carries the device's own text) and the HOSTNAME field ("" when absent).
-// msg may be rewritten in place.
 func (p *parser) parse(msg []byte) (text, hostname string, err error) {
-	msg = normalizeStamp(trimTrailer(msg))
+	msg = trimTrailer(msg)
+	if out, ok := rewriteStamp(p.stamp, msg); ok {
+		p.stamp, msg = out, out
+	}
 	m, err := p.machine.Parse(msg)
 	if err != nil {
 		return "", "", err
@@ -92,71 +96,4 @@ func trimTrailer(b []byte) []byte {
 		break
 	}
 	return b
-}
-
-// normalizeStamp rewrites the time stamp Huawei's information centre writes
-// by default, "Nov 29 2026 04:56:42" (with a year, sometimes with
-// fractions and a UTC offset: "Nov 29 2026 04:56:42.120+08:00"), into RFC
-// 3164's "Nov 29 04:56:42", which go-syslog reads. The exporter stamps
-// events with their arrival time, as it does traps, so nothing is lost. Any
-// other message is returned as it is. b is rewritten in place.
-func normalizeStamp(b []byte) []byte {
-	gt := bytes.IndexByte(b[:min(len(b), 5)], '>')
-	if gt < 0 {
-		return b
-	}
-	s := b[gt+1:]
-	if len(s) < 21 || !isLetter(s[0]) || !isLetter(s[1]) || !isLetter(s[2]) || s[3] != ' ' {
-		return b
-	}
-	j := 4
-	if s[j] == ' ' { // "Nov  9"
-		j++
-	}
-	day := j
-	for j < len(s) && j-day < 2 && isDigit(s[j]) {
-		j++
-	}
-	if j == day || j >= len(s) || s[j] != ' ' {
-		return b
-	}
-	dayEnd := j // the space after the day
-	year := j + 1
-	if year+5 > len(s) || !allDigits(s[year:year+4]) || s[year+4] != ' ' {
-		return b
-	}
-	clock := year + 5
-	if clock+8 > len(s) || !isClock(s[clock:clock+8]) {
-		return b
-	}
-	k := clock + 8
-	if k < len(s) && s[k] == '.' {
-		k++
-		for k < len(s) && isDigit(s[k]) {
-			k++
-		}
-	}
-	if k+6 <= len(s) && (s[k] == '+' || s[k] == '-') && allDigits(s[k+1:k+3]) && s[k+3] == ':' && allDigits(s[k+4:k+6]) {
-		k += 6
-	}
-	if k >= len(s) || s[k] != ' ' {
-		return b
-	}
-	n := copy(s[dayEnd+1:], s[clock:clock+8])
-	n += copy(s[dayEnd+1+n:], s[k:])
-	return b[:gt+1+dayEnd+1+n]
-}
-
-func allDigits(b []byte) bool {
-	for _, c := range b {
-		if !isDigit(c) {
-			return false
-		}
-	}
-	return len(b) > 0
-}
-
-// isClock reports whether b is hh:mm:ss.
-func isClock(b []byte) bool {
-	return len(b) == 8 && allDigits(b[0:2]) && b[2] == ':' && allDigits(b[3:5]) && b[5] == ':' && allDigits(b[6:8])
 }

@@ -21,16 +21,26 @@ var dropReasons = []pipeline.DropReason{
 	pipeline.DropDuplicateOfTrap, pipeline.DropSeriesLimit, pipeline.DropSocketOverflow,
 }
 
-// Reasons a TCP connection is refused at accept.
+// Reasons a TCP or TLS connection is refused at accept.
 const (
 	RefusedLimit         = "limit"              // --syslog.max-connections are open
 	RefusedSourceAllowed = "source_not_allowed" // the client is outside allowed_sources
 )
 
+// Reasons a TLS connection is closed before its handshake completed.
+const (
+	TLSFailTimeout           = "timeout"            // no complete handshake within --syslog.tls-handshake-timeout
+	TLSFailClientCertificate = "client_certificate" // mutual TLS: no client certificate, or one client_ca_file did not sign
+	TLSFailProtocol          = "protocol"           // not TLS, no common version or cipher suite, or the client gave up
+)
+
+var tlsFailReasons = []string{TLSFailTimeout, TLSFailClientCertificate, TLSFailProtocol}
+
 // Transports: the values of the transport label.
 const (
 	TransportUDP = "udp"
 	TransportTCP = "tcp"
+	TransportTLS = "tls"
 )
 
 // metrics are the syslog input's self-metrics. With the events it produces,
@@ -46,6 +56,7 @@ type metrics struct {
 	connsOpen     prometheus.Gauge
 	connsAccepted prometheus.Counter
 	connsRefused  map[string]prometheus.Counter
+	tlsFailed     map[string]prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -55,12 +66,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	open := metricdef.SyslogTCPConnections.NewGauge()
 	accepted := metricdef.SyslogTCPConnectionsAccepted.NewCounter()
 	refused := metricdef.SyslogTCPConnectionsRefused.NewCounterVec()
-	reg.MustRegister(received, parsed, dropped, open, accepted, refused)
+	tlsFailed := metricdef.SyslogTLSHandshakeFailures.NewCounterVec()
+	reg.MustRegister(received, parsed, dropped, open, accepted, refused, tlsFailed)
 
 	m := &metrics{
 		receivedBy: map[string]prometheus.Counter{
 			TransportUDP: received.WithLabelValues(TransportUDP),
 			TransportTCP: received.WithLabelValues(TransportTCP),
+			TransportTLS: received.WithLabelValues(TransportTLS),
 		},
 		parsed:        parsed,
 		dropped:       dropped,
@@ -74,6 +87,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	for _, r := range dropReasons {
 		m.droppedBy[r] = dropped.WithLabelValues(string(r))
+	}
+	m.tlsFailed = make(map[string]prometheus.Counter, len(tlsFailReasons))
+	for _, r := range tlsFailReasons {
+		m.tlsFailed[r] = tlsFailed.WithLabelValues(r)
 	}
 	return m
 }

@@ -1,10 +1,11 @@
 // Package syslogin is the exporter's second input: syslog from Huawei
-// devices (or a relay) over UDP and TCP, RFC 3164 and RFC 5424, parsed with
+// devices (or a relay) over UDP, TCP and TLS, RFC 3164 and RFC 5424, parsed with
 // go-syslog, turned into the same pipeline.Event as the equivalent SNMP
 // trap and handed to the same sinks.
 package syslogin
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -52,6 +53,12 @@ type Options struct {
 	MaxMessageSize  int
 	// ReceiveBuffer is the UDP socket receive buffer to ask for.
 	ReceiveBuffer int
+	// TLSListenAddresses are HOST:PORT to receive syslog over TLS on (RFC
+	// 5425); they need Policy.TLS. TLS connections share MaxConnections,
+	// IdleTimeout and MaxMessageSize with TCP.
+	TLSListenAddresses []string
+	// TLSHandshakeTimeout bounds a TLS handshake.
+	TLSHandshakeTimeout time.Duration
 }
 
 // Policy is what the listener accepts and how it names senders; it comes
@@ -65,12 +72,19 @@ type Policy struct {
 	// DeviceFromHostname names the device after the message's HOSTNAME
 	// field instead of the sender's address (logs forwarded by a relay).
 	DeviceFromHostname bool
+	// TLS is the TLS listener's certificate; required with
+	// Options.TLSListenAddresses.
+	TLS *TLS
 }
 
 // PolicyFrom maps a config to what the syslog input enforces: the same
-// allow-list and device names as traps.
+// allow-list and device names as traps, and the TLS certificate.
 func PolicyFrom(cfg *config.Config) *Policy {
-	return &Policy{AllowedSources: cfg.AllowedSources, Devices: cfg.Devices, DeviceFromHostname: cfg.Syslog.DeviceFromHostname}
+	p := &Policy{AllowedSources: cfg.AllowedSources, Devices: cfg.Devices, DeviceFromHostname: cfg.Syslog.DeviceFromHostname}
+	if t := cfg.Syslog.TLS; t != nil {
+		p.TLS = &TLS{Certificate: t.Certificate, ClientCAs: t.ClientCAs}
+	}
+	return p
 }
 
 // device names the sender of a message as the trap path names a trap's
@@ -93,7 +107,7 @@ func (p *Policy) device(src netip.Addr, hostname string) string {
 	return key
 }
 
-// Server receives syslog on UDP and TCP.
+// Input receives syslog on UDP, TCP and TLS.
 type Input struct {
 	logger  log.Logger
 	opts    Options
@@ -104,6 +118,9 @@ type Input struct {
 
 	udp []*net.UDPConn
 	tcp []*net.TCPListener
+	tls []*net.TCPListener
+	// tlsConfig is built from the policy's TLS when it is set.
+	tlsConfig atomic.Pointer[tls.Config]
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
@@ -115,7 +132,8 @@ type Input struct {
 	overflowStopped chan struct{}
 }
 
-// New binds every address on UDP and TCP; events go to feed.
+// New binds every address on UDP and TCP, and every TLS address on TCP;
+// events go to feed.
 func New(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registerer, feed *pipeline.Feed) (*Input, error) {
 	if opts.MaxConnections <= 0 {
 		opts.MaxConnections = DefaultMaxConnections
@@ -125,6 +143,9 @@ func New(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registe
 	}
 	if opts.MaxMessageSize <= 0 {
 		opts.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if opts.TLSHandshakeTimeout <= 0 {
+		opts.TLSHandshakeTimeout = DefaultTLSHandshakeTimeout
 	}
 	if opts.MaxMessageSize < MinMessageSize {
 		return nil, fmt.Errorf("syslog max message size %d is below %d bytes, RFC 3164's message length", opts.MaxMessageSize, MinMessageSize)
@@ -138,9 +159,18 @@ func New(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registe
 		conns:           make(map[net.Conn]struct{}),
 		overflowStopped: make(chan struct{}),
 	}
+	if err := s.checkPolicy(policy); err != nil {
+		return nil, err
+	}
 	s.SetPolicy(policy)
 	for _, addr := range opts.ListenAddresses {
 		if err := s.listen(addr); err != nil {
+			s.closeAll()
+			return nil, err
+		}
+	}
+	for _, addr := range opts.TLSListenAddresses {
+		if err := s.listenTLS(addr); err != nil {
 			s.closeAll()
 			return nil, err
 		}
@@ -155,21 +185,57 @@ func (s *Input) listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("syslog listen address %q: %w", addr, err)
 	}
-	uc, err := net.ListenUDP("udp", udpAddr)
-	if err != nil {
-		return bindError("UDP", addr, err)
+	uc, tl, bindErr := bindPair(udpAddr)
+	if bindErr != nil {
+		return bindError(bindErr.proto, addr, bindErr.err)
 	}
 	s.udp = append(s.udp, uc)
-	bound := uc.LocalAddr().(*net.UDPAddr)
-	tl, err := net.ListenTCP("tcp", &net.TCPAddr{IP: udpAddr.IP, Port: bound.Port, Zone: udpAddr.Zone})
-	if err != nil {
-		return bindError("TCP", addr, err)
-	}
 	s.tcp = append(s.tcp, tl)
 
 	udpsock.SetReceiveBuffer(s.logger, uc, s.opts.ReceiveBuffer, "syslog", addr)
 	level.Info(s.logger).Log("msg", "Listening for syslog", "udp", uc.LocalAddr(), "tcp", tl.Addr())
 	return nil
+}
+
+// listenTLS binds addr on TCP for TLS.
+func (s *Input) listenTLS(addr string) error {
+	tcpAddr, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("syslog TLS listen address %q: %w", addr, err)
+	}
+	l, err := net.ListenTCP("tcp", tcpAddr)
+	if err != nil {
+		return bindError("TLS", addr, err)
+	}
+	s.tls = append(s.tls, l)
+	level.Info(s.logger).Log("msg", "Listening for syslog over TLS", "tls", l.Addr())
+	return nil
+}
+
+// pairError is a bind failure and the protocol it happened on.
+type pairError struct {
+	proto string
+	err   error
+}
+
+// bindPair binds a UDP socket and a TCP listener on one port. With port 0
+// the port the kernel chose for UDP may be taken on TCP: another is tried.
+func bindPair(udpAddr *net.UDPAddr) (*net.UDPConn, *net.TCPListener, *pairError) {
+	for attempt := 0; ; attempt++ {
+		uc, err := net.ListenUDP("udp", udpAddr)
+		if err != nil {
+			return nil, nil, &pairError{"UDP", err}
+		}
+		port := uc.LocalAddr().(*net.UDPAddr).Port
+		tl, err := net.ListenTCP("tcp", &net.TCPAddr{IP: udpAddr.IP, Port: port, Zone: udpAddr.Zone})
+		if err == nil {
+			return uc, tl, nil
+		}
+		uc.Close()
+		if udpAddr.Port != 0 || attempt == 20 || !errors.Is(err, syscall.EADDRINUSE) {
+			return nil, nil, &pairError{"TCP", err}
+		}
+	}
 }
 
 func bindError(proto, addr string, err error) error {
@@ -194,12 +260,46 @@ func (s *Input) Addrs() (udp, tcp []net.Addr) {
 	return udp, tcp
 }
 
-// SetPolicy replaces the policy; messages read from now on see the new one.
-func (s *Input) SetPolicy(p *Policy) { s.policy.Store(p) }
+// TLSAddrs returns the bound TLS addresses, in the order given.
+func (s *Input) TLSAddrs() []net.Addr {
+	var addrs []net.Addr
+	for _, l := range s.tls {
+		addrs = append(addrs, l.Addr())
+	}
+	return addrs
+}
 
-// Reload takes the policy of a new configuration.
+// SetPolicy replaces the policy (see checkPolicy); messages read and TLS
+// connections accepted from now on see the new one.
+func (s *Input) SetPolicy(p *Policy) {
+	if p.TLS != nil {
+		s.tlsConfig.Store(p.TLS.serverConfig())
+	}
+	s.policy.Store(p)
+}
+
+// checkPolicy reports whether p can be the policy: TLS listeners need a
+// certificate.
+func (s *Input) checkPolicy(p *Policy) error {
+	if p.TLS == nil && len(s.opts.TLSListenAddresses) > 0 {
+		return errors.New("--syslog.tls-listen-address needs syslog.tls (cert_file and key_file) in the config file")
+	}
+	return nil
+}
+
+// CheckConfig reports whether a new configuration can be taken, before
+// any input takes it: with TLS listeners it must name a certificate.
+func (s *Input) CheckConfig(cfg *config.Config) error {
+	return s.checkPolicy(PolicyFrom(cfg))
+}
+
+// Reload takes the policy of a new configuration (checked by CheckConfig).
 func (s *Input) Reload(cfg *config.Config) error {
-	s.SetPolicy(PolicyFrom(cfg))
+	p := PolicyFrom(cfg)
+	if err := s.checkPolicy(p); err != nil {
+		return err
+	}
+	s.SetPolicy(p)
 	return nil
 }
 
@@ -211,7 +311,11 @@ func (s *Input) Start() {
 	}
 	for _, l := range s.tcp {
 		s.wg.Add(1)
-		go s.accept(l)
+		go s.accept(l, TransportTCP)
+	}
+	for _, l := range s.tls {
+		s.wg.Add(1)
+		go s.accept(l, TransportTLS)
 	}
 	s.overflowDone = make(chan struct{})
 	go s.watchOverflow(s.overflowDone)
@@ -234,6 +338,9 @@ func (s *Input) closeAll() {
 		c.Close()
 	}
 	for _, l := range s.tcp {
+		l.Close()
+	}
+	for _, l := range s.tls {
 		l.Close()
 	}
 	s.mu.Lock()
@@ -282,8 +389,11 @@ func (s *Input) readUDP(conn *net.UDPConn) {
 	}
 }
 
-// accept admits TCP clients within the allow-list and the connection limit.
-func (s *Input) accept(l *net.TCPListener) {
+// accept admits TCP or TLS clients within the allow-list and the
+// connection limit, which the two share. The TLS handshake is the
+// connection's own goroutine's, so that a slow client never holds up the
+// next one.
+func (s *Input) accept(l *net.TCPListener, transport string) {
 	defer s.wg.Done()
 	for {
 		conn, err := l.AcceptTCP()
@@ -315,22 +425,34 @@ func (s *Input) accept(l *net.TCPListener) {
 		s.metrics.connsAccepted.Inc()
 		s.metrics.connsOpen.Inc()
 		s.wg.Add(1)
-		go s.serve(conn, src)
+		go s.serve(conn, src, transport)
 	}
 }
 
-// serve reads frames from one TCP connection until it ends, goes idle, or
-// breaks its framing.
-func (s *Input) serve(conn *net.TCPConn, src netip.Addr) {
+// serve reads frames from one TCP or TLS connection until it ends, goes
+// idle, or breaks its framing.
+func (s *Input) serve(raw *net.TCPConn, src netip.Addr, transport string) {
 	defer s.wg.Done()
 	defer func() {
-		conn.Close()
+		raw.Close()
 		s.mu.Lock()
-		delete(s.conns, conn)
+		delete(s.conns, raw)
 		s.open--
 		s.mu.Unlock()
 		s.metrics.connsOpen.Dec()
 	}()
+	var conn net.Conn = raw
+	if transport == TransportTLS {
+		tc, reason, err := s.handshake(raw)
+		if err != nil {
+			if !s.closing.Load() {
+				s.metrics.tlsFailed[reason].Inc()
+				level.Debug(s.logger).Log("msg", "Syslog TLS handshake failed; connection closed", "source", src, "reason", reason, "err", err)
+			}
+			return
+		}
+		conn = tc
+	}
 	p := newParser()
 	f := newFramer(conn, s.opts.MaxMessageSize)
 	for {
@@ -339,7 +461,7 @@ func (s *Input) serve(conn *net.TCPConn, src netip.Addr) {
 		}
 		msg, drop, err := f.next()
 		if msg != nil || drop != "" {
-			s.metrics.receivedBy[TransportTCP].Inc()
+			s.metrics.receivedBy[transport].Inc()
 		}
 		switch {
 		case drop != "":
@@ -357,9 +479,9 @@ func (s *Input) serve(conn *net.TCPConn, src netip.Addr) {
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				level.Debug(s.logger).Log("msg", "Syslog TCP connection idle; closed", "source", src, "idle_timeout", s.opts.IdleTimeout)
+				level.Debug(s.logger).Log("msg", "Syslog connection idle; closed", "transport", transport, "source", src, "idle_timeout", s.opts.IdleTimeout)
 			} else if !errors.Is(err, errEOF) && !s.closing.Load() {
-				level.Debug(s.logger).Log("msg", "Syslog TCP connection closed", "source", src, "err", err)
+				level.Debug(s.logger).Log("msg", "Syslog connection closed", "transport", transport, "source", src, "err", err)
 			}
 			return
 		}

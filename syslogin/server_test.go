@@ -105,7 +105,9 @@ func (ts *testServer) sendTCP(t *testing.T, stream string) {
 // received is the number of messages read, parsed, and dropped by reason.
 func (ts *testServer) counts() (received, parsed float64, dropped map[pipeline.DropReason]float64) {
 	m := ts.metrics
-	received = testutil.ToFloat64(m.receivedBy[TransportUDP]) + testutil.ToFloat64(m.receivedBy[TransportTCP])
+	for _, c := range m.receivedBy {
+		received += testutil.ToFloat64(c)
+	}
 	dropped = map[pipeline.DropReason]float64{}
 	for _, r := range dropReasons {
 		if v := testutil.ToFloat64(m.droppedBy[r]); v != 0 {

@@ -38,26 +38,78 @@ type Prometheus struct {
 func StartPrometheus(t testing.TB, scrapeTargets []string, ruleFiles []string, alertmanagerURL string) *Prometheus {
 	t.Helper()
 	Need(t, PrometheusBin)
-	return startPrometheus(t, PrometheusBin, scrapeTargets, ruleFiles, alertmanagerURL)
+	return startPrometheus(t, PrometheusBin, PrometheusOptions{ScrapeTargets: scrapeTargets, RuleFiles: ruleFiles, AlertmanagerURL: alertmanagerURL})
 }
 
 // StartPrometheus starts this release's server as the package function
 // StartPrometheus does.
 func (r PrometheusRelease) StartPrometheus(t testing.TB, scrapeTargets []string, ruleFiles []string, alertmanagerURL string) *Prometheus {
 	t.Helper()
-	return startPrometheus(t, r.Prometheus, scrapeTargets, ruleFiles, alertmanagerURL)
+	return startPrometheus(t, r.Prometheus, PrometheusOptions{ScrapeTargets: scrapeTargets, RuleFiles: ruleFiles, AlertmanagerURL: alertmanagerURL})
 }
 
-func startPrometheus(t testing.TB, bin string, scrapeTargets []string, ruleFiles []string, alertmanagerURL string) *Prometheus {
+// PrometheusOptions say what a started Prometheus scrapes, evaluates and
+// alerts to, and the few settings some tests change beyond that.
+type PrometheusOptions struct {
+	ScrapeTargets   []string // host:port, scraped as job "ipsec_trap_exporter"
+	RuleFiles       []string
+	AlertmanagerURL string
+	// ScrapeProtocols is the job's scrape_protocols, in order of
+	// preference (PrometheusProto, OpenMetricsText1.0.0, ...); empty leaves
+	// Prometheus' default.
+	ScrapeProtocols []string
+	// Features are --enable-feature values, such as
+	// created-timestamp-zero-ingestion.
+	Features []string
+}
+
+// Start starts this release's server with o and returns once it is ready.
+func (r PrometheusRelease) Start(t testing.TB, o PrometheusOptions) *Prometheus {
+	t.Helper()
+	return startPrometheus(t, r.Prometheus, o)
+}
+
+func startPrometheus(t testing.TB, bin string, o PrometheusOptions) *Prometheus {
 	t.Helper()
 	dir := t.TempDir()
+	configFile := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(configFile, []byte(prometheusConfig(t, o)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port := FreeTCPPort(t)
+	p := &Prometheus{
+		URL:        fmt.Sprintf("http://127.0.0.1:%d", port),
+		ConfigFile: configFile,
+	}
+	args := []string{
+		"--config.file=" + configFile,
+		"--storage.tsdb.path=" + filepath.Join(dir, "data"),
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),
+		// Prometheus sends a firing alert again only after the resend
+		// delay (1m by default). Its first send usually happens before
+		// Alertmanager is discovered and is lost, so a short delay is what
+		// lets an alert reach Alertmanager in seconds rather than a minute.
+		"--rules.alert.resend-delay=1s",
+		"--log.level=warn",
+	}
+	for _, f := range o.Features {
+		args = append(args, "--enable-feature="+f)
+	}
+	p.Process = Start(t, bin, args...)
+	WaitHTTP(t, p.Process, p.URL+"/-/ready", nil)
+	return p
+}
+
+// prometheusConfig is the prometheus.yml of o.
+func prometheusConfig(t testing.TB, o PrometheusOptions) string {
+	t.Helper()
 	var cfg strings.Builder
 	// One-second intervals keep end-to-end tests short; rules with for: or
 	// range windows still need real time, which the tests account for.
 	cfg.WriteString("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n")
-	if len(ruleFiles) > 0 {
+	if len(o.RuleFiles) > 0 {
 		cfg.WriteString("rule_files:\n")
-		for _, f := range ruleFiles {
+		for _, f := range o.RuleFiles {
 			abs, err := filepath.Abs(f)
 			if err != nil {
 				t.Fatal(err)
@@ -65,10 +117,10 @@ func startPrometheus(t testing.TB, bin string, scrapeTargets []string, ruleFiles
 			fmt.Fprintf(&cfg, "  - %q\n", abs)
 		}
 	}
-	if alertmanagerURL != "" {
-		u, err := url.Parse(alertmanagerURL)
+	if o.AlertmanagerURL != "" {
+		u, err := url.Parse(o.AlertmanagerURL)
 		if err != nil {
-			t.Fatalf("alertmanager URL %q: %v", alertmanagerURL, err)
+			t.Fatalf("alertmanager URL %q: %v", o.AlertmanagerURL, err)
 		}
 		scheme := u.Scheme
 		if scheme == "" {
@@ -80,38 +132,20 @@ func startPrometheus(t testing.TB, bin string, scrapeTargets []string, ruleFiles
 		}
 		fmt.Fprintf(&cfg, "      static_configs:\n        - targets: [%q]\n", u.Host)
 	}
-	cfg.WriteString("scrape_configs:\n  - job_name: ipsec_trap_exporter\n    static_configs:\n      - targets:\n")
-	for _, target := range scrapeTargets {
+	cfg.WriteString("scrape_configs:\n  - job_name: ipsec_trap_exporter\n")
+	if len(o.ScrapeProtocols) > 0 {
+		fmt.Fprintf(&cfg, "    scrape_protocols: [%s]\n", strings.Join(o.ScrapeProtocols, ", "))
+	}
+	cfg.WriteString("    static_configs:\n      - targets:")
+	if len(o.ScrapeTargets) == 0 {
+		// An empty targets list is valid YAML only as [], so say so.
+		cfg.WriteString(" []")
+	}
+	cfg.WriteString("\n")
+	for _, target := range o.ScrapeTargets {
 		fmt.Fprintf(&cfg, "          - %q\n", target)
 	}
-	if len(scrapeTargets) == 0 {
-		// An empty targets list is valid YAML only as [], so say so.
-		s := cfg.String()
-		cfg.Reset()
-		cfg.WriteString(strings.TrimSuffix(s, "\n") + " []\n")
-	}
-	configFile := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(configFile, []byte(cfg.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	port := FreeTCPPort(t)
-	p := &Prometheus{
-		URL:        fmt.Sprintf("http://127.0.0.1:%d", port),
-		ConfigFile: configFile,
-	}
-	p.Process = Start(t, bin,
-		"--config.file="+configFile,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),
-		// Prometheus sends a firing alert again only after the resend
-		// delay (1m by default). Its first send usually happens before
-		// Alertmanager is discovered and is lost, so a short delay is what
-		// lets an alert reach Alertmanager in seconds rather than a minute.
-		"--rules.alert.resend-delay=1s",
-		"--log.level=warn",
-	)
-	WaitHTTP(t, p.Process, p.URL+"/-/ready", nil)
-	return p
+	return cfg.String()
 }
 
 // apiResponse is the envelope of every Prometheus HTTP API answer.
@@ -215,7 +249,14 @@ func (p *Prometheus) queryAt(promql string, at time.Time) (model.Value, error) {
 // their own clock, so tests wait for the state rather than sleep.
 func (p *Prometheus) WaitQuery(t testing.TB, promql string, pred func(model.Value) bool) model.Value {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	return p.WaitQueryWithin(t, 60*time.Second, promql, pred)
+}
+
+// WaitQueryWithin is WaitQuery with another deadline, for states that take
+// longer than a minute to reach, such as an alert's for: of a minute.
+func (p *Prometheus) WaitQueryWithin(t testing.TB, timeout time.Duration, promql string, pred func(model.Value) bool) model.Value {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
 	var last model.Value
 	var lastErr error
 	for time.Now().Before(deadline) {
@@ -231,7 +272,7 @@ func (p *Prometheus) WaitQuery(t testing.TB, promql string, pred func(model.Valu
 	if lastErr != nil {
 		t.Fatalf("waiting for %q: %v", promql, lastErr)
 	}
-	t.Fatalf("waiting for %q: last answer after 60s: %v", promql, last)
+	t.Fatalf("waiting for %q: last answer after %v: %v", promql, timeout, last)
 	return nil
 }
 

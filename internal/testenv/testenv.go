@@ -288,6 +288,39 @@ func (e *Exporter) Scrape(t testing.TB) map[string]*dto.MetricFamily {
 	return ParseMetrics(t, body)
 }
 
+// ScrapeProto returns /metrics in the protobuf exposition format, the one
+// Prometheus asks for first with scrape_protocols [PrometheusProto, ...]:
+// unlike the text format it carries the counters' created timestamps. It
+// fails the test when the exporter answers in another format.
+func (e *Exporter) ScrapeProto(t testing.TB) map[string]*dto.MetricFamily {
+	t.Helper()
+	format := expfmt.NewFormat(expfmt.TypeProtoDelim)
+	req, err := http.NewRequest(http.MethodGet, e.WebURL+"/metrics", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", string(format))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if got := expfmt.ResponseFormat(resp.Header); got.FormatType() != expfmt.TypeProtoDelim {
+		t.Fatalf("/metrics answered %q to Accept: %s", resp.Header.Get("Content-Type"), format)
+	}
+	families := map[string]*dto.MetricFamily{}
+	dec := expfmt.NewDecoder(resp.Body, format)
+	for {
+		var f dto.MetricFamily
+		if err := dec.Decode(&f); err == io.EOF {
+			return families
+		} else if err != nil {
+			t.Fatalf("decoding the protobuf exposition: %v", err)
+		}
+		families[f.GetName()] = &f
+	}
+}
+
 // ParseMetrics parses the text exposition format.
 func ParseMetrics(t testing.TB, body []byte) map[string]*dto.MetricFamily {
 	t.Helper()

@@ -1,0 +1,3 @@
+module example.com/licensed
+
+go 1.22

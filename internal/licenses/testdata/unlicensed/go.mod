@@ -1,0 +1,3 @@
+module example.com/unlicensed
+
+go 1.22
