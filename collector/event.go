@@ -13,7 +13,6 @@ type Kind = mib.Kind
 const (
 	KindNotification       = mib.KindNotification
 	KindNegotiationFailure = mib.KindNegotiationFailure
-	KindNegotiationSuccess = mib.KindNegotiationSuccess
 	KindTunnelUp           = mib.KindTunnelUp
 	KindTunnelDown         = mib.KindTunnelDown
 )

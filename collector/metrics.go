@@ -19,6 +19,7 @@ type Metrics struct {
 	tunnelUp      *prometheus.GaugeVec
 	tunnelPlanned *prometheus.GaugeVec
 	tunnelChange  *prometheus.GaugeVec
+	tunnelHeard   *prometheus.GaugeVec
 	deviceNotifs  *prometheus.CounterVec
 	stateChanges  *prometheus.CounterVec
 	notifications *prometheus.CounterVec
@@ -53,7 +54,7 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 		}, failureLabels),
 		successes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ipsec_negotiation_successes_total",
-			Help: "Successful IPSec negotiations (tunnel start / negotiation success notifications).",
+			Help: "Successful IPSec negotiations: tunnel up/start notifications, one per negotiation that built a tunnel (a rekey's included). Clears such as hwIPSecNegotiationSuccess are counted by name only.",
 		}, []string{"device", "peer"}),
 		tunnelUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "ipsec_tunnel_up",
@@ -66,6 +67,10 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 		tunnelChange: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "ipsec_tunnel_last_change_timestamp_seconds",
 			Help: "Unix time at which ipsec_tunnel_up last changed (or was first set), as received by the exporter; kept across restarts.",
+		}, []string{"device", "peer"}),
+		tunnelHeard: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "ipsec_tunnel_last_notification_timestamp_seconds",
+			Help: "Unix time of the last up or down notification of this tunnel (a rekey's teardown included), as received by the exporter; kept across restarts. Rules merge an HA pair by it: the exporter that heard last knows the state.",
 		}, []string{"device", "peer"}),
 		stateChanges: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ipsec_tunnel_state_changes_total",
@@ -86,7 +91,7 @@ func NewMetrics(reg prometheus.Registerer, limits Limits) *Metrics {
 		notifSeries:   newSeriesIndex[[2]string](),
 	}
 	m.SetLimits(limits)
-	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.tunnelChange, m.stateChanges, m.deviceNotifs,
+	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.tunnelChange, m.tunnelHeard, m.stateChanges, m.deviceNotifs,
 		m.notifications)
 
 	m.notificationsBy = make(map[string]prometheus.Counter)
@@ -130,8 +135,6 @@ func (m *Metrics) Record(ev *Event) bool {
 		s.counter.Inc()
 		s.gauge.Set(float64(ev.Time.UnixNano()) / 1e9)
 		m.markChanged()
-	case KindNegotiationSuccess:
-		ok = m.success(ev, now) && ok
 	case KindTunnelUp:
 		ok = m.success(ev, now) && ok
 		ok = m.tunnelState(ev, now, "up") && ok
@@ -205,6 +208,7 @@ func (m *Metrics) Expire(now time.Time) {
 		m.tunnelUp.DeleteLabelValues(l[:]...)
 		m.tunnelPlanned.DeleteLabelValues(l[:]...)
 		m.tunnelChange.DeleteLabelValues(l[:]...)
+		m.tunnelHeard.DeleteLabelValues(l[:]...)
 		m.markChanged()
 	})
 	m.notifSeries.expire(now.UnixNano(), func(l [2]string) { m.deviceNotifs.DeleteLabelValues(l[:]...) })
