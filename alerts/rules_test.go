@@ -65,8 +65,8 @@ func TestAlertmanagerRoutes(t *testing.T) {
 		{"capacity limit pages", []string{"alertname=IPSecNegotiationFailingRouteLimit", "severity=critical", "class=capacity_limit", "device=fw-hq-01", "peer=203.0.113.9"}, "pager"},
 		{"configuration mismatch tickets", []string{"alertname=IPSecNegotiationFailingPhase1ProposalMismatch", "severity=warning", "class=configuration_mismatch", "device=fw-hq-01", "peer=203.0.113.9"}, "ticket"},
 		{"tunnel down pages", []string{"alertname=IPSecTunnelDown", "severity=critical", "device=fw-hq-01", "peer=203.0.113.9"}, "pager"},
-		{"fast SLO burn pages", []string{"alertname=IPSecSLOErrorBudgetBurn", "severity=critical", "slo=tunnel_availability", "window=1h"}, "pager"},
-		{"slow SLO burn tickets", []string{"alertname=IPSecSLOErrorBudgetBurn", "severity=warning", "slo=negotiation_success", "window=3d"}, "ticket"},
+		{"fast SLO burn pages", []string{"alertname=IPSecSLOErrorBudgetBurn", "severity=critical", "slo=tunnel_availability", "sli_level=device", "window=1h"}, "pager"},
+		{"slow SLO burn tickets", []string{"alertname=IPSecSLOErrorBudgetBurn", "severity=warning", "slo=negotiation_success", "sli_level=peer", "window=3d"}, "ticket"},
 		{"exporter down tickets", []string{"alertname=IPSecTrapExporterDown", "severity=warning", "instance=exporter-a:9163"}, "ticket"},
 		{"no severity falls back to tickets", []string{"alertname=Other"}, "ticket"},
 	} {
