@@ -220,3 +220,28 @@ func TestEveryAlertHasAFiringUnitTest(t *testing.T) {
 		}
 	}
 }
+
+// Every rule that reads a tunnel's state merges an HA pair with
+// NewestTunnelState (the state of the exporter that heard the tunnel
+// last), never with max alone, which keeps a tunnel up while one exporter
+// missed its down. The promtool tests check what the merge does.
+func TestTunnelStateMergedByLastNotification(t *testing.T) {
+	merge := "group_left () max by (" + TunnelKey + ") ("
+	found := 0
+	for _, f := range ruleFiles(t) {
+		for _, g := range readRuleFile(t, f).Groups {
+			for _, r := range g.Rules {
+				if !strings.Contains(r.Expr, MetricTunnelUp) && !strings.Contains(r.Expr, MetricTunnelDownPlanned) {
+					continue
+				}
+				found++
+				if !strings.Contains(r.Expr, merge) || !strings.Contains(r.Expr, MetricTunnelLastNotification) {
+					t.Errorf("%s: %s%s reads a tunnel's state without NewestTunnelState:\n%s", f, r.Record, r.Alert, r.Expr)
+				}
+			}
+		}
+	}
+	if found < 2 {
+		t.Errorf("only %d rules read a tunnel's state; IPSecTunnelDown and %s do", found, TunnelAvailableRecord)
+	}
+}

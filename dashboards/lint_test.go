@@ -264,6 +264,22 @@ var checks = []check{
 		}
 		return p
 	}},
+	{"tunnel-state-merge", func(d *dashboard.Dashboard) []string {
+		// A tunnel's state is the state of the exporter that heard the
+		// tunnel last, never the max across an HA pair.
+		var p []string
+		merge := "group_left () max by (" + tunnelKey + ") ((" + metricLastHeard
+		for _, pn := range panels(d) {
+			for _, q := range promTargets(pn) {
+				for _, m := range []string{metricTunnelUp, metricDownPlanned, metricLastChange} {
+					if strings.Contains(q.Expr, m+"{") && !strings.Contains(q.Expr, merge) {
+						p = append(p, fmt.Sprintf("%s %s: %s not merged by the last notification (alerts.NewestTunnelState)", str(pn.Title), str(q.RefId), m))
+					}
+				}
+			}
+		}
+		return p
+	}},
 	{"queries", func(d *dashboard.Dashboard) []string {
 		var p []string
 		for _, pn := range panels(d) {
