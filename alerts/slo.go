@@ -154,11 +154,15 @@ func tunnelAvailable() string {
 	return NewestTunnelState(fmt.Sprintf("clamp_max(%[1]s + (%[2]s or %[1]s * 0), 1)", MetricTunnelUp, MetricTunnelDownPlanned), read)
 }
 
+// availabilitySLI per peer is the share of the window the tunnel was not
+// available; per device, the average over its peers, read from the
+// per-peer records of the same evaluation rather than from the window's
+// samples a second time.
 func availabilitySLI(level, window string) string {
 	if level == LevelPeer {
 		return fmt.Sprintf("1 - avg_over_time(%s[%s])", TunnelAvailableRecord, window)
 	}
-	return fmt.Sprintf("1 - avg by (device) (avg_over_time(%s[%s]))", TunnelAvailableRecord, window)
+	return fmt.Sprintf(`avg by (device) (slo:sli_error:ratio_rate%s{slo="tunnel_availability",%s=%q})`, window, LevelLabel, LevelPeer)
 }
 
 // sliRules are the rules of the ipsec_slo_sli group: the clock, the rates
