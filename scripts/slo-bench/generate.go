@@ -78,6 +78,7 @@ func generate(args []string) error {
 	scrape := fs.Duration("scrape", time.Minute, "scrape interval")
 	final := fs.String("final", "", "write the last values as an exposition to this file")
 	seed := fs.Uint64("seed", 1, "random seed")
+	instances := fs.Int("instances", 2, "exporters receiving every trap (an HA pair: 2)")
 	fs.Parse(args)
 	if *dir == "" {
 		return fmt.Errorf("generate: -dir is required")
@@ -89,6 +90,7 @@ func generate(args []string) error {
 			m.addPeer(rng, fmt.Sprintf("dev-%03d", d), fmt.Sprintf("10.%d.%d.%d", d/250, d%250, p+1))
 		}
 	}
+	m.replicate(*instances)
 	failureSeries := 0
 	for _, s := range m.series {
 		if s.labels.Get("__name__") == "ipsec_negotiation_failures_total" {
@@ -133,7 +135,28 @@ func pickKind(rng *rand.Rand) peerKind {
 	return kinds[0]
 }
 
-var common = []string{"job", "ipsec_trap_exporter", "instance", "bench-exporter:9983"}
+var common = []string{"job", "ipsec_trap_exporter", "instance", instance(0)}
+
+func instance(i int) string { return fmt.Sprintf("bench-exporter-%c:9983", 'a'+i) }
+
+// replicate adds the series of the other exporters of an HA pair: the same
+// events, heard a few milliseconds later.
+func (m *model) replicate(instances int) {
+	n := len(m.series)
+	for i := 1; i < instances; i++ {
+		for _, s := range m.series[:n] {
+			c := *s
+			c.labels = labels.NewBuilder(s.labels).Set("instance", instance(i)).Labels()
+			if c.labels.Get("__name__") == "ipsec_tunnel_last_notification_timestamp_seconds" {
+				c.values = slices.Clone(s.values)
+				for j := range c.values {
+					c.values[j] += 0.003 * float64(i)
+				}
+			}
+			m.series = append(m.series, &c)
+		}
+	}
+}
 
 func (m *model) label(name string, kv ...string) labels.Labels {
 	return labels.FromStrings(slices.Concat([]string{"__name__", name}, common, kv)...)
