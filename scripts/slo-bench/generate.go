@@ -55,11 +55,11 @@ type model struct {
 // peerKind: most peers rarely fail; some fail now and then (a flaky path);
 // a few fail in retry storms (a misconfiguration until someone fixes it).
 type peerKind struct {
-	share              float64
-	failuresPerSeries  float64 // over the whole range, Poisson
-	storms             int     // retry storms per failure series
-	downsPer30d        float64 // unplanned downs
-	failuresPerOutage  float64 // retries while the tunnel is down
+	share             float64
+	failuresPerSeries float64 // over the whole range, Poisson
+	storms            int     // retry storms per failure series
+	downsPer30d       float64 // unplanned downs
+	failuresPerOutage float64 // retries while the tunnel is down
 }
 
 var kinds = []peerKind{
