@@ -249,7 +249,7 @@ unless on (slo, sli_level, device, peer)
 			Annotations: map[string]string{
 				"summary":     fmt.Sprintf(`{{ $labels.slo }} error budget burning %sx on {{ $labels.device }}{{ with $labels.peer }} peer {{ . }}{{ end }}`, factor),
 				"description": fmt.Sprintf(`The %[4]s error ratio of {{ $labels.device }}{{ with $labels.peer }} towards peer {{ . }}{{ end }} is {{ $value | humanizePercentage }} over the last %[1]s (and still over %[2]s): more than %[3]s times the error budget. At this rate %[5]s of the 30-day budget is gone in %[1]s.`, b.LongWindow, b.ShortWindow, factor, "{{ $labels.slo }}", b.Budget),
-				"remediation": ProjectGuidancePrefix + "For negotiation_success, look at the IPSecNegotiationFailing alerts and the failures by reason of this device and peer: their remediation says what to fix. For tunnel_availability, look at IPSecTunnelDown and IPSecTunnelFlapping and the offline reasons of the tunnel's down transitions. A per-device alert without a peer means many peers of the device are affected: look at the device and its uplink first.",
+				"remediation": ProjectGuidancePrefix + "For negotiation_success, look at the IPSecNegotiationFailing alerts and the failures by reason of this device and peer: their remediation says what to fix. For tunnel_availability, look at IPSecTunnelDown and IPSecTunnelFlapping and the offline reasons of the tunnel's down transitions. A per-device alert (sli_level device) means many peers of the device are affected: look at the device and its uplink first.",
 				"runbook_url": o.Runbook("slo-error-budget-burn"),
 			},
 		})
