@@ -425,7 +425,10 @@ func NotificationEffect(n mib.Notification) string {
 		return "up or down by the status (`tunnel_status` in the config file; 1 up, 2 down by default), as tunnel start and stop; another status is counted by name only"
 	}
 	if n.Clears != "" {
-		return fmt.Sprintf("counted by name: the clear of `%s`, not a success (the tunnel's up counts the negotiation)", n.Clears)
+		if c, _ := mib.NotificationByName(n.Clears); c.Kind == mib.KindNegotiationFailure {
+			return fmt.Sprintf("counted by name: the clear of `%s`, not a success (the tunnel's up counts the negotiation)", n.Clears)
+		}
+		return fmt.Sprintf("counted by name: the clear of `%s`", n.Clears)
 	}
 	return "counted by name"
 }
