@@ -21,8 +21,9 @@
 # module of its own, like scripts/prometheus3.sh, so that go.mod never
 # requires Prometheus) straight into TSDB blocks, one sample a minute; the
 # records the rules read from the past (the tunnel availability, the 5m
-# rates and the evaluation clock) computed from them with `promtool tsdb
-# create-blocks-from rules`. Each run then starts Prometheus on a copy,
+# rates and the evaluation clock) computed from them by Prometheus' query
+# engine (the tool's records command), a sample a minute, as the rules would
+# have recorded them. Each run then starts Prometheus on a copy,
 # scraping the series' last values every minute and evaluating the rules
 # every minute, and waits for SLO_BENCH_EVALUATIONS evaluations after the
 # first.
@@ -110,14 +111,13 @@ prepare() {
   "$bin" generate -dir "$dir/dataset" -end "$end" -days "$days" -devices "$devices" -peers "$peers" \
     -instances "$instances" -final "$dir/final.prom"
   "$bin" backfill-rules "$dir/before.rules.yml" "$dir/after.rules.yml" >"$dir/backfill.rules.yml"
+  log "computing the history of the records the rules read from the past"
+  mkdir -p "$dir/records"
+  "$bin" records -data "$dir/dataset" -rules "$dir/backfill.rules.yml" -out "$dir/records" \
+    -start $((end - days * 86400)) -end "$end"
+  mv "$dir"/records/* "$dir/dataset/"
   printf 'global: {scrape_interval: 1m, evaluation_interval: 1m}\n' >"$dir/empty.yml"
   port=$(free_port)
-  start_prometheus prometheus "$dir/dataset" "$port" "$dir/empty.yml"
-  log "backfilling the records the rules read from the past"
-  promtool tsdb create-blocks-from rules --quiet --start=$((end - days * 86400)) --end="$end" \
-    --url="http://127.0.0.1:$port" --output-dir="$dir/records" --eval-interval=60s "$dir/backfill.rules.yml" >&2
-  stop_last
-  mv "$dir"/records/* "$dir/dataset/"
   log "compacting"
   start_prometheus prometheus "$dir/dataset" "$port" "$dir/empty.yml"
   # The compactor runs once a minute: blocks that stay the same for three
@@ -155,8 +155,9 @@ EOF
   log "prometheus $release, $rules rules: waiting for $evaluations evaluations"
   # shellcheck disable=SC2086
   "$bin" evaltime -url "http://127.0.0.1:$port" -n "$evaluations" -label "prometheus=$release rules=$rules load=\"$(cut -d' ' -f1-3 /proc/loadavg)\" " $groups
-  if [ "$release" = 2 ] && [ "$rules" = after ]; then
-    "$bin" compare -url "http://127.0.0.1:$port" -time "$(cat "$dir/end")" "$dir/before.rules.yml" "$dir/after.rules.yml"
+  if [ "$rules" = after ]; then
+    "$bin" compare -url "http://127.0.0.1:$port" -time "$(cat "$dir/end")" "$dir/before.rules.yml" "$dir/after.rules.yml" |
+      sed "s/^/prometheus=$release /"
   fi
   curl -s "http://127.0.0.1:$port/metrics" | grep -E '^process_resident_memory_bytes ' | sed "s/^/prometheus=$release rules=$rules /"
   stop_last

@@ -251,6 +251,9 @@ func boolValue(b bool) float64 {
 	return 0
 }
 
+// scrapeOffset is where in each minute the samples fall, in ms.
+const scrapeOffset = 17000
+
 // write writes one block per day, two days at a time.
 func (m *model) write(dir string, step int64) error {
 	day := int64(24 * time.Hour / time.Millisecond)
@@ -299,7 +302,9 @@ func (m *model) writeBlock(dir string, from, to, step int64) error {
 		app := w.Appender(ctx)
 		var ref storage.SeriesRef
 		i := 0
-		for t := m.start + ((from-m.start+step-1)/step)*step; t < to; t += step {
+		// Scrapes happen at an offset within the minute, as Prometheus
+		// spreads its targets; rules evaluate on the minute.
+		for t := m.start + ((from-m.start+step-1)/step)*step + scrapeOffset; t < to; t += step {
 			v, ok := s.valueAt(t, &i)
 			if !ok {
 				continue

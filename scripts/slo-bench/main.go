@@ -8,6 +8,7 @@
 //	slo-bench generate -dir DIR -end UNIX ...   synthetic exporter series, as TSDB blocks
 //	slo-bench serve -final FILE -listen ADDR    the series' last values, as a scrape target
 //	slo-bench backfill-rules OLD NEW            the records the measured rules read from history
+//	slo-bench records -data DIR -rules FILE ... those records' history, as TSDB blocks
 //	slo-bench compare -url URL -time UNIX OLD NEW   the long-window SLIs both ways, and their difference
 //	slo-bench evaltime -url URL -n N GROUP...   evaluation times of rule groups
 package main
@@ -29,6 +30,8 @@ func main() {
 		err = serve(os.Args[2:])
 	case "backfill-rules":
 		err = backfillRules(os.Args[2:])
+	case "records":
+		err = records(os.Args[2:])
 	case "compare":
 		err = compare(os.Args[2:])
 	case "evaltime":
@@ -43,6 +46,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: slo-bench generate|serve|backfill-rules|compare|evaltime ...")
+	fmt.Fprintln(os.Stderr, "usage: slo-bench generate|serve|backfill-rules|records|compare|evaltime ...")
 	os.Exit(2)
 }
