@@ -241,7 +241,7 @@ func TestAlertmanagerInhibitions(t *testing.T) {
 			source: map[string]string{"alertname": "IPSecNegotiationFailingIPSecTunnelLimit", "severity": "critical", "class": "capacity_limit", "device": "fw-hq-01", "peer": "203.0.113.9"},
 			targets: []target{
 				{map[string]string{"alertname": "IPSecNegotiationFailingPeerNotResponding", "severity": "warning", "class": "transient", "device": "fw-hq-01", "peer": "198.51.100.7"}, true},
-				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "window": "1h", "device": "fw-hq-01", "peer": "198.51.100.7"}, true},
+				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "sli_level": "peer", "window": "1h", "device": "fw-hq-01", "peer": "198.51.100.7"}, true},
 				{map[string]string{"alertname": "IPSecNegotiationFailingPeerNotResponding", "severity": "warning", "class": "transient", "device": "fw-branch-07", "peer": "198.51.100.7"}, false},
 				{map[string]string{"alertname": "IPSecTunnelDown", "severity": "critical", "device": "fw-hq-01", "peer": "198.51.100.7"}, false},
 			},
@@ -265,19 +265,22 @@ func TestAlertmanagerInhibitions(t *testing.T) {
 		},
 		{
 			name:   "a device-wide SLO burn inhibits the same burn per peer",
-			source: map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "tunnel_availability", "window": "1h", "device": "fw-hq-01"},
+			source: map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "sli_level": "device", "window": "1h", "device": "fw-hq-01"},
 			targets: []target{
-				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "tunnel_availability", "window": "1h", "device": "fw-hq-01", "peer": "203.0.113.9"}, true},
-				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "window": "1h", "device": "fw-hq-01", "peer": "203.0.113.9"}, false},
-				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "tunnel_availability", "window": "1h", "device": "fw-branch-07", "peer": "203.0.113.9"}, false},
+				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "sli_level": "peer", "window": "1h", "device": "fw-hq-01", "peer": "203.0.113.9"}, true},
+				// Failures reported without a peer address: a per-peer burn without peer.
+				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "sli_level": "peer", "window": "1h", "device": "fw-hq-01"}, true},
+				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "tunnel_availability", "sli_level": "peer", "window": "1h", "device": "fw-hq-01", "peer": "203.0.113.9"}, false},
+				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "sli_level": "peer", "window": "1h", "device": "fw-branch-07", "peer": "203.0.113.9"}, false},
 			},
 		},
 		{
 			name:   "a page for a burning budget inhibits the ticket for the same budget",
-			source: map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "window": "6h", "device": "fw-hq-01", "peer": "203.0.113.9"},
+			source: map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "critical", "slo": "negotiation_success", "sli_level": "peer", "window": "6h", "device": "fw-hq-01", "peer": "203.0.113.9"},
 			targets: []target{
-				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "warning", "slo": "negotiation_success", "window": "1d", "device": "fw-hq-01", "peer": "203.0.113.9"}, true},
-				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "warning", "slo": "negotiation_success", "window": "1d", "device": "fw-hq-01", "peer": "198.51.100.7"}, false},
+				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "warning", "slo": "negotiation_success", "sli_level": "peer", "window": "1d", "device": "fw-hq-01", "peer": "203.0.113.9"}, true},
+				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "warning", "slo": "negotiation_success", "sli_level": "peer", "window": "1d", "device": "fw-hq-01", "peer": "198.51.100.7"}, false},
+				{map[string]string{"alertname": "IPSecSLOErrorBudgetBurn", "severity": "warning", "slo": "negotiation_success", "sli_level": "device", "window": "3d", "device": "fw-hq-01"}, false},
 			},
 		},
 		{

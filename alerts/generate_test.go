@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -228,52 +229,27 @@ func TestEveryAlertHasAFiringUnitTest(t *testing.T) {
 	}
 }
 
-// Every alert name the Alertmanager example matches on is an alert of the
-// rule files (a renamed alert would silently stop an inhibition), and every
-// regex matches at least one.
-func TestAlertmanagerMatchersNameRealAlerts(t *testing.T) {
-	b, err := os.ReadFile("alertmanager.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg struct {
-		InhibitRules []struct {
-			Source []string `yaml:"source_matchers"`
-			Target []string `yaml:"target_matchers"`
-		} `yaml:"inhibit_rules"`
-	}
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(err)
-	}
-	alerts := map[string]bool{}
-	for _, r := range alertRules(t) {
-		alerts[r.Alert] = true
-	}
-	matcher := regexp.MustCompile(`^alertname(=~|=|!=)"(.*)"$`)
-	for _, rule := range cfg.InhibitRules {
-		for _, m := range append(rule.Source, rule.Target...) {
-			parts := matcher.FindStringSubmatch(m)
-			if parts == nil {
-				continue
-			}
-			op, value := parts[1], parts[2]
-			switch op {
-			case "=", "!=":
-				if !alerts[value] {
-					t.Errorf("matcher %s: no alert %s in the rule files", m, value)
+// Every rule that reads a tunnel's state merges an HA pair with
+// NewestTunnelState (the state of the exporter that heard the tunnel
+// last), never with max alone, which keeps a tunnel up while one exporter
+// missed its down. The promtool tests check what the merge does.
+func TestTunnelStateMergedByLastNotification(t *testing.T) {
+	merge := "group_left () max by (" + TunnelKey + ") ("
+	found := 0
+	for _, f := range ruleFiles(t) {
+		for _, g := range readRuleFile(t, f).Groups {
+			for _, r := range g.Rules {
+				if !strings.Contains(r.Expr, metricdef.TunnelUp.Name) && !strings.Contains(r.Expr, metricdef.TunnelDownPlanned.Name) {
+					continue
 				}
-			case "=~":
-				re := regexp.MustCompile("^(?:" + value + ")$")
-				n := 0
-				for a := range alerts {
-					if re.MatchString(a) {
-						n++
-					}
-				}
-				if n == 0 {
-					t.Errorf("matcher %s matches no alert of the rule files", m)
+				found++
+				if !strings.Contains(r.Expr, merge) || !strings.Contains(r.Expr, metricdef.TunnelLastNotification.Name) {
+					t.Errorf("%s: %s%s reads a tunnel's state without NewestTunnelState:\n%s", f, r.Record, r.Alert, r.Expr)
 				}
 			}
 		}
+	}
+	if found < 2 {
+		t.Errorf("only %d rules read a tunnel's state; IPSecTunnelDown and %s do", found, TunnelAvailableRecord)
 	}
 }

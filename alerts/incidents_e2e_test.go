@@ -262,7 +262,7 @@ func tunnelDownPagesOnce(t *testing.T, p testenv.PrometheusRelease) {
 		}
 		return start(peerAddr(i))
 	})
-	s.prom.WaitQuery(t, "count(ipsec:tunnel_available:max == 1)", func(v model.Value) bool {
+	s.prom.WaitQuery(t, "count(ipsec:tunnel_available:newest == 1)", func(v model.Value) bool {
 		vec := v.(model.Vector)
 		return len(vec) == 1 && vec[0].Value == 201
 	})

@@ -3,10 +3,13 @@ package alerts
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
+	"github.com/prometheus/common/model"
 )
 
 // Objective is the target of one SLI, the fraction of good events (or of
@@ -54,28 +57,84 @@ var BurnAlerts = []BurnAlert{
 // 50% error ratio after one failed rekey, which is not a budget burning.
 const MinFailures = 3
 
+// LongWindows are the SLO windows computed from the records of BaseWindow
+// rather than from raw series: rate(...[30d]) over every failure series of
+// every exporter would read each sample of 30 days at every evaluation.
+// The sum of a peer's 5m rates over the window, times the evaluation
+// interval, is its increase over the window: each failure lies in the 5m
+// windows of the evaluations that follow it (Sloth computes its 30-day SLIs
+// from the 5m ones the same way). docs/benchmarks.md has the cost and the
+// difference from the raw computation.
+var LongWindows = []string{"3d", "30d"}
+
+// BaseWindow is the window of the records the long windows are built from.
+const BaseWindow = "5m"
+
+// Labels of the SLO records. Every record of slo:sli_error:ratio_rate*,
+// slo:error_budget_remaining:ratio and ipsec:negotiation_failures:increase*
+// says its level: per peer (labels device and peer) or per device (label
+// device). The level is a label of its own because a series may lack peer
+// (a log line or trap without a peer address): its per-peer SLI has the
+// labels of a per-device one, and without the level the two would collide.
+const (
+	LevelLabel  = "sli_level"
+	LevelPeer   = "peer"
+	LevelDevice = "device"
+)
+
+// evaluationClock records the time of each evaluation of the SLI group;
+// idelta of it is the group's evaluation interval, which turns a sum of
+// rates over the evaluations into an increase, whatever interval
+// Prometheus (or promtool, or a test) evaluates the group at.
+const evaluationClock = "ipsec:slo_sli_evaluation:timestamp_seconds"
+
+func isLongWindow(w string) bool { return slices.Contains(LongWindows, w) }
+
+func windowSeconds(w string) int64 {
+	d, err := model.ParseDuration(w)
+	if err != nil {
+		panic(fmt.Sprintf("bad SLO window %q", w))
+	}
+	return int64(time.Duration(d) / time.Second)
+}
+
 // The negotiation inputs take the max across exporter instances per series
 // (HA pairs hold the same counts), then sum the distinct series of a peer
 // (interfaces, vsys, reasons).
 func failuresRate(window string) string {
+	if isLongWindow(window) {
+		return rateFromBase("ipsec:negotiation_failures", window)
+	}
 	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (rate("+metricdef.NegotiationFailures.Name+"[%[1]s])))", window, FailureSeriesKey)
 }
 
 func successesRate(window string) string {
+	if isLongWindow(window) {
+		return rateFromBase("ipsec:negotiation_successes", window)
+	}
 	return fmt.Sprintf("max by (device, peer) (rate("+metricdef.NegotiationSuccesses.Name+"[%s]))", window)
 }
 
+// rateFromBase is the rate over a long window from the BaseWindow records:
+// their sum over the window times the evaluation interval is the increase.
+func rateFromBase(record, window string) string {
+	return fmt.Sprintf("sum_over_time(%[1]s:rate%[2]s[%[3]s]) * on () group_left () idelta(%[4]s[15m]) / %[5]d",
+		record, BaseWindow, window, evaluationClock, windowSeconds(window))
+}
+
+// failuresIncrease is the per-peer count of failures over window: the rate
+// times the window, which is what increase() computes from the same rate.
 func failuresIncrease(window string) string {
-	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (increase("+metricdef.NegotiationFailures.Name+"[%[1]s])))", window, FailureSeriesKey)
+	return fmt.Sprintf("ipsec:negotiation_failures:rate%s * %d", window, windowSeconds(window))
 }
 
 // negotiationSLI divides failures by all negotiations. A side with no series
 // counts as zero when the other has one; a peer with neither, or with no
 // events in the window, gets no series instead of NaN.
-func negotiationSLI(by, window string) string {
+func negotiationSLI(level, window string) string {
 	f := "ipsec:negotiation_failures:rate" + window
 	s := "ipsec:negotiation_successes:rate" + window
-	if by == "device" {
+	if level == LevelDevice {
 		f = "sum by (device) (" + f + ")"
 		s = "sum by (device) (" + s + ")"
 	}
@@ -84,11 +143,58 @@ func negotiationSLI(by, window string) string {
 ((%[1]s or %[2]s * 0) + (%[2]s or %[1]s * 0) > 0)`, f, s)
 }
 
-func availabilitySLI(by, window string) string {
-	if by == "device, peer" {
-		return fmt.Sprintf("1 - avg_over_time(ipsec:tunnel_available:max[%s])", window)
+// TunnelAvailableRecord is a tunnel's availability, 1 or 0, in the state
+// of the exporter that heard the tunnel last (NewestTunnelState).
+const TunnelAvailableRecord = "ipsec:tunnel_available:newest"
+
+// tunnelAvailable is up, or down after a planned teardown
+// (ipsec_tunnel_down_planned). The "or" keeps it working against exporters
+// that predate that series.
+func tunnelAvailable() string {
+	read := func(metric string) string { return metric }
+	return NewestTunnelState(fmt.Sprintf("clamp_max(%[1]s + (%[2]s or %[1]s * 0), 1)", metricdef.TunnelUp.Name, metricdef.TunnelDownPlanned.Name), read)
+}
+
+// availabilitySLI per peer is the share of the window the tunnel was not
+// available; per device, the average over its peers, read from the
+// per-peer records of the same evaluation rather than from the window's
+// samples a second time.
+func availabilitySLI(level, window string) string {
+	if level == LevelPeer {
+		return fmt.Sprintf("1 - avg_over_time(%s[%s])", TunnelAvailableRecord, window)
 	}
-	return fmt.Sprintf("1 - avg by (%s) (avg_over_time(ipsec:tunnel_available:max[%s]))", by, window)
+	return fmt.Sprintf(`avg by (device) (slo:sli_error:ratio_rate%s{slo="tunnel_availability",%s=%q})`, window, LevelLabel, LevelPeer)
+}
+
+// sliRules are the rules of the ipsec_slo_sli group: the clock, the rates
+// (short windows from raw series, long ones from the 5m rates), the
+// failure counts of the burn alerts' long windows, and both SLIs at both
+// levels. Rules of a group run in order at one timestamp, each seeing what
+// the earlier ones recorded, so later rules build on earlier ones.
+func sliRules() []rule {
+	rules := []rule{{Record: evaluationClock, Expr: "vector(time())"}}
+	for _, win := range SLOWindows {
+		rules = append(rules,
+			rule{Record: "ipsec:negotiation_failures:rate" + win, Expr: failuresRate(win)},
+			rule{Record: "ipsec:negotiation_successes:rate" + win, Expr: successesRate(win)},
+		)
+	}
+	for _, b := range BurnAlerts {
+		name := "ipsec:negotiation_failures:increase" + b.LongWindow
+		rules = append(rules,
+			rule{Record: name, Expr: failuresIncrease(b.LongWindow), Labels: map[string]string{"slo": "negotiation_success", LevelLabel: LevelPeer}},
+			rule{Record: name, Expr: fmt.Sprintf("sum by (device) (%s{%s=%q})", name, LevelLabel, LevelPeer), Labels: map[string]string{"slo": "negotiation_success", LevelLabel: LevelDevice}},
+		)
+	}
+	for _, level := range []string{LevelPeer, LevelDevice} {
+		for _, win := range SLOWindows {
+			rules = append(rules,
+				rule{Record: "slo:sli_error:ratio_rate" + win, Expr: negotiationSLI(level, win), Labels: map[string]string{"slo": "negotiation_success", LevelLabel: level}},
+				rule{Record: "slo:sli_error:ratio_rate" + win, Expr: availabilitySLI(level, win), Labels: map[string]string{"slo": "tunnel_availability", LevelLabel: level}},
+			)
+		}
+	}
+	return rules
 }
 
 // RenderSLORules writes ipsec_slo.rules.yml.
@@ -96,7 +202,9 @@ func RenderSLORules(w io.Writer, o Options) error {
 	var h strings.Builder
 	h.WriteString(comment("Code generated by go generate ./alerts from alerts/slo.go. DO NOT EDIT; change the objectives in alerts/slo.go, or, without Go, the slo:objective:ratio rules below."))
 	h.WriteString("#\n")
-	h.WriteString(comment("Two SLIs, each per peer (labels device, peer) and per device (label device, no peer): negotiation_success, the share of negotiations that fail, failures / (successes + failures); and tunnel_availability, the share of time a tunnel is down without a plan, 1 - the time average of ipsec:tunnel_available:max (up, or down after a planned teardown: lifecycle or administrative). Every input is first reduced with max across exporter instances (two trap hosts receive the same traps), never summed."))
+	h.WriteString(comment("Two SLIs, each per peer (sli_level=\"peer\", labels device and peer) and per device (sli_level=\"device\", label device): negotiation_success, the share of negotiations that fail, failures / (successes + failures), where a success is a tunnel coming up (a clear such as hwIPSecNegotiationSuccess is not one); and tunnel_availability, the share of time a tunnel is down without a plan, 1 - the time average of " + TunnelAvailableRecord + " (up, or down after a planned teardown: lifecycle or administrative). The sli_level label keeps a per-peer series without a peer (a failure reported without a peer address) apart from its device's series. Counts are first reduced with max across exporter instances (two trap hosts receive the same traps), never summed; a tunnel's state is that of the exporter that heard the tunnel last."))
+	h.WriteString("#\n")
+	h.WriteString(comment("Windows " + strings.Join(LongWindows, " and ") + " are computed from the " + BaseWindow + " rates, not from raw series: the sum of a peer's " + BaseWindow + " rates over the window times the evaluation interval (idelta of " + evaluationClock + ") is its increase over the window. Their cost grows with peers, not with failure series and exporters, and their values differ from the raw computation by a few per cent at most on sparse peers (docs/benchmarks.md)."))
 	h.WriteString("#\n")
 	h.WriteString(comment("Objectives:"))
 	for _, o := range Objectives {
@@ -114,46 +222,8 @@ func RenderSLORules(w io.Writer, o Options) error {
 	}
 	obj.Rules = append(obj.Rules, rule{Record: "slo:error_budget:ratio", Expr: "1 - slo:objective:ratio"})
 
-	inputs := ruleGroup{Name: "ipsec_slo_inputs", Rules: []rule{
-		// A tunnel is available while up, and while down after a planned
-		// teardown (ipsec_tunnel_down_planned). The "or" keeps the SLI
-		// working against exporters that predate that series.
-		{Record: "ipsec:tunnel_available:max", Expr: "max by (device, peer) (clamp_max(" + metricdef.TunnelUp.Name + " + (" + metricdef.TunnelDownPlanned.Name + " or " + metricdef.TunnelUp.Name + " * 0), 1))"},
-	}}
-
-	// Rules of a group run in order at one timestamp, each seeing what the
-	// earlier ones recorded, so the SLIs can build on the rates above them.
-	sli := ruleGroup{Name: "ipsec_slo_sli"}
-	for _, win := range SLOWindows {
-		sli.Rules = append(sli.Rules,
-			rule{Record: "ipsec:negotiation_failures:rate" + win, Expr: failuresRate(win)},
-			rule{Record: "ipsec:negotiation_successes:rate" + win, Expr: successesRate(win)},
-		)
-	}
-	// The per-device sum must skip the per-device series of the same name,
-	// or it would add its own previous value.
-	for _, b := range BurnAlerts {
-		sli.Rules = append(sli.Rules, rule{Record: "ipsec:negotiation_failures:increase" + b.LongWindow, Expr: failuresIncrease(b.LongWindow), Labels: map[string]string{"slo": "negotiation_success"}})
-		sli.Rules = append(sli.Rules, rule{Record: "ipsec:negotiation_failures:increase" + b.LongWindow, Expr: "sum by (device) (ipsec:negotiation_failures:increase" + b.LongWindow + `{peer!=""})`, Labels: map[string]string{"slo": "negotiation_success", "peer": ""}})
-	}
-	for _, by := range []string{"device, peer", "device"} {
-		// peer: "" on a per-device rule removes the label, as an
-		// aggregation would anyway; it tells the two levels apart for
-		// promtool's duplicate-rule lint, which compares only names and
-		// rule labels.
-		level := func(slo string) map[string]string {
-			if by == "device" {
-				return map[string]string{"slo": slo, "peer": ""}
-			}
-			return map[string]string{"slo": slo}
-		}
-		for _, win := range SLOWindows {
-			sli.Rules = append(sli.Rules,
-				rule{Record: "slo:sli_error:ratio_rate" + win, Expr: negotiationSLI(by, win), Labels: level("negotiation_success")},
-				rule{Record: "slo:sli_error:ratio_rate" + win, Expr: availabilitySLI(by, win), Labels: level("tunnel_availability")},
-			)
-		}
-	}
+	inputs := ruleGroup{Name: "ipsec_slo_inputs", Rules: []rule{{Record: TunnelAvailableRecord, Expr: tunnelAvailable()}}}
+	sli := ruleGroup{Name: "ipsec_slo_sli", Rules: sliRules()}
 
 	budget := ruleGroup{Name: "ipsec_slo_budget", Rules: []rule{{
 		Record: "slo:error_budget_remaining:ratio",
@@ -170,7 +240,7 @@ func RenderSLORules(w io.Writer, o Options) error {
   and
     slo:sli_error:ratio_rate%[2]s > on (slo) group_left () (%[3]s * slo:error_budget:ratio)
 )
-unless on (slo, device, peer)
+unless on (slo, sli_level, device, peer)
   ipsec:negotiation_failures:increase%[1]s < %[4]d`, b.LongWindow, b.ShortWindow, factor, MinFailures),
 			Labels: map[string]string{
 				"severity":     b.Severity,
@@ -180,7 +250,7 @@ unless on (slo, device, peer)
 			Annotations: map[string]string{
 				"summary":     fmt.Sprintf(`{{ $labels.slo }} error budget burning %sx on {{ $labels.device }}{{ with $labels.peer }} peer {{ . }}{{ end }}`, factor),
 				"description": fmt.Sprintf(`The %[4]s error ratio of {{ $labels.device }}{{ with $labels.peer }} towards peer {{ . }}{{ end }} is {{ $value | humanizePercentage }} over the last %[1]s (and still over %[2]s): more than %[3]s times the error budget. At this rate %[5]s of the 30-day budget is gone in %[1]s.`, b.LongWindow, b.ShortWindow, factor, "{{ $labels.slo }}", b.Budget),
-				"remediation": ProjectGuidancePrefix + "For negotiation_success, look at the IPSecNegotiationFailing alerts and the failures by reason of this device and peer: their remediation says what to fix. For tunnel_availability, look at IPSecTunnelDown and IPSecTunnelFlapping and the offline reasons of the tunnel's down transitions. A per-device alert without a peer means many peers of the device are affected: look at the device and its uplink first.",
+				"remediation": ProjectGuidancePrefix + "For negotiation_success, look at the IPSecNegotiationFailing alerts and the failures by reason of this device and peer: their remediation says what to fix. For tunnel_availability, look at IPSecTunnelDown and IPSecTunnelFlapping and the offline reasons of the tunnel's down transitions. A per-device alert (sli_level device) means many peers of the device are affected: look at the device and its uplink first.",
 				"runbook_url": o.Runbook("slo-error-budget-burn"),
 			},
 		})

@@ -55,6 +55,14 @@ func newOrIncreased(by, sel, window string) string {
 )`, by, sel, window)
 }
 
+// tunnelDownExpr selects the tunnels down without a plan, in the state of
+// the exporter that heard each tunnel last.
+func tunnelDownExpr() string {
+	lastOver := func(metric string) string { return "last_over_time(" + metric + "[5m])" }
+	return NewestTunnelState(lastOver(metricdef.TunnelUp.Name), lastOver) + " == 0\nunless on (" + TunnelKey + ")\n  " +
+		NewestTunnelState(lastOver(metricdef.TunnelDownPlanned.Name), lastOver) + " == 1"
+}
+
 // TunnelRules are the rules of ipsec_tunnels.rules.yml: tunnel down and
 // flapping, one alert per outage-class teardown reason, and one per
 // notification that predicts failures.
@@ -69,10 +77,8 @@ func TunnelRules(o Options) []rule {
 			// staleness markers, so the last value holds through up to 5
 			// minutes of failed scrapes, while a new value (an up trap)
 			// counts at the next scrape.
-			Alert: "IPSecTunnelDown",
-			Expr: `max by (device, peer) (last_over_time(` + metricdef.TunnelUp.Name + `[5m])) == 0
-unless on (device, peer)
-  max by (device, peer) (last_over_time(` + metricdef.TunnelDownPlanned.Name + `[5m])) == 1`,
+			Alert:  "IPSecTunnelDown",
+			Expr:   tunnelDownExpr(),
 			For:    "5m",
 			Labels: map[string]string{"severity": "critical"},
 			Annotations: map[string]string{
@@ -150,7 +156,7 @@ func RenderTunnelRules(w io.Writer, o Options) error {
 	h.WriteString("#\n")
 	h.WriteString(comment("Tunnel alerts, from the tunnel lifecycle notifications (hwIPSecTunnelStart/Stop, hwIPSecTunnelStatusChange, the router's state up/down) and from the notifications that announce failures."))
 	h.WriteString("#\n")
-	h.WriteString(comment("High availability: devices send every trap to two trap hosts, so two exporters hold the same series, differing only in instance. Every rule takes the max across instances, never the sum. For " + metricdef.TunnelUp.Name + " that means a tunnel counts as up while any exporter last saw it up: a down trap that one exporter lost (UDP) hides the outage only until the SLO and failure alerts notice, whereas min would page on every up trap one exporter lost."))
+	h.WriteString(comment("High availability: devices send every trap to two trap hosts, so two exporters hold the same series, differing only in instance. Counts take the max across instances, never the sum. A tunnel's state is the state of the exporter that heard the tunnel's latest notification (" + metricdef.TunnelLastNotification.Name + "), so a down or up trap that one exporter lost (UDP) is taken from the other; max would keep a tunnel up for as long as one exporter missed its down. The exporters' clocks must agree (NTP) to within the time between two notifications of a tunnel."))
 	h.WriteString("#\n")
 	h.WriteString(comment("Restarts: the exporter restores its tunnel states from its state directory, but the scrapes that fail while it restarts mark its series stale. IPSecTunnelDown reads the last value within 5 minutes (last_over_time), so a restart neither resolves it nor restarts its 5 minutes; an up trap still ends it at the next scrape."))
 	h.WriteString("#\n")

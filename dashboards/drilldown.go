@@ -28,8 +28,8 @@ func drilldown(rb runbook) *board {
 	}})
 
 	place(d, 24, 8, mustHaveData, stateTimelinePanel("Tunnel state",
-		"Up (green) after a tunnel start/up trap, down (red) after a stop/down trap, per peer, taken as the max across the exporters of an HA pair. Gaps mean no trap was seen yet.",
-		series(maxBy("peer", sel(metricTunnelUp, deviceMatch, peerMatch)), "{{peer}}")).
+		"Up (green) after a tunnel start/up trap, down (red) after a stop/down trap, per peer, in the state of the exporter of an HA pair that heard the tunnel last. Gaps mean no trap was seen yet.",
+		series(tunnelState(metricTunnelUp, deviceMatch, peerMatch), "{{peer}}")).
 		Mappings([]dashboard.ValueMapping{upDownMapping()}).
 		Thresholds(thresholds("red", from(1, "green"))))
 

@@ -146,7 +146,7 @@ func panelsAgainstPrometheus(t *testing.T, release testenv.PrometheusRelease) {
 
 	// The SLO panels must have data: wait until every window of the SLO
 	// rules has been evaluated.
-	prom.WaitQuery(t, `count(count by (__name__) ({__name__=~"slo:.*", peer!=""}))`, func(v model.Value) bool {
+	prom.WaitQuery(t, `count(count by (__name__) ({__name__=~"slo:.*", sli_level="peer"}))`, func(v model.Value) bool {
 		vec, ok := v.(model.Vector)
 		return ok && len(vec) == 1 && int(vec[0].Value) == len(BurnWindows)+2 // + 30d and budget remaining
 	})

@@ -26,6 +26,7 @@ var exporterMetrics = []string{
 	"ipsec_tunnel_up",
 	"ipsec_tunnel_down_planned",
 	"ipsec_tunnel_last_change_timestamp_seconds",
+	"ipsec_tunnel_last_notification_timestamp_seconds",
 	"ipsec_tunnel_state_changes_total",
 	"ipsec_trap_packets_received_total",
 	"ipsec_trap_packets_dropped_total",
@@ -69,7 +70,7 @@ var sloRules = func() []string {
 // eventMetrics derive from traps: both exporters of an HA pair expose the
 // same series, so they must be combined with max, never summed.
 var eventMetrics = []string{metricFailures, metricLastFailure, metricSuccesses, metricTunnelUp, metricDownPlanned,
-	metricLastChange, metricStates}
+	metricLastChange, metricLastHeard, metricStates}
 
 // counterFunctions are the only places a counter may appear: its raw value
 // depends on when the exporter started.
@@ -273,6 +274,22 @@ var checks = []check{
 		}
 		return p
 	}},
+	{"tunnel-state-merge", func(d *dashboard.Dashboard) []string {
+		// A tunnel's state is the state of the exporter that heard the
+		// tunnel last, never the max across an HA pair.
+		var p []string
+		merge := "group_left () max by (" + tunnelKey + ") ((" + metricLastHeard
+		for _, pn := range panels(d) {
+			for _, q := range promTargets(pn) {
+				for _, m := range []string{metricTunnelUp, metricDownPlanned, metricLastChange} {
+					if strings.Contains(q.Expr, m+"{") && !strings.Contains(q.Expr, merge) {
+						p = append(p, fmt.Sprintf("%s %s: %s not merged by the last notification (alerts.NewestTunnelState)", str(pn.Title), str(q.RefId), m))
+					}
+				}
+			}
+		}
+		return p
+	}},
 	{"queries", func(d *dashboard.Dashboard) []string {
 		var p []string
 		for _, pn := range panels(d) {
@@ -408,7 +425,7 @@ func TestQueryProblems(t *testing.T) {
 	}{
 		{"good", ok, ""},
 		{"good health", `rate(ipsec_trap_packets_received_total{job=~"$job", instance=~"$instance"}[$__rate_interval])`, ""},
-		{"good rule", `max by (slo) (slo:sli_error:ratio_rate1h{device=~"$device", peer=""}) / on (slo) max by (slo) (slo:error_budget:ratio)`, ""},
+		{"good rule", `max by (slo) (slo:sli_error:ratio_rate1h{device=~"$device", sli_level="device"}) / on (slo) max by (slo) (slo:error_budget:ratio)`, ""},
 		{"good increase range", `sum by (reason) (max by (device) (increase(ipsec_tunnel_state_changes_total{job=~"$job", instance=~"$instance"}[$__range])))`, ""},
 		{"unknown metric", `ipsec_tunnels{job=~"$job", instance=~"$instance"}`, "neither an exporter metric"},
 		{"unscoped", `max by (device, peer) (ipsec_tunnel_up{job=~"$job"})`, "not scoped"},

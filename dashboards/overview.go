@@ -49,14 +49,14 @@ func overview(rb runbook) *board {
 		"IPSec negotiation failures by reason, device and peer, tunnels down, and the negotiation success ratio, from Huawei IPSec traps (ipsec_trap_exporter).")
 
 	place(d, 6, 5, mustHaveData, statPanel("Tunnels down now",
-		"Tunnels whose last notification was a stop/down trap ("+metricdef.TunnelUp.Name+" == 0), counted once per device and peer across the exporters of an HA pair. Includes tunnels taken down on purpose (a lifecycle or administrative teardown), which the Tunnels down table leaves out.",
+		"Tunnels whose last notification was a stop/down trap ("+metricTunnelUp+" == 0), counted once per device and peer, in the state of the exporter of an HA pair that heard the tunnel last. Includes tunnels taken down on purpose (a lifecycle or administrative teardown), which the Tunnels down table leaves out.",
 		"short", instant("count("+tunnelsDown(false)+") or vector(0)", "")).
 		Thresholds(thresholds("green", from(1, "red"))).
 		Links(links(rb.section("tunnel-down", "tunnel down"))))
 
 	place(d, 6, 5, mayBeEmpty, statPanel("Tunnels up now",
 		"Tunnels whose last notification was a start/up trap. Tunnels that have sent no trap since the exporter started are not known.",
-		"short", instant("count("+maxBy(tunnelKey, sel(metricTunnelUp))+" == 1) or vector(0)", "")))
+		"short", instant("count("+tunnelState(metricTunnelUp)+" == 1) or vector(0)", "")))
 
 	place(d, 6, 5, mustHaveData, statPanel("Failing peers in range",
 		"Distinct device/peer pairs with at least one negotiation failure in the selected time range.",
@@ -82,7 +82,7 @@ func overview(rb runbook) *board {
 		[]string{"device", "peer", "interface", "reason"})))
 
 	// Down since: the tunnel's last change is the stop that took it down.
-	downSince := maxBy(tunnelKey, sel(metricLastChange)) + " * 1000 and on (" + tunnelKey + ") (" + tunnelsDown(true) + ")"
+	downSince := tunnelState(metricLastChange) + " * 1000 and on (" + tunnelKey + ") (" + tunnelsDown(true) + ")"
 	place(d, 12, 9, mustHaveData, drilldownLinks(tablePanel("Tunnels down",
 		"Device and peer of every tunnel that is down now (its last trap was a stop/down) and since when, longest down first. Tunnels taken down on purpose (a lifecycle or administrative teardown, "+metricdef.TunnelDownPlanned.Name+") are left out: they are not incidents. Click to drill down.",
 		"none", []column{label("device"), label("peer"), {"Value #A", "State"}, {"Value #B", "Down since"}}, "",

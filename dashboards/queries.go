@@ -19,7 +19,7 @@ import (
 // The failure key is the rules' own (alerts.FailureSeriesKey).
 const (
 	failureKey = alerts.FailureSeriesKey
-	tunnelKey  = "device, peer"
+	tunnelKey  = alerts.TunnelKey
 	stateKey   = "device, peer, state, reason"
 )
 
@@ -30,6 +30,7 @@ var (
 	metricTunnelUp    = metricdef.TunnelUp.Name
 	metricDownPlanned = metricdef.TunnelDownPlanned.Name
 	metricLastChange  = metricdef.TunnelLastChange.Name
+	metricLastHeard   = metricdef.TunnelLastNotification.Name
 	metricStates      = metricdef.TunnelStateChanges.Name
 )
 
@@ -81,13 +82,22 @@ func successRatio(labels string, inRange bool, extra ...string) string {
 	return ok + " / (" + ok + " + " + bad + ")"
 }
 
+// tunnelState is a tunnel gauge (up, planned, last change) per device and
+// peer, taken from the exporter of an HA pair that heard the tunnel last
+// (alerts.NewestTunnelState, the rules' own merge), scoped by the job and
+// instance variables plus extra matchers.
+func tunnelState(metric string, extra ...string) string {
+	read := func(m string) string { return sel(m, extra...) }
+	return alerts.NewestTunnelState(read(metric), read)
+}
+
 // tunnelsDown selects the tunnels down now, once per device and peer across
 // an HA pair; with unplannedOnly, not those taken down on purpose (a
 // lifecycle or administrative teardown sets ipsec_tunnel_down_planned).
 func tunnelsDown(unplannedOnly bool) string {
-	down := maxBy(tunnelKey, sel(metricTunnelUp)) + " == 0"
+	down := tunnelState(metricTunnelUp) + " == 0"
 	if unplannedOnly {
-		down += " unless on (" + tunnelKey + ") " + maxBy(tunnelKey, sel(metricDownPlanned)) + " == 1"
+		down += " unless on (" + tunnelKey + ") " + tunnelState(metricDownPlanned) + " == 1"
 	}
 	return down
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 )
 
 // Recording rules of alerts/ipsec_slo.rules.yml. They aggregate across the
@@ -22,13 +24,14 @@ const (
 // BurnWindows are the windows of the multi-window burn-rate alerts.
 var BurnWindows = []string{"5m", "30m", "1h", "2h", "6h", "1d", "3d"}
 
-// Per-device series of the SLO rules have no peer label; per-peer series
-// have one. peer="" selects the former.
+// Every SLO record says its level in the label sli_level: per device or
+// per peer (a per-peer series may lack peer, when failures came without a
+// peer address).
 var (
 	sloDevice  = `device=~"$device"`
-	sloPerDev  = `peer=""`
+	sloPerDev  = alerts.LevelLabel + `="` + alerts.LevelDevice + `"`
 	sloPeer    = `peer=~"$peer"`
-	sloPerPeer = `peer!=""`
+	sloPerPeer = alerts.LevelLabel + `="` + alerts.LevelPeer + `"`
 )
 
 func rule(name string, matchers ...string) string {

@@ -69,13 +69,15 @@ var (
 	NegotiationLastFailure = family("negotiation", "last_failure_timestamp_seconds",
 		"Unix time of the last negotiation failure of this label set, as received by the exporter.", failureLabels...)
 	NegotiationSuccesses = family("negotiation", "successes_total",
-		"Successful IPSec negotiations (tunnel start / negotiation success notifications).", tunnelLabels...)
+		"Successful IPSec negotiations: tunnel up/start notifications, one per negotiation that built a tunnel (a rekey's included). Clears such as hwIPSecNegotiationSuccess are counted by name only.", tunnelLabels...)
 	TunnelUp = family("tunnel", "up",
 		"1 after a tunnel up/start notification, 0 after a down/stop notification.", tunnelLabels...)
 	TunnelDownPlanned = family("tunnel", "down_planned",
 		"1 while a tunnel is down after a planned teardown (classes lifecycle and administrative), else 0: availability SLOs and IPSecTunnelDown leave such downtime out.", tunnelLabels...)
 	TunnelLastChange = family("tunnel", "last_change_timestamp_seconds",
 		"Unix time at which ipsec_tunnel_up last changed (or was first set), as received by the exporter; kept across restarts.", tunnelLabels...)
+	TunnelLastNotification = family("tunnel", "last_notification_timestamp_seconds",
+		"Unix time of the last up or down notification of this tunnel (a rekey's teardown included), as received by the exporter; kept across restarts. Rules merge an HA pair by it: the exporter that heard last knows the state.", tunnelLabels...)
 	TunnelStateChanges = family("tunnel", "state_changes_total",
 		"Tunnel up/down notifications, by new state and teardown reason (a rekey's teardown is counted here but leaves ipsec_tunnel_up alone).",
 		"device", "peer", "state", "reason")
@@ -144,7 +146,7 @@ var (
 func All() []Family {
 	return []Family{
 		NegotiationFailures, NegotiationLastFailure, NegotiationSuccesses, TunnelUp, TunnelDownPlanned, TunnelLastChange,
-		TunnelStateChanges, DeviceNotifications, Notifications,
+		TunnelLastNotification, TunnelStateChanges, DeviceNotifications, Notifications,
 		Series, SeriesLimit, ConfigReloads, ConfigLastReloadSuccessful,
 		StateLastWrite, StateSize, StateWrites, StateWriteFailures, StateLastRestoreSuccessful, StateBadFiles,
 		TrapPacketsReceived, TrapPacketsDropped, TrapInformsAcknowledged, TrapEngineDiscoveryReports,

@@ -14,11 +14,12 @@ const (
 	// KindNegotiationFailure is a tunnel negotiation that failed, with a
 	// reason.
 	KindNegotiationFailure
-	// KindNegotiationSuccess is a negotiation that succeeded without saying
-	// anything about the tunnel state (router hwIPSecNegotiationSuccess).
-	KindNegotiationSuccess
-	// KindTunnelUp is a tunnel that came up; it is also a successful
-	// negotiation.
+	// KindTunnelUp is a tunnel that came up; it is also the one successful
+	// negotiation. There is no other kind of success: the notifications
+	// named "...Success" of the router family (hwIkeSANegotiationSuccess,
+	// hwIPSECSANegotiationSuccess, hwIPSecNegotiationSuccess) are the
+	// clears of failure alarms, sent beside the tunnel's up for the same
+	// negotiation (see Notification.Clears).
 	KindTunnelUp
 	// KindTunnelDown is a tunnel that went down, with a teardown reason.
 	KindTunnelDown
@@ -32,8 +33,6 @@ func (k Kind) String() string {
 	switch k {
 	case KindNegotiationFailure:
 		return "negotiation_failure"
-	case KindNegotiationSuccess:
-		return "negotiation_success"
 	case KindTunnelUp:
 		return "tunnel_up"
 	case KindTunnelDown:

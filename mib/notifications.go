@@ -37,7 +37,12 @@ type Notification struct {
 	// happens (a resource running out, a certificate about to expire): what
 	// will fail next. Each gets an alert with this text.
 	Predicts string
-	// Clears names the alarm notification this one clears, if any.
+	// Clears names the alarm notification this one clears, if any. A clear
+	// is counted by name only, whatever its name says: the device sends it
+	// when the alarm's condition ends (hwIPSecNegotiationSuccess: "success
+	// or configuration deleted"), beside the tunnel's up that already
+	// counts the successful negotiation. Counting both would count a newer
+	// router's successes twice and halve its error ratio.
 	Clears string
 }
 
@@ -97,6 +102,9 @@ var notifications = func() []Notification {
 			if _, ok := objects[o]; !ok {
 				panic("mib: " + n.Name + " lists object " + o + ", which is not in the object table")
 			}
+		}
+		if n.Clears != "" && n.Kind != KindNotification {
+			panic("mib: " + n.Name + " clears " + n.Clears + " but has kind " + n.Kind.String() + ": a clear is counted by name only")
 		}
 	}
 	slices.SortFunc(ns, func(a, b Notification) int { return compareOIDs(a.OID, b.OID) })

@@ -270,8 +270,9 @@ var notificationTable = []Notification{
 		Description: "IPSec tunnel negotiation failed; carries the reason as text only (newer routers).",
 		objects:     rtNegotiation},
 	// The newer list gives hwIPSecNegotiationSuccess the same objects as the
-	// failure, reason included.
-	{Name: NotifRouterNegoSuccess, OID: rt(58), Family: FamilyRouter, Kind: KindNegotiationSuccess, Clears: NotifRouterNegoFail,
+	// failure, reason included. Like every clear it is counted by name only:
+	// the tunnel's up (rt(1)) is the success of the same negotiation.
+	{Name: NotifRouterNegoSuccess, OID: rt(58), Family: FamilyRouter, Clears: NotifRouterNegoFail,
 		Description: "IPSec tunnel negotiation succeeded, or its configuration was deleted (clears hwIPSecNegotiationFail).",
 		objects:     rtNegotiation},
 	{Name: "hwIPSecPkiCertChainInValid", OID: rt(59), Family: FamilyRouter,

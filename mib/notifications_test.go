@@ -228,6 +228,9 @@ func TestNotificationCatalogue(t *testing.T) {
 			if c, ok := mib.NotificationByName(n.Clears); !ok || c.Family != n.Family || c.Clears != "" || n.Predicts != "" {
 				t.Errorf("%s clears %q, which is not an alarm of its family (or predicts itself)", n.Name, n.Clears)
 			}
+			if n.Kind != mib.KindNotification {
+				t.Errorf("%s clears %s but has kind %s: a clear is counted by name only", n.Name, n.Clears, n.Kind)
+			}
 		}
 	}
 	ns := mib.Notifications()
@@ -241,7 +244,7 @@ func TestNotificationCatalogue(t *testing.T) {
 		mib.NotifRouterIKESAFail: mib.KindNegotiationFailure, mib.NotifRouterIPSecSAFail: mib.KindNegotiationFailure,
 		mib.NotifTunnelStart: mib.KindTunnelUp, mib.NotifRouterTunnelUp: mib.KindTunnelUp,
 		mib.NotifTunnelStop: mib.KindTunnelDown, mib.NotifRouterTunnelDown: mib.KindTunnelDown,
-		mib.NotifTunnelStatusChange: mib.KindTunnelStatusChange, mib.NotifRouterNegoSuccess: mib.KindNegotiationSuccess,
+		mib.NotifTunnelStatusChange: mib.KindTunnelStatusChange,
 	}
 	for _, n := range ns {
 		if want, ok := kinds[n.Name]; n.Kind != want || !ok && n.Kind != mib.KindNotification {

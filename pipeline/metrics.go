@@ -21,6 +21,7 @@ type Metrics struct {
 	tunnelUp      *prometheus.GaugeVec
 	tunnelPlanned *prometheus.GaugeVec
 	tunnelChange  *prometheus.GaugeVec
+	tunnelHeard   *prometheus.GaugeVec
 	deviceNotifs  *prometheus.CounterVec
 	stateChanges  *prometheus.CounterVec
 	notifications *prometheus.CounterVec
@@ -50,6 +51,7 @@ func NewMetrics(reg prometheus.Registerer, limits config.Limits) *Metrics {
 		tunnelUp:      metricdef.TunnelUp.NewGaugeVec(),
 		tunnelPlanned: metricdef.TunnelDownPlanned.NewGaugeVec(),
 		tunnelChange:  metricdef.TunnelLastChange.NewGaugeVec(),
+		tunnelHeard:   metricdef.TunnelLastNotification.NewGaugeVec(),
 		stateChanges:  metricdef.TunnelStateChanges.NewCounterVec(),
 		deviceNotifs:  metricdef.DeviceNotifications.NewCounterVec(),
 		notifications: metricdef.Notifications.NewCounterVec(),
@@ -60,7 +62,7 @@ func NewMetrics(reg prometheus.Registerer, limits config.Limits) *Metrics {
 		notifSeries:   newSeriesIndex[[2]string](),
 	}
 	m.SetLimits(limits)
-	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.tunnelChange, m.stateChanges, m.deviceNotifs,
+	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.tunnelChange, m.tunnelHeard, m.stateChanges, m.deviceNotifs,
 		m.notifications)
 
 	m.notificationsBy = make(map[string]prometheus.Counter)
@@ -104,8 +106,6 @@ func (m *Metrics) Record(ev *Event) bool {
 		s.counter.Inc()
 		s.gauge.Set(float64(ev.Time.UnixNano()) / 1e9)
 		m.markChanged()
-	case mib.KindNegotiationSuccess:
-		ok = m.success(ev, now) && ok
 	case mib.KindTunnelUp:
 		ok = m.success(ev, now) && ok
 		ok = m.tunnelState(ev, now, "up") && ok
@@ -181,6 +181,7 @@ func (m *Metrics) Expire(now time.Time) {
 		m.tunnelUp.DeleteLabelValues(l[:]...)
 		m.tunnelPlanned.DeleteLabelValues(l[:]...)
 		m.tunnelChange.DeleteLabelValues(l[:]...)
+		m.tunnelHeard.DeleteLabelValues(l[:]...)
 		m.markChanged()
 	})
 	m.notifSeries.expire(now.UnixNano(), func(l [2]string) { m.deviceNotifs.DeleteLabelValues(l[:]...) })

@@ -15,6 +15,11 @@ import (
 // it across restarts.
 type tunnelStatus struct {
 	lastChange prometheus.Gauge
+	// lastHeard is when the last notification about the tunnel arrived,
+	// whether or not it changed the state: of two exporters, the one
+	// that heard last knows the state, even when the other one missed a
+	// down and so never saw the state change back to up.
+	lastHeard prometheus.Gauge
 
 	mu         sync.Mutex // keeps the gauges and the fields in step
 	known      bool
@@ -32,7 +37,10 @@ func (m *Metrics) newTunnelSeries(peer [2]string) *series {
 	return &series{
 		gauge:   m.tunnelUp.WithLabelValues(peer[:]...),
 		planned: m.tunnelPlanned.WithLabelValues(peer[:]...),
-		tunnel:  &tunnelStatus{lastChange: m.tunnelChange.WithLabelValues(peer[:]...)},
+		tunnel: &tunnelStatus{
+			lastChange: m.tunnelChange.WithLabelValues(peer[:]...),
+			lastHeard:  m.tunnelHeard.WithLabelValues(peer[:]...),
+		},
 	}
 }
 
@@ -45,6 +53,7 @@ func (m *Metrics) newTunnelSeries(peer [2]string) *series {
 func (t *tunnelStatus) set(s *series, up, planned bool, downReason string, at int64, rekey bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.lastHeard.Set(float64(at) / 1e9)
 	if rekey && t.known {
 		return
 	}
@@ -152,6 +161,11 @@ func (m *Metrics) Restore(tunnels []state.Tunnel, failures []state.Failure, now 
 		}
 		e.tunnel.mu.Lock()
 		e.tunnel.apply(e, t.Up, t.Planned && !t.Up, since.UnixNano())
+		heard := t.LastUpdate
+		if heard.Before(since) {
+			heard = since // a file that lacks the time of the last notification
+		}
+		e.tunnel.lastHeard.Set(float64(heard.UnixNano()) / 1e9)
 		e.tunnel.downReason = t.DownReason
 		e.tunnel.iface, e.tunnel.vsys = t.Interface, t.Vsys
 		e.tunnel.downs.restore(t.Downs, now)

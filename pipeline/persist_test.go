@@ -72,6 +72,36 @@ ipsec_tunnel_last_change_timestamp_seconds{device="fw-hq-01",peer="203.0.113.9"}
 	}
 }
 
+// The last notification moves with every notification of the tunnel, a
+// repeated state and a rekey's teardown included: of an HA pair, the
+// exporter that missed a down never sees its state change back to up, and
+// only this time says that it heard the tunnel last.
+func TestTunnelLastNotification(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg, config.Limits{})
+	rekey := mib.TeardownSlugs(mib.TeardownRekey)[0]
+	m.Record(tunnelEvent(mib.KindTunnelUp, "203.0.113.9", "", t0))
+	m.Record(tunnelEvent(mib.KindTunnelUp, "203.0.113.9", "", t0.Add(time.Minute)))
+	m.Record(tunnelEvent(mib.KindTunnelUp, "198.51.100.7", "", t0))
+	m.Record(tunnelEvent(mib.KindTunnelDown, "198.51.100.7", rekey, t0.Add(2*time.Minute)))
+	m.Record(failureEvent("198.51.100.7", t0.Add(3*time.Minute)))
+	want := `
+# HELP ipsec_tunnel_last_notification_timestamp_seconds Unix time of the last up or down notification of this tunnel (a rekey's teardown included), as received by the exporter; kept across restarts. Rules merge an HA pair by it: the exporter that heard last knows the state.
+# TYPE ipsec_tunnel_last_notification_timestamp_seconds gauge
+ipsec_tunnel_last_notification_timestamp_seconds{device="fw-hq-01",peer="198.51.100.7"} %d
+ipsec_tunnel_last_notification_timestamp_seconds{device="fw-hq-01",peer="203.0.113.9"} %d
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(fmt.Sprintf(want, t0.Add(2*time.Minute).Unix(), t0.Add(time.Minute).Unix())),
+		"ipsec_tunnel_last_notification_timestamp_seconds"); err != nil {
+		t.Error(err)
+	}
+	for peer, changed := range map[string]time.Time{"203.0.113.9": t0, "198.51.100.7": t0} {
+		if v := testutil.ToFloat64(m.tunnelChange.WithLabelValues("fw-hq-01", peer)); v != float64(changed.Unix()) {
+			t.Errorf("%s: last change %v, want %d", peer, v, changed.Unix())
+		}
+	}
+}
+
 // A planned down survives a restart as planned (IPSecTunnelDown and the
 // availability SLO leave it out), and a rekey never moves a known tunnel.
 func TestPlannedDownAndRekeyPersist(t *testing.T) {
@@ -131,9 +161,10 @@ func TestSnapshotRestoreRoundTrip(t *testing.T) {
 	if st != (RestoreStats{Tunnels: 2, Failures: 2}) {
 		t.Errorf("restore stats %+v", st)
 	}
-	gauges := []string{"ipsec_tunnel_up", "ipsec_tunnel_down_planned", "ipsec_tunnel_last_change_timestamp_seconds", "ipsec_negotiation_last_failure_timestamp_seconds"}
+	gauges := []string{"ipsec_tunnel_up", "ipsec_tunnel_down_planned", "ipsec_tunnel_last_change_timestamp_seconds",
+		"ipsec_tunnel_last_notification_timestamp_seconds", "ipsec_negotiation_last_failure_timestamp_seconds"}
 	want, got := gatherText(t, before, gauges...), gatherText(t, after, gauges...)
-	if got != want || strings.Count(got, "\n") < 10 {
+	if got != want || strings.Count(got, "\n") < 13 {
 		t.Errorf("restored gauges differ\n got:\n%s\nwant:\n%s", got, want)
 	}
 	if n := testutil.ToFloat64(r.failures.WithLabelValues("fw-hq-01", "203.0.113.9", "GigabitEthernet0/0/1", "", "responder_dh_mismatch", "6")); n != 0 {
@@ -208,8 +239,8 @@ func TestStateChanged(t *testing.T) {
 		{"a failure", func() { m.Record(failureEvent("203.0.113.9", t0)) }, true},
 		{"asked again", func() {}, false},
 		{"a tunnel down", func() { m.Record(tunnelEvent(mib.KindTunnelDown, "203.0.113.9", "dpd_timeout", t0)) }, true},
-		{"a success without tunnel state", func() {
-			m.Record(&Event{Kind: mib.KindNegotiationSuccess, Notification: "hwIPSecNegotiationSuccess", Device: "fw", Peer: "p", Time: t0})
+		{"a clear, counted by name", func() {
+			m.Record(&Event{Kind: mib.KindNotification, Notification: "hwIPSecNegotiationSuccess", Device: "fw", Peer: "p", Time: t0})
 		}, false},
 		{"an expiry that removes nothing", func() { m.Expire(t0.Add(time.Minute)) }, false},
 		{"an expiry that removes series", func() { m.Expire(t0.Add(2 * time.Hour)) }, true},

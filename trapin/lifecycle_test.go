@@ -1,7 +1,9 @@
 package trapin_test
 
 import (
+	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/sender"
@@ -170,4 +173,87 @@ func TestSupersedingSurvivesARestart(t *testing.T) {
 		{"192.0.2.20", sender.Trap{Notification: mib.NotifRouterIPSecSAFail, Peer: "198.51.100.1"}, mib.KindNotification, ""},
 		{"192.0.2.30", sender.Trap{Notification: mib.NotifRouterIPSecSAFail, Peer: "198.51.100.1"}, mib.KindNegotiationFailure, ""},
 	})
+}
+
+// TestFamiliesCountTheSameSequenceAlike: the same real sequence (fail,
+// fail, up, a rekey, a teardown) gives the same counts on a firewall, an
+// older router and a newer router after every event: a failure and a
+// success per negotiation, whichever notifications report it. The clears
+// a router sends beside a tunnel's up (.36, .58) are counted by name only.
+func TestFamiliesCountTheSameSequenceAlike(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := pipeline.NewMetrics(reg, config.Limits{})
+	d := trapin.Decoder{Superseding: trapin.NewSuperseding()}
+	families := testenv.Families()
+	at := time.Unix(1000, 0)
+	for i, event := range testenv.FamilyEvents {
+		var first string
+		for _, f := range families {
+			for _, trap := range f.Steps[i] {
+				at = at.Add(time.Second)
+				ev := decodeTrap(t, d, trap, f.Address, at)
+				m.Record(&ev)
+			}
+			got := familyCounts(t, reg, f.Address)
+			if first == "" {
+				first = got
+			} else if got != first {
+				t.Errorf("after %s (event %d): %s counts %s, %s counts %s", event, i, f.Family, got, families[0].Family, first)
+			}
+		}
+	}
+	const want = "failures 2, successes 2, up 0, planned 0, unplanned downs 1"
+	for _, f := range families {
+		if got := familyCounts(t, reg, f.Address); got != want {
+			t.Errorf("%s at the end: %s, want %s", f.Family, got, want)
+		}
+	}
+}
+
+func decodeTrap(t *testing.T, d trapin.Decoder, trap sender.Trap, device string, at time.Time) pipeline.Event {
+	t.Helper()
+	oid, vbs, err := sender.Varbinds(trap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkt := &gosnmp.SnmpPacket{Version: gosnmp.Version2c, PDUType: gosnmp.SNMPv2Trap, Variables: append(
+		[]gosnmp.SnmpPDU{{Name: "." + mib.OIDSnmpTrapOID, Type: gosnmp.ObjectIdentifier, Value: "." + oid}}, vbs...)}
+	ev, err := d.Decode(pkt, netip.MustParseAddr(device), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// familyCounts sums what the SLIs read of one device: failures, successes,
+// the tunnel's state, and the downs that count as instability.
+func familyCounts(t *testing.T, reg *prometheus.Registry, device string) string {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string]float64{}
+	planned := regexp.MustCompile("^(" + strings.Join(mib.TeardownSlugs(mib.TeardownRekey, mib.TeardownLifecycle, mib.TeardownAdministrative), "|") + ")$")
+	for _, mf := range mfs {
+		for _, s := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range s.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["device"] != device {
+				continue
+			}
+			v := s.GetCounter().GetValue() + s.GetGauge().GetValue()
+			switch name := mf.GetName(); {
+			case name == "ipsec_tunnel_state_changes_total" && labels["state"] == "down" && !planned.MatchString(labels["reason"]):
+				sums["unplanned downs"] += v
+			case name != "ipsec_tunnel_state_changes_total":
+				sums[name] += v
+			}
+		}
+	}
+	return fmt.Sprintf("failures %g, successes %g, up %g, planned %g, unplanned downs %g",
+		sums["ipsec_negotiation_failures_total"], sums["ipsec_negotiation_successes_total"],
+		sums["ipsec_tunnel_up"], sums["ipsec_tunnel_down_planned"], sums["unplanned downs"])
 }

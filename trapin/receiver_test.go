@@ -130,7 +130,7 @@ func TestDecodeFixtures(t *testing.T) {
 			ReasonCode: "2", Reason: "phase2_proposal_or_pfs_mismatch", ReasonText: "phase2 proposal or pfs mismatch", IKEVersion: "2"}},
 		{fixture: "v2c_router_negofail_freetext", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegotiationFail",
 			Device: "127.0.0.1", Peer: "198.51.100.32", Reason: "unknown", ReasonText: "peer <script> sent garbage"}},
-		{fixture: "v2c_router_negosuccess", want: pipeline.Event{Kind: mib.KindNegotiationSuccess, Notification: "hwIPSecNegotiationSuccess",
+		{fixture: "v2c_router_negosuccess", want: pipeline.Event{Kind: mib.KindNotification, Notification: "hwIPSecNegotiationSuccess",
 			Device: "127.0.0.1", Peer: "198.51.100.31", Interface: "GigabitEthernet0/0/5"}},
 		{fixture: "v2c_getrequest", drop: DropUnsupportedPDU},
 		{fixture: "v3_sha256_aes256", want: pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: "hwIPSecNegoFail",

@@ -22,8 +22,7 @@ const defaultEventLimit = 100
 
 // eventKinds are the values of the kind filter, in the order the form
 // lists them.
-var eventKinds = []mib.Kind{mib.KindNegotiationFailure, mib.KindTunnelDown, mib.KindTunnelUp,
-	mib.KindNegotiationSuccess, mib.KindNotification}
+var eventKinds = []mib.Kind{mib.KindNegotiationFailure, mib.KindTunnelDown, mib.KindTunnelUp, mib.KindNotification}
 
 // eventFilter selects events; an empty field matches everything.
 type eventFilter struct {
