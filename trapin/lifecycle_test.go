@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv/families"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/sender"
@@ -184,11 +184,11 @@ func TestFamiliesCountTheSameSequenceAlike(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m := pipeline.NewMetrics(reg, config.Limits{})
 	d := trapin.Decoder{Superseding: trapin.NewSuperseding()}
-	families := testenv.Families()
+	devices := families.Devices()
 	at := time.Unix(1000, 0)
-	for i, event := range testenv.FamilyEvents {
+	for i, event := range families.Events {
 		var first string
-		for _, f := range families {
+		for _, f := range devices {
 			for _, trap := range f.Steps[i] {
 				at = at.Add(time.Second)
 				ev := decodeTrap(t, d, trap, f.Address, at)
@@ -198,12 +198,12 @@ func TestFamiliesCountTheSameSequenceAlike(t *testing.T) {
 			if first == "" {
 				first = got
 			} else if got != first {
-				t.Errorf("after %s (event %d): %s counts %s, %s counts %s", event, i, f.Family, got, families[0].Family, first)
+				t.Errorf("after %s (event %d): %s counts %s, %s counts %s", event, i, f.Family, got, devices[0].Family, first)
 			}
 		}
 	}
 	const want = "failures 2, successes 2, up 0, planned 0, unplanned downs 1"
-	for _, f := range families {
+	for _, f := range devices {
 		if got := familyCounts(t, reg, f.Address); got != want {
 			t.Errorf("%s at the end: %s, want %s", f.Family, got, want)
 		}

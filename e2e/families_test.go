@@ -1,4 +1,4 @@
-package main_test
+package e2e_test
 
 import (
 	"fmt"
@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv/families"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
@@ -34,17 +35,17 @@ func TestEndToEndFamiliesSameSLI(t *testing.T) {
 	testenv.Need(t, "snmptrap")
 	var cfg strings.Builder
 	cfg.WriteString("communities: [public]\ndevices:\n")
-	for _, f := range testenv.Families() {
+	for _, f := range families.Devices() {
 		fmt.Fprintf(&cfg, "  %s: %s\n", f.Address, familyDevices[f.Family])
 	}
 	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", cfg.String()))
 
 	var scrapes []map[string]*dto.MetricFamily
 	sent := 0
-	for i := range testenv.FamilyEvents {
-		for _, f := range testenv.Families() {
+	for i := range families.Events {
+		for _, f := range families.Devices() {
 			for _, trap := range f.Steps[i] {
-				args, err := testenv.NetSNMPArgs(trap)
+				args, err := families.NetSNMPArgs(trap)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -56,7 +57,7 @@ func TestEndToEndFamiliesSameSLI(t *testing.T) {
 				sent++
 			}
 		}
-		e.WaitValue(t, "ipsec_trap_notifications_total", nil, float64(sent))
+		e.WaitValue(t, "ipsec_notifications_total", nil, float64(sent))
 		scrapes = append(scrapes, e.Scrape(t))
 	}
 

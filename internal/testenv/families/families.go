@@ -1,4 +1,7 @@
-package testenv
+// Package families holds one real sequence of a tunnel's life as each
+// family of Huawei device reports it, for the tests that hold the SLIs
+// to the same values on every family.
+package families
 
 import (
 	"fmt"
@@ -9,20 +12,20 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/sender"
 )
 
-// FamilyEvents is one real sequence of a tunnel's life: two failed
+// Events is one real sequence of a tunnel's life: two failed
 // negotiations, the one that builds the tunnel, a rekey, and a teardown by
 // dead peer detection. Every family of device must give it the same SLI.
-var FamilyEvents = []string{"fail", "fail", "up", "rekey", "teardown"}
+var Events = []string{"fail", "fail", "up", "rekey", "teardown"}
 
-// FamilyPeer is the remote end of the tunnel in every family's sequence.
-const FamilyPeer = "203.0.113.50"
+// Peer is the remote end of the tunnel in every family's sequence.
+const Peer = "203.0.113.50"
 
-// FamilyDevice is one kind of Huawei device and what it sends for each of
-// FamilyEvents, in the order it sends it.
-type FamilyDevice struct {
+// Device is one kind of Huawei device and what it sends for each of
+// Events, in the order it sends it.
+type Device struct {
 	Family  string
 	Address string          // the device's address (a UDP source, or snmpTrapAddress.0)
-	Steps   [][]sender.Trap // one list per entry of FamilyEvents
+	Steps   [][]sender.Trap // one list per entry of Events
 }
 
 // Families are a firewall, an older router (HUAWEI-IPSEC-MIB without
@@ -31,8 +34,8 @@ type FamilyDevice struct {
 // .58 and .36 (the clears) beside .1 (the tunnel up) for a success. The
 // newer router's .57 comes before its .35 here: the other order counts the
 // very first failure twice (README, "What each notification does").
-func Families() []FamilyDevice {
-	peer := FamilyPeer
+func Devices() []Device {
+	peer := Peer
 	fwFail := sender.Trap{Notification: mib.NotifNegoFail, ReasonCode: 6, Peer: peer, Interface: "GigabitEthernet0/0/1", Vsys: "public"}
 	fwStart := sender.Trap{Notification: mib.NotifTunnelStart, Peer: peer}
 	fwStop := func(reason string) sender.Trap {
@@ -42,7 +45,7 @@ func Families() []FamilyDevice {
 		return sender.Trap{Notification: name, Peer: peer, Interface: "Tunnel7", ReasonCode: -1}
 	}
 	newFail := sender.Trap{Notification: mib.NotifRouterNegoFail, Peer: peer, Interface: "Tunnel7", ReasonCode: 1}
-	return []FamilyDevice{
+	return []Device{
 		{Family: "firewall", Address: "192.0.2.101", Steps: [][]sender.Trap{
 			{fwFail},
 			{fwFail},
