@@ -70,7 +70,6 @@ func failures(device, peer, iface, vsys, reason, code string) map[string]string 
 // TestEndToEndSnmptrap sends every trap shape with net-snmp's snmptrap as
 // the device and checks the exact series on /metrics.
 func TestEndToEndSnmptrap(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap", "snmpinform")
 	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", e2eConfig))
 	T := e.TrapAddr
@@ -174,7 +173,6 @@ func TestEndToEndSnmptrap(t *testing.T) {
 
 // TestEndToEndTunnelLifecycle follows a tunnel through both MIB families.
 func TestEndToEndTunnelLifecycle(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	e := testenv.StartExporter(t)
 	v2c := func(args ...string) {
@@ -218,7 +216,6 @@ func TestEndToEndTunnelLifecycle(t *testing.T) {
 // TestEndToEndHostileInput sends what anyone can send to UDP 162 and checks
 // that each packet is counted under a drop reason and the exporter lives.
 func TestEndToEndHostileInput(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmpget")
 	e := testenv.StartExporter(t)
 	conn, err := net.Dial("udp", e.TrapAddr)
@@ -276,7 +273,6 @@ func TestEndToEndHostileInput(t *testing.T) {
 // TestEndToEndSourceAllowList refuses a sender outside allowed_sources
 // before decoding.
 func TestEndToEndSourceAllowList(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", "allowed_sources: [192.0.2.0/24]\n"))
 	testenv.SNMPTrap(t, "-v", "2c", "-c", "public", e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
@@ -288,7 +284,7 @@ func TestEndToEndSourceAllowList(t *testing.T) {
 
 // TestEndToEndSendSubcommand is the README demo: the exporter's own sender.
 func TestEndToEndSendSubcommand(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	e := testenv.StartExporter(t)
 	out, err := testenv.Run(30*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
 		"--reason-code", "6", "--peer", "198.51.100.1", "--peers", "5", "--count", "50", "--rate", "1000")
@@ -315,7 +311,7 @@ func TestEndToEndSendSubcommand(t *testing.T) {
 // TestEndToEndPortErrors: a port in use says which; a privileged port
 // without the right says how to get it.
 func TestEndToEndPortErrors(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -350,7 +346,7 @@ func TestEndToEndPortErrors(t *testing.T) {
 // TestEndToEndWebAuth serves /metrics over TLS with basic auth through
 // exporter-toolkit's --web.config.file.
 func TestEndToEndWebAuth(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	pool := writeSelfSignedCert(t, certFile, keyFile)
@@ -449,7 +445,6 @@ func writeSelfSignedCert(t *testing.T, certFile, keyFile string) *x509.CertPool 
 // file takes effect without losing counters, a bad one is refused and the
 // old one stays.
 func TestEndToEndReload(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	cfg := writeFile(t, "config.yml", "communities: [first]\n")
 	e := testenv.StartExporter(t, "--config.file="+cfg, "--web.enable-lifecycle")
@@ -518,7 +513,7 @@ func TestEndToEndReloadNeedsLifecycle(t *testing.T) {
 // TestEndToEndSpoofedPeerFlood: distinct peers beyond limits.max_series are
 // dropped and counted, and the series stay at the limit.
 func TestEndToEndSpoofedPeerFlood(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", "limits:\n  max_series: 100\n"))
 	const flood = 2000
 	out, err := testenv.Run(60*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
@@ -545,7 +540,7 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 // the smallest receive buffer while the traps arrive, so the overflow is
 // certain rather than a race.
 func TestEndToEndSocketOverflowCounted(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	e := testenv.StartExporter(t, "--udp.receive-buffer=1")
 	if err := e.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)

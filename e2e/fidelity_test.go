@@ -12,8 +12,6 @@ import (
 // notifications newer firewalls and older routers send, with their whole
 // object lists, and checks what they do to the series.
 func TestEndToEndFidelity(t *testing.T) {
-	testenv.SkipShort(t)
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	e := testenv.StartExporter(t)
 	v2c := func(args ...string) {

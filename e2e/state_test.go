@@ -128,10 +128,6 @@ func tunnelsAPI(t *testing.T, e *testenv.Exporter) []apiTunnel {
 }
 
 func TestEndToEndStateSurvivesRestart(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
 	testenv.Need(t, "snmptrap", testenv.PrometheusBin)
 	e := testenv.StartExporter(t, "--storage.write-interval=1s")
 	prom := testenv.StartPrometheus(t, []string{strings.TrimPrefix(e.WebURL, "http://")}, []string{tunnelRulesFastFor(t)}, "")
@@ -272,10 +268,7 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 // Bad state files never stop the exporter: each kind is logged with its
 // reason, kept aside, counted, and the exporter starts empty.
 func TestEndToEndBadStateFile(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
+	testenv.Need(t)
 	good := `{"version":1,"written_at":"2026-11-28T10:00:00Z","engine_boots":7,"tunnels":[{"device":"fw","peer":"p","up":false,"last_change":"2026-11-28T10:00:00Z","last_update":"2026-11-28T10:00:00Z"}],"failures":[]}`
 	for _, tc := range []struct {
 		name, content, reason, logged string
@@ -328,10 +321,7 @@ func TestEndToEndBadStateFile(t *testing.T) {
 // exporter at start with the reason; another exporter holding the
 // directory is one such reason.
 func TestEndToEndUnusableStoragePath(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
+	testenv.Need(t)
 	regular := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(regular, nil, 0o600); err != nil {
 		t.Fatal(err)

@@ -82,7 +82,7 @@ func eventSeries(families map[string]*dto.MetricFamily) []string {
 // and TCP, RFC 3164 and RFC 5424, newline and octet-counted framing (one
 // peer per way), and checks that both expose exactly the same series.
 func TestEndToEndSyslogSameSeriesAsTraps(t *testing.T) {
-	testenv.Need(t, "snmptrap", "logger") // skips under -short
+	testenv.Need(t, "snmptrap", "logger")
 	port := testenv.FreeUDPTCPPort(t)
 	byTrap := testenv.StartExporter(t)
 	byLog := testenv.StartExporter(t, fmt.Sprintf("--syslog.listen-address=127.0.0.1:%d", port))
@@ -155,7 +155,7 @@ func with(labels map[string]string, k, v string) map[string]string {
 // a log line to one exporter, in both orders, and checks that it is counted
 // once, with the second one dropped as a duplicate by its input.
 func TestEndToEndSyslogAndTrapCountOnce(t *testing.T) {
-	testenv.Need(t, "snmptrap", "logger") // skips under -short
+	testenv.Need(t, "snmptrap", "logger")
 	port := testenv.FreeUDPTCPPort(t)
 	e := testenv.StartExporter(t, fmt.Sprintf("--syslog.listen-address=127.0.0.1:%d", port),
 		"--config.file="+writeFile(t, "config.yml", "devices:\n  127.0.0.1: fw-lab\nsyslog:\n  dedup_window: 1m\n"))

@@ -45,10 +45,7 @@ func podmanQuiet(t *testing.T, args ...string) {
 // and in a new container on the same volume. The test removes the
 // containers, the volume and the image it made.
 func TestContainerImage(t *testing.T) {
-	testenv.Need(t, "podman", "runc", "snmptrap")
-	if os.Geteuid() != 0 {
-		testenv.Missing(t, "podman runs rootful here, as root (CI runs the suite as root)")
-	}
+	testenv.Need(t, "podman", "runc", "snmptrap", testenv.Root) // podman runs rootful here
 	host := hostPlatform(t)
 	r := fullRelease(t)
 	name := fmt.Sprintf("ipsec-trap-exporter-test-%d-%d", os.Getpid(), time.Now().UnixNano())
