@@ -265,10 +265,7 @@ func TestMixinRulesPassPromtool(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(t.TempDir(), name)
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		path := testenv.WriteFile(t, name, string(b))
 		if out, err := testenv.Run(time.Minute, "promtool", "check", "rules", path); err != nil {
 			t.Errorf("promtool check rules %s: %v\n%s", name, err, out)
 		}

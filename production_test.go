@@ -182,10 +182,7 @@ func TestSystemdUnitVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), filepath.Base(unitFile))
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(b), installedBin, bin)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := testenv.WriteFile(t, filepath.Base(unitFile), strings.ReplaceAll(string(b), installedBin, bin))
 	out, err := testenv.Run(time.Minute, "systemd-analyze", "verify", path)
 	if err != nil || strings.TrimSpace(out) != "" {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)

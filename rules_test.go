@@ -144,10 +144,7 @@ func TestRulesCommandPrintsOneRuleFile(t *testing.T) {
 
 	t.Run("promtool", func(t *testing.T) {
 		testenv.Need(t, "promtool")
-		path := filepath.Join(t.TempDir(), "ipsec.rules.yml")
-		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		path := testenv.WriteFile(t, "ipsec.rules.yml", out.String())
 		if res, err := testenv.Run(time.Minute, "promtool", "check", "rules", path); err != nil {
 			t.Fatalf("promtool check rules on the printed rules: %v\n%s", err, res)
 		}

@@ -93,7 +93,7 @@ func refused(n testenv.Notification) testenv.Notification {
 // once and informs acknowledged; wrong keys are refused and counted.
 func TestEndToEndInformsThreeStacks(t *testing.T) {
 	testenv.Need(t, "snmptrap", "snmpinform", testenv.SNMPStacks)
-	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", informsConfig))
+	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", informsConfig))
 
 	var accepted []string // peers, one series each
 	informs := 0
@@ -215,7 +215,7 @@ func loseFirstResponse() func([]byte) bool {
 // stack sends the inform again; it is answered again and counted once.
 func TestEndToEndInformRetransmitted(t *testing.T) {
 	testenv.Need(t, "snmpinform", testenv.SNMPStacks)
-	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", informsConfig))
+	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", informsConfig))
 	peer := 0
 	var duplicates float64
 	for _, stack := range stacks {

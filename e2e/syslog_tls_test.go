@@ -23,7 +23,7 @@ import (
 func tlsExporter(t *testing.T, pki *testenv.PKI, mutual bool, args ...string) (*testenv.Exporter, int, string) {
 	t.Helper()
 	port := testenv.FreeTCPPort(t)
-	cfg := writeFile(t, "config.yml", tlsConfig(pki.ServerCert, pki.ServerKey, pki, mutual))
+	cfg := testenv.WriteFile(t, "config.yml", tlsConfig(pki.ServerCert, pki.ServerKey, pki, mutual))
 	args = append([]string{fmt.Sprintf("--syslog.tls-listen-address=127.0.0.1:%d", port), "--config.file=" + cfg}, args...)
 	return testenv.StartExporter(t, args...), port, cfg
 }

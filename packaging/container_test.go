@@ -86,7 +86,7 @@ func TestContainerImage(t *testing.T) {
 	run(name)
 	ready(name)
 	const peer = "203.0.113.88"
-	testenv.SNMPTrap(t, "-v", "2c", "-c", "container-test", e.TrapAddr, "", fw+".6.1", fw+".2.1.5.3.7", "s", peer)
+	e.TrapV2c(t, "container-test", fw+".6.1", fw+".2.1.5.3.7", "s", peer)
 	e.WaitValue(t, "ipsec_tunnel_up", map[string]string{"peer": peer}, 1)
 	waitAtLeast(t, e, "ipsec_trap_exporter_state_writes_total", 1)
 

@@ -422,6 +422,26 @@ func SNMPTrap(t testing.TB, args ...string) {
 	}
 }
 
+// TrapV2c sends one SNMPv2c trap to the exporter with net-snmp's snmptrap
+// under community: args are the notification OID, then the varbinds as
+// snmptrap takes them (OID, type, value, ...); the uptime is snmptrap's.
+func (e *Exporter) TrapV2c(t testing.TB, community string, args ...string) {
+	t.Helper()
+	SNMPTrap(t, append([]string{"-v", "2c", "-c", community, e.TrapAddr, ""}, args...)...)
+}
+
+// WriteFile writes content to a file called name in a fresh temporary
+// directory of t and returns its path: a config, rule or unit file for a
+// tool the test runs.
+func WriteFile(t testing.TB, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
