@@ -258,7 +258,6 @@ func TestMixinRefusesBadRunbookURLs(t *testing.T) {
 // The mixin's rules, written as a rule file the way kube-prometheus and
 // mixtool write them, load in Prometheus' own checker.
 func TestMixinRulesPassPromtool(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "promtool")
 	m := evalMixin(t, `{ runbookURL: 'https://wiki.example.com/ipsec' }`)
 	for name, groups := range map[string]ruleGroups{"alerts.yaml": m.Alerts, "rules.yaml": m.Rules} {
@@ -266,10 +265,7 @@ func TestMixinRulesPassPromtool(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(t.TempDir(), name)
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		path := testenv.WriteFile(t, name, string(b))
 		if out, err := testenv.Run(time.Minute, "promtool", "check", "rules", path); err != nil {
 			t.Errorf("promtool check rules %s: %v\n%s", name, err, out)
 		}
@@ -335,15 +331,12 @@ func goJsonnetMulti(t *testing.T, snippet string) map[string]string {
 	return out
 }
 
-// cppJsonnet runs the jsonnet command, which must be the C++ implementation
-// (Debian's package jsonnet), on a file of snippet in a vendor directory.
+// cppJsonnet runs the jsonnet command, the C++ implementation (Debian's
+// package jsonnet, which its callers Need as testenv.CppJsonnet), on a file
+// of snippet in a vendor directory.
 // With multi, it writes one file per field as -S -m does and returns them.
 func cppJsonnet(t *testing.T, snippet string, multi bool) map[string]string {
 	t.Helper()
-	testenv.Need(t, "jsonnet")
-	if v, err := testenv.Run(time.Minute, "jsonnet", "--version"); err != nil || strings.Contains(v, "Go implementation") {
-		testenv.Missing(t, "jsonnet on PATH is not the C++ implementation (%v): %s; install Debian's jsonnet (scripts/test.sh does)", err, v)
-	}
 	vendor, back := vendorDir(t)
 	defer back()
 	file := filepath.Join(vendor, "consumer.jsonnet")
@@ -391,7 +384,7 @@ func stderrOf(err error) []byte {
 // with 17 significant digits in the C++ implementation (0.90000000000000002
 // for 0.9), the same double either way.
 func TestMixinSameInCppJsonnet(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t, testenv.CppJsonnet)
 	for _, config := range []string{`{}`, `{ runbookURL: 'https://wiki.example.com/ipsec', ipsecTrapExporterSelector: 'job="ipsec"' }`} {
 		want := goJsonnet(t, config)
 		got := cppJsonnet(t, consumerSnippet(config), false)[""]

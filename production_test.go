@@ -176,17 +176,13 @@ func contains(list []string, s string) bool {
 // unknown directive, bad value or missing executable; security scores its
 // sandbox. The unit is copied with ExecStart pointing at the test build.
 func TestSystemdUnitVerifies(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "systemd-analyze")
 	bin := testenv.Binary(t)
 	b, err := os.ReadFile(unitFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), filepath.Base(unitFile))
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(string(b), installedBin, bin)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := testenv.WriteFile(t, filepath.Base(unitFile), strings.ReplaceAll(string(b), installedBin, bin))
 	out, err := testenv.Run(time.Minute, "systemd-analyze", "verify", path)
 	if err != nil || strings.TrimSpace(out) != "" {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
@@ -204,7 +200,6 @@ func TestSystemdUnitVerifies(t *testing.T) {
 
 // The sysusers file is valid and creates the user in an empty root.
 func TestSysusersFileCreatesTheUser(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "systemd-sysusers")
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "etc"), 0o755); err != nil {
@@ -225,7 +220,7 @@ func TestSysusersFileCreatesTheUser(t *testing.T) {
 // that serves /-/ready, the first ExecReload (check-config) passes on the
 // example config, and the second (kill -HUP $MAINPID) reloads it.
 func TestSystemdUnitCommandsRun(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	bin := testenv.Binary(t)
 	u := parseUnit(t, unitFile)
 	start, webURL := localArgs(t, words(t, u.one(t, "Service.ExecStart")))
@@ -296,7 +291,7 @@ func jsonArray(t *testing.T, s string) []string {
 // is distroless or scratch, non-root, exposes the ports, and its entrypoint
 // starts an exporter.
 func TestDockerfileBuildsAStaticBinary(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	ins := parseDockerfile(t)
 	var stages [][]instruction
 	for _, in := range ins {

@@ -142,17 +142,13 @@ func TestRulesCommandPrintsOneRuleFile(t *testing.T) {
 		t.Errorf("%d of %d runbook_url annotations go to %s", n, strings.Count(out.String(), "runbook_url:"), custom)
 	}
 
-	if testing.Short() {
-		return
-	}
-	testenv.Need(t, "promtool")
-	path := filepath.Join(t.TempDir(), "ipsec.rules.yml")
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := testenv.Run(time.Minute, "promtool", "check", "rules", path); err != nil {
-		t.Fatalf("promtool check rules on the printed rules: %v\n%s", err, res)
-	}
+	t.Run("promtool", func(t *testing.T) {
+		testenv.Need(t, "promtool")
+		path := testenv.WriteFile(t, "ipsec.rules.yml", out.String())
+		if res, err := testenv.Run(time.Minute, "promtool", "check", "rules", path); err != nil {
+			t.Fatalf("promtool check rules on the printed rules: %v\n%s", err, res)
+		}
+	})
 }
 
 func TestRulesCommandRefusesBadURLs(t *testing.T) {

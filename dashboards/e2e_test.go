@@ -92,7 +92,6 @@ var builtins = map[string]string{
 // that received real traps of every kind; in each supported Prometheus
 // release.
 func TestPanelsAgainstPrometheus(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	for _, tr := range rounds[0] {
 		if tr[1] == oidNegoFail {

@@ -17,7 +17,6 @@ import (
 // exporter (which restores its state) changes nothing. A real Prometheus
 // of each supported release scrapes two exporters that received real traps.
 func TestTunnelStateFollowsTheExporterThatHeardLast(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
 		t.Parallel()

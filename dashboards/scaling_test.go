@@ -66,7 +66,6 @@ func scalingTraps(device string, r int) []trap {
 }
 
 func TestShardedHAPairsMatchOneExporter(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap", testenv.PrometheusBin)
 
 	shards := make([][]*testenv.Exporter, len(shardDevices))

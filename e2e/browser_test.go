@@ -4,27 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
-)
-
-// Values an attacker who can reach UDP 162 puts into traps. Each one tries
-// to run script in the on-call engineer's browser; if any does, it sets
-// window.pwned or opens a dialog.
-const (
-	hostilePeer      = `<script>window.pwned=1;alert(1)</script>`
-	hostileInterface = `<img src=x onerror="window.pwned=2;alert(2)">`
-	hostileVsys      = `"><svg onload="window.pwned=3">`
-	hostileReason    = `<b onmouseover="window.pwned=4">phase1 proposal mismatch</b>`
 )
 
 // pageState is what the browser reports about the rendered /events page.
@@ -55,14 +41,11 @@ const readEvents = `JSON.stringify({
 func TestEndToEndBrowserEventsPage(t *testing.T) {
 	testenv.Need(t, "snmptrap", "chromium")
 	e := testenv.StartExporter(t)
-	v2c := func(args ...string) {
-		testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", e.TrapAddr, ""}, args...)...)
-	}
-	v2c(fw+".6.14", fw+".5.2.0", "u", "3", fw+".5.1.0", "u", "10", fw+".5.10.0", "s", "responder dh mismatch",
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.2.0", "u", "3", fw+".5.1.0", "u", "10", fw+".5.10.0", "s", "responder dh mismatch",
 		fw+".5.11.0", "u", "6", fw+".5.7.0", "s", "203.0.113.9", fw+".5.9.0", "u", "500", fw+".5.14.0", "s", "GigabitEthernet0/0/1")
-	v2c(fw+".6.14", fw+".5.11.0", "u", "1", fw+".5.7.0", "s", hostilePeer, fw+".5.14.0", "s", hostileInterface, fw+".5.13.0", "s", hostileVsys)
-	v2c(rt+".2.1.57", rt+".1.19.49.0", "s", hostileReason, rt+".1.19.5.0", "s", "198.51.100.7")
-	v2c(fw+".6.2", fw+".2.1.5.3.7", "s", "203.0.113.20", fw+".5.12.0", "s", "dpd timeout")
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "1", fw+".5.7.0", "s", hostilePeer, fw+".5.14.0", "s", hostileInterface, fw+".5.13.0", "s", hostileVsys)
+	e.TrapV2c(t, "public", rt+".2.1.57", rt+".1.19.49.0", "s", hostileReason, rt+".1.19.5.0", "s", "198.51.100.7")
+	e.TrapV2c(t, "public", fw+".6.2", fw+".2.1.5.3.7", "s", "203.0.113.20", fw+".5.12.0", "s", "dpd timeout")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, 3)
 	e.WaitValue(t, "ipsec_tunnel_state_changes_total", map[string]string{"state": "down", "reason": "dpd_timeout"}, 1)
 
@@ -86,7 +69,7 @@ func TestEndToEndBrowserEventsPage(t *testing.T) {
 	}
 
 	got := load("/events")
-	screenshot(t, ctx, "events.png")
+	testenv.Screenshot(t, ctx, "events.png")
 	if got.Pwned != nil || dialogs.Load() != 0 {
 		t.Errorf("a hostile value ran as script: window.pwned = %v, %d dialogs", got.Pwned, dialogs.Load())
 	}
@@ -120,7 +103,7 @@ func TestEndToEndBrowserEventsPage(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	waitLocation(t, ctx, "peer="+url.QueryEscape(hostilePeer))
+	testenv.WaitLocation(t, ctx, "peer="+url.QueryEscape(hostilePeer))
 	got = readPage(t, ctx)
 	if len(got.Rows) != 1 || got.Rows[0]["peer"] != hostilePeer || got.Rows[0]["interface"] != hostileInterface {
 		t.Errorf("filtered by the hostile peer: %v", got.Rows)
@@ -137,7 +120,7 @@ func TestEndToEndBrowserEventsPage(t *testing.T) {
 	if err != nil || count != "1" {
 		t.Errorf("/reasons/responder_dh_mismatch count = %q (%v), want 1", count, err)
 	}
-	screenshot(t, ctx, "reason.png")
+	testenv.Screenshot(t, ctx, "reason.png")
 }
 
 func readPage(t *testing.T, ctx context.Context) pageState {
@@ -151,39 +134,4 @@ func readPage(t *testing.T, ctx context.Context) pageState {
 		t.Fatalf("%v: %s", err, raw)
 	}
 	return s
-}
-
-// waitLocation waits until the tab's URL contains want (a form submission
-// navigates asynchronously) and the new page is ready.
-func waitLocation(t *testing.T, ctx context.Context, want string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		loc, err := chromedp.Run(ctx, chromedp.Location())
-		if err == nil && strings.Contains(loc, want) {
-			if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("the browser never reached a URL with %q", want)
-}
-
-// screenshot saves the page as a PNG when IPSEC_SCREENSHOT_DIR is set: a
-// person looks at it; the test does not compare pixels.
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("IPSEC_SCREENSHOT_DIR")
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

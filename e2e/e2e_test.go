@@ -1,16 +1,10 @@
 package e2e_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -24,11 +18,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
-)
-
-const (
-	fw = "1.3.6.1.4.1.2011.6.122.26"
-	rt = "1.3.6.1.4.1.2011.5.25.224"
 )
 
 // e2eConfig accepts two communities and three v3 users of different
@@ -54,49 +43,32 @@ devices:
   10.1.1.1: fw-hq-01
 `
 
-func writeFile(t *testing.T, name, content string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func failures(device, peer, iface, vsys, reason, code string) map[string]string {
-	return map[string]string{"device": device, "peer": peer, "interface": iface, "vsys": vsys, "reason": reason, "reason_code": code}
-}
-
 // TestEndToEndSnmptrap sends every trap shape with net-snmp's snmptrap as
 // the device and checks the exact series on /metrics.
 func TestEndToEndSnmptrap(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap", "snmpinform")
-	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", e2eConfig))
+	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", e2eConfig))
 	T := e.TrapAddr
 	full := []string{fw + ".5.2.0", "u", "3", fw + ".5.1.0", "u", "10", fw + ".5.10.0", "s", "phase1 proposal mismatch",
 		fw + ".5.11.0", "u", "1", fw + ".5.7.0", "s", "203.0.113.9", fw + ".5.9.0", "u", "500",
 		fw + ".5.13.0", "s", "Public", fw + ".5.14.0", "s", "GigabitEthernet0/0/1"}
-	v2c := func(community string, args ...string) {
-		testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", community, T, ""}, args...)...)
-	}
 
 	// Every shape of IPSECNEGOFAIL, v1 and v2c.
-	v2c("public", append([]string{fw + ".6.14"}, full...)...)
+	e.TrapV2c(t, "public", append([]string{fw + ".6.14"}, full...)...)
 	testenv.SNMPTrap(t, append([]string{"-v", "1", "-c", "s3cret", T, fw + ".6", "10.1.1.1", "6", "14", ""}, full...)...)
-	v2c("public", fw+".6.14", fw+".5.11.0", "u", "15")                                                                                                    // missing fields
-	v2c("public", fw+".6.14", fw+".5.11.0", "i", "7", fw+".5.9.0", "c", "4500", fw+".5.7.0", "s", "203.0.113.10", fw+".5.14.0", "s", "Tunnel1")           // odd integer types
-	v2c("public", fw+".6.14", fw+".5.11", "u", "2", fw+".5.7", "s", "203.0.113.11", fw+".5.14", "s", "Gi0/0/2", fw+".5.13", "s", "vsys1")                 // no .0
-	v2c("public", fw+".6.14", fw+".5.14.0", "s", "Gi0/0/3", "1.3.6.1.2.1.1.5.0", "s", "fw-01", fw+".5.7.0", "s", "203.0.113.12", fw+".5.11.0", "u", "36") // reordered, extra
-	v2c("public", fw+".6.14", fw+".5.11.0", "u", "99", fw+".5.7.0", "s", "203.0.113.13")                                                                  // unknown code
-	v2c("public", fw+".6.14", "1.3.6.1.6.3.18.1.3.0", "a", "192.0.2.50", fw+".5.11.0", "u", "4", fw+".5.7.0", "s", "203.0.113.14")                        // proxied
-	v2c("public", "1.3.6.1.6.3.1.1.5.3", "1.3.6.1.2.1.2.2.1.1.2", "i", "2")                                                                               // not IPSec
-	v2c("wrong", append([]string{fw + ".6.14"}, full...)...)                                                                                              // forged community
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "15")                                                                                                    // missing fields
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "i", "7", fw+".5.9.0", "c", "4500", fw+".5.7.0", "s", "203.0.113.10", fw+".5.14.0", "s", "Tunnel1")           // odd integer types
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11", "u", "2", fw+".5.7", "s", "203.0.113.11", fw+".5.14", "s", "Gi0/0/2", fw+".5.13", "s", "vsys1")                 // no .0
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.14.0", "s", "Gi0/0/3", "1.3.6.1.2.1.1.5.0", "s", "fw-01", fw+".5.7.0", "s", "203.0.113.12", fw+".5.11.0", "u", "36") // reordered, extra
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "99", fw+".5.7.0", "s", "203.0.113.13")                                                                  // unknown code
+	e.TrapV2c(t, "public", fw+".6.14", "1.3.6.1.6.3.18.1.3.0", "a", "192.0.2.50", fw+".5.11.0", "u", "4", fw+".5.7.0", "s", "203.0.113.14")                        // proxied
+	e.TrapV2c(t, "public", "1.3.6.1.6.3.1.1.5.3", "1.3.6.1.2.1.2.2.1.1.2", "i", "2")                                                                               // not IPSec
+	e.TrapV2c(t, "wrong", append([]string{fw + ".6.14"}, full...)...)                                                                                              // forged community
 
 	// A few hundred in a row.
 	const burst = 300
 	for i := 0; i < burst; i++ {
-		v2c("public", fw+".6.14", fw+".5.11.0", "u", "17", fw+".5.7.0", "s", "203.0.113.50", fw+".5.14.0", "s", "GigabitEthernet0/0/9")
+		e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "17", fw+".5.7.0", "s", "203.0.113.50", fw+".5.14.0", "s", "GigabitEthernet0/0/9")
 	}
 
 	// SNMPv3 traps: counted with the right keys, refused with wrong ones.
@@ -174,30 +146,26 @@ func TestEndToEndSnmptrap(t *testing.T) {
 
 // TestEndToEndTunnelLifecycle follows a tunnel through both MIB families.
 func TestEndToEndTunnelLifecycle(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	e := testenv.StartExporter(t)
-	v2c := func(args ...string) {
-		testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", e.TrapAddr, ""}, args...)...)
-	}
 	peer := map[string]string{"device": "127.0.0.1", "peer": "203.0.113.20"}
-	v2c(fw+".6.1", fw+".2.1.5.3.7", "s", "203.0.113.20", fw+".2.1.7.3.7", "u", "500")
+	e.TrapV2c(t, "public", fw+".6.1", fw+".2.1.5.3.7", "s", "203.0.113.20", fw+".2.1.7.3.7", "u", "500")
 	e.WaitValue(t, "ipsec_tunnel_up", peer, 1)
-	v2c(fw+".6.2", fw+".2.1.5.3.7", "s", "203.0.113.20", fw+".5.12.0", "s", "dpd timeout")
+	e.TrapV2c(t, "public", fw+".6.2", fw+".2.1.5.3.7", "s", "203.0.113.20", fw+".5.12.0", "s", "dpd timeout")
 	e.WaitValue(t, "ipsec_tunnel_up", peer, 0)
 	e.WaitValue(t, "ipsec_tunnel_state_changes_total", map[string]string{"device": "127.0.0.1", "peer": "203.0.113.20", "state": "down", "reason": "dpd_timeout"}, 1)
-	v2c(fw+".6.1", fw+".2.1.5.3.7", "s", "203.0.113.20")
+	e.TrapV2c(t, "public", fw+".6.1", fw+".2.1.5.3.7", "s", "203.0.113.20")
 	e.WaitValue(t, "ipsec_tunnel_up", peer, 1)
 	e.WaitValue(t, "ipsec_negotiation_successes_total", peer, 2)
 
 	router := map[string]string{"device": "127.0.0.1", "peer": "198.51.100.30"}
-	v2c(rt+".2.1.1", rt+".1.19.3.0", "s", "Gi0/0/4", rt+".1.19.5.0", "a", "198.51.100.30")
+	e.TrapV2c(t, "public", rt+".2.1.1", rt+".1.19.3.0", "s", "Gi0/0/4", rt+".1.19.5.0", "a", "198.51.100.30")
 	e.WaitValue(t, "ipsec_tunnel_up", router, 1)
-	v2c(rt+".2.1.2", rt+".1.19.3.0", "s", "Gi0/0/4", rt+".1.19.5.0", "a", "198.51.100.30")
+	e.TrapV2c(t, "public", rt+".2.1.2", rt+".1.19.3.0", "s", "Gi0/0/4", rt+".1.19.5.0", "a", "198.51.100.30")
 	e.WaitValue(t, "ipsec_tunnel_up", router, 0)
-	v2c(rt+".2.1.57", rt+".1.19.49.0", "s", "phase2 proposal or pfs mismatch", rt+".1.19.5.0", "s", "198.51.100.31", rt+".1.19.3.0", "s", "Gi0/0/5")
+	e.TrapV2c(t, "public", rt+".2.1.57", rt+".1.19.49.0", "s", "phase2 proposal or pfs mismatch", rt+".1.19.5.0", "s", "198.51.100.31", rt+".1.19.3.0", "s", "Gi0/0/5")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", failures("127.0.0.1", "198.51.100.31", "Gi0/0/5", "", "phase2_proposal_or_pfs_mismatch", "2"), 1)
-	v2c(rt+".2.1.57", rt+".1.19.49.0", "s", "a reason nobody catalogued", rt+".1.19.5.0", "s", "198.51.100.32")
+	e.TrapV2c(t, "public", rt+".2.1.57", rt+".1.19.49.0", "s", "a reason nobody catalogued", rt+".1.19.5.0", "s", "198.51.100.32")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", failures("127.0.0.1", "198.51.100.32", "", "", "unknown", ""), 1)
 	// The free text is not a label, but /events shows it as sent.
 	resp, err := http.Get(e.WebURL + "/api/v1/events?limit=1")
@@ -210,19 +178,18 @@ func TestEndToEndTunnelLifecycle(t *testing.T) {
 		t.Errorf("/api/v1/events does not show the last failure with its text:\n%s", body)
 	}
 	// .58 clears .57: counted by name, not a success (the tunnel's up is).
-	v2c(rt+".2.1.58", rt+".1.19.5.0", "s", "198.51.100.31")
+	e.TrapV2c(t, "public", rt+".2.1.58", rt+".1.19.5.0", "s", "198.51.100.31")
 	e.WaitValue(t, "ipsec_device_notifications_total", map[string]string{"device": "127.0.0.1", "notification": "hwIPSecNegotiationSuccess"}, 1)
 	if _, ok := testenv.Value(e.Scrape(t), "ipsec_negotiation_successes_total", map[string]string{"device": "127.0.0.1", "peer": "198.51.100.31"}); ok {
 		t.Error("hwIPSecNegotiationSuccess counted as a success")
 	}
-	v2c(fw + ".6.9")
+	e.TrapV2c(t, "public", fw+".6.9")
 	e.WaitValue(t, "ipsec_notifications_total", map[string]string{"notification": "hwIPSecTunnelReachMax"}, 1)
 }
 
 // TestEndToEndHostileInput sends what anyone can send to UDP 162 and checks
 // that each packet is counted under a drop reason and the exporter lives.
 func TestEndToEndHostileInput(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmpget")
 	e := testenv.StartExporter(t)
 	conn, err := net.Dial("udp", e.TrapAddr)
@@ -273,17 +240,16 @@ func TestEndToEndHostileInput(t *testing.T) {
 		t.Fatal("exporter died")
 	}
 	// Still working: a real trap after all that is counted.
-	testenv.SNMPTrap(t, "-v", "2c", "-c", "public", e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "1")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", map[string]string{"reason_code": "1"}, 1)
 }
 
 // TestEndToEndSourceAllowList refuses a sender outside allowed_sources
 // before decoding.
 func TestEndToEndSourceAllowList(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
-	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", "allowed_sources: [192.0.2.0/24]\n"))
-	testenv.SNMPTrap(t, "-v", "2c", "-c", "public", e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
+	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", "allowed_sources: [192.0.2.0/24]\n"))
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "1")
 	e.WaitValue(t, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "source_not_allowed"}, 1)
 	if got, _ := testenv.Value(e.Scrape(t), "ipsec_trap_packets_received_total", nil); got != 0 {
 		t.Errorf("a refused source's packet was decoded: received = %v", got)
@@ -292,7 +258,7 @@ func TestEndToEndSourceAllowList(t *testing.T) {
 
 // TestEndToEndSendSubcommand is the README demo: the exporter's own sender.
 func TestEndToEndSendSubcommand(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	e := testenv.StartExporter(t)
 	out, err := testenv.Run(30*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
 		"--reason-code", "6", "--peer", "198.51.100.1", "--peers", "5", "--count", "50", "--rate", "1000")
@@ -319,7 +285,7 @@ func TestEndToEndSendSubcommand(t *testing.T) {
 // TestEndToEndPortErrors: a port in use says which; a privileged port
 // without the right says how to get it.
 func TestEndToEndPortErrors(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -354,20 +320,18 @@ func TestEndToEndPortErrors(t *testing.T) {
 // TestEndToEndWebAuth serves /metrics over TLS with basic auth through
 // exporter-toolkit's --web.config.file.
 func TestEndToEndWebAuth(t *testing.T) {
-	testenv.SkipShort(t)
-	dir := t.TempDir()
-	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	pool := writeSelfSignedCert(t, certFile, keyFile)
+	testenv.Need(t)
+	pki := testenv.NewPKI(t, "exporter.test")
 	hash, err := bcrypt.GenerateFromPassword([]byte("scrape-secret"), bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
-	webConfig := writeFile(t, "web.yml", fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  prometheus: %s\n", certFile, keyFile, hash))
+	webConfig := testenv.WriteFile(t, "web.yml", fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  prometheus: %s\n", pki.ServerCert, pki.ServerKey, hash))
 
 	trapPort, webPort := testenv.FreeUDPPort(t), testenv.FreeTCPPort(t)
 	p := testenv.Start(t, testenv.Binary(t), fmt.Sprintf("--trap.listen-address=127.0.0.1:%d", trapPort),
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", webPort), "--web.config.file="+webConfig, "--storage.path="+t.TempDir())
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 5 * time.Second}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pki.CAPool}}, Timeout: 5 * time.Second}
 	url := fmt.Sprintf("https://127.0.0.1:%d/metrics", webPort)
 
 	deadline := time.Now().Add(30 * time.Second)
@@ -414,51 +378,15 @@ func TestEndToEndWebAuth(t *testing.T) {
 	}
 }
 
-func writeSelfSignedCert(t *testing.T, certFile, keyFile string) *x509.CertPool {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return pool
-}
-
 // TestEndToEndReload changes the config under a running exporter: a good
 // file takes effect without losing counters, a bad one is refused and the
 // old one stays.
 func TestEndToEndReload(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
-	cfg := writeFile(t, "config.yml", "communities: [first]\n")
+	cfg := testenv.WriteFile(t, "config.yml", "communities: [first]\n")
 	e := testenv.StartExporter(t, "--config.file="+cfg, "--web.enable-lifecycle")
 	trap := func(community string) {
-		testenv.SNMPTrap(t, "-v", "2c", "-c", community, e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
+		e.TrapV2c(t, community, fw+".6.14", fw+".5.11.0", "u", "1")
 	}
 	trap("first")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, 1)
@@ -495,7 +423,7 @@ func TestEndToEndReload(t *testing.T) {
 // /-/reload is refused and changes nothing, while SIGHUP still reloads.
 func TestEndToEndReloadNeedsLifecycle(t *testing.T) {
 	testenv.Need(t, "snmptrap")
-	cfg := writeFile(t, "config.yml", "communities: [first]\n")
+	cfg := testenv.WriteFile(t, "config.yml", "communities: [first]\n")
 	e := testenv.StartExporter(t, "--config.file="+cfg)
 	if err := os.WriteFile(cfg, []byte("communities: [second]\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -515,15 +443,15 @@ func TestEndToEndReloadNeedsLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.WaitValue(t, "ipsec_trap_exporter_config_reloads_total", map[string]string{"result": "success"}, 1)
-	testenv.SNMPTrap(t, "-v", "2c", "-c", "second", e.TrapAddr, "", fw+".6.14", fw+".5.11.0", "u", "1")
+	e.TrapV2c(t, "second", fw+".6.14", fw+".5.11.0", "u", "1")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, 1)
 }
 
 // TestEndToEndSpoofedPeerFlood: distinct peers beyond limits.max_series are
 // dropped and counted, and the series stay at the limit.
 func TestEndToEndSpoofedPeerFlood(t *testing.T) {
-	testenv.SkipShort(t)
-	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", "limits:\n  max_series: 100\n"))
+	testenv.Need(t)
+	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", "limits:\n  max_series: 100\n"))
 	const flood = 2000
 	out, err := testenv.Run(60*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
 		"--peer", "10.200.0.1", "--peers", strconv.Itoa(flood), "--count", strconv.Itoa(flood), "--rate", "20000")
@@ -549,7 +477,7 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 // the smallest receive buffer while the traps arrive, so the overflow is
 // certain rather than a race.
 func TestEndToEndSocketOverflowCounted(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	e := testenv.StartExporter(t, "--udp.receive-buffer=1")
 	if err := e.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)

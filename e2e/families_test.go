@@ -31,14 +31,13 @@ var familyDevices = map[string]string{"firewall": "fw-a", "older router": "rt-ol
 // each supported Prometheus release: the three devices get the same SLIs
 // and the same alerts. Events are 10 minutes apart on promtool's clock.
 func TestEndToEndFamiliesSameSLI(t *testing.T) {
-	testenv.SkipShort(t)
 	testenv.Need(t, "snmptrap")
 	var cfg strings.Builder
 	cfg.WriteString("communities: [public]\ndevices:\n")
 	for _, f := range families.Devices() {
 		fmt.Fprintf(&cfg, "  %s: %s\n", f.Address, familyDevices[f.Family])
 	}
-	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", cfg.String()))
+	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", cfg.String()))
 
 	var scrapes []map[string]*dto.MetricFamily
 	sent := 0

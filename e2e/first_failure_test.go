@@ -80,7 +80,7 @@ func firstFailure(t *testing.T, p testenv.PrometheusRelease, o testenv.Prometheu
 	prom.WaitQuery(t, `up{job="ipsec_trap_exporter"} == 1`, func(v model.Value) bool { return len(v.(model.Vector)) == 1 })
 
 	sent := time.Now()
-	testenv.SNMPTrap(t, "-v", "2c", "-c", "public", e.TrapAddr, "", fw+".6.14",
+	e.TrapV2c(t, "public", fw+".6.14",
 		fw+".5.11.0", "u", "6", fw+".5.7.0", "s", peer, fw+".5.14.0", "s", "GigabitEthernet0/0/1")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", map[string]string{"peer": peer}, 1)
 	ct := createdTimestamp(t, e.ScrapeProto(t), "ipsec_negotiation_failures_total", peer)
@@ -179,7 +179,7 @@ func TestEndToEndRestoredCounterIsCreatedAtTheRestart(t *testing.T) {
 	testenv.Need(t, "snmptrap")
 	const peer = "203.0.113.78"
 	e := testenv.StartExporter(t)
-	testenv.SNMPTrap(t, "-v", "2c", "-c", "public", e.TrapAddr, "", fw+".6.14",
+	e.TrapV2c(t, "public", fw+".6.14",
 		fw+".5.11.0", "u", "6", fw+".5.7.0", "s", peer, fw+".5.14.0", "s", "GigabitEthernet0/0/1")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", map[string]string{"peer": peer}, 1)
 	born := createdTimestamp(t, e.ScrapeProto(t), "ipsec_negotiation_failures_total", peer)

@@ -92,13 +92,8 @@ func refused(n testenv.Notification) testenv.Notification {
 // net-snmp, pysnmp and npm net-snmp, in every protocol pair, are counted
 // once and informs acknowledged; wrong keys are refused and counted.
 func TestEndToEndInformsThreeStacks(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
-	testenv.Need(t, "snmptrap", "snmpinform")
-	testenv.NeedStacks(t)
-	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", informsConfig))
+	testenv.Need(t, "snmptrap", "snmpinform", testenv.SNMPStacks)
+	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", informsConfig))
 
 	var accepted []string // peers, one series each
 	informs := 0
@@ -219,13 +214,8 @@ func loseFirstResponse() func([]byte) bool {
 // TestEndToEndInformRetransmitted: when an inform's response is lost, each
 // stack sends the inform again; it is answered again and counted once.
 func TestEndToEndInformRetransmitted(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
-	testenv.Need(t, "snmpinform")
-	testenv.NeedStacks(t)
-	e := testenv.StartExporter(t, "--config.file="+writeFile(t, "config.yml", informsConfig))
+	testenv.Need(t, "snmpinform", testenv.SNMPStacks)
+	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", informsConfig))
 	peer := 0
 	var duplicates float64
 	for _, stack := range stacks {
@@ -355,12 +345,7 @@ func (r *receiver) waitValue(t *testing.T, metric string, labels map[string]stri
 // with the notInTimeWindow report. (Past the 150 s window on a running
 // exporter: TestReplay in trapin, with a clock it steps.)
 func TestEndToEndInformReplay(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
-	testenv.Need(t, "snmpinform")
-	testenv.NeedStacks(t)
+	testenv.Need(t, "snmpinform", testenv.SNMPStacks)
 	user := v3User{"sha256", "SHA256", "AES"}
 	for i, stack := range stacks {
 		t.Run(stack.name, func(t *testing.T) {

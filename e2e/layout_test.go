@@ -77,20 +77,17 @@ const readLayout = `(() => {
 // failures whose values are as long as real ones get, and others whose
 // values are markup.
 func sendLongAndHostileTraps(t *testing.T, e *testenv.Exporter) {
-	v2c := func(args ...string) {
-		testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", e.TrapAddr, ""}, args...)...)
-	}
 	peerColumn := fw + ".2.1.5.3.7" // hwIPSecTunnelDstIP of a tunnel table row
-	v2c(fw+".6.1", peerColumn, "s", longPeer, fw+".5.13.0", "s", longVsys, fw+".5.14.0", "s", longTemplate)
-	v2c(fw+".6.2", peerColumn, "s", longPeer, fw+".5.12.0", "s", "dpd timeout", fw+".5.13.0", "s", longVsys, fw+".5.14.0", "s", longTemplate)
-	v2c(fw+".6.14", fw+".5.2.0", "u", "3", fw+".5.1.0", "u", "10", fw+".5.10.0", "s", longCodedText, fw+".5.11.0", "u", "6",
+	e.TrapV2c(t, "public", fw+".6.1", peerColumn, "s", longPeer, fw+".5.13.0", "s", longVsys, fw+".5.14.0", "s", longTemplate)
+	e.TrapV2c(t, "public", fw+".6.2", peerColumn, "s", longPeer, fw+".5.12.0", "s", "dpd timeout", fw+".5.13.0", "s", longVsys, fw+".5.14.0", "s", longTemplate)
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.2.0", "u", "3", fw+".5.1.0", "u", "10", fw+".5.10.0", "s", longCodedText, fw+".5.11.0", "u", "6",
 		fw+".5.7.0", "s", longPeer, fw+".5.9.0", "u", "4500", fw+".5.13.0", "s", longVsys, fw+".5.14.0", "s", longSubIf,
 		fw+".5.3.0", "s", longPolicy)
-	v2c(rt+".2.1.57", rt+".1.19.49.0", "s", longFreeText, rt+".1.19.5.0", "s", longPeer2, rt+".1.19.3.0", "s", longSubIf)
-	v2c(rt+".2.1.2", rt+".1.19.5.0", "s", longPeer2, rt+".1.19.3.0", "s", longTemplate)
+	e.TrapV2c(t, "public", rt+".2.1.57", rt+".1.19.49.0", "s", longFreeText, rt+".1.19.5.0", "s", longPeer2, rt+".1.19.3.0", "s", longSubIf)
+	e.TrapV2c(t, "public", rt+".2.1.2", rt+".1.19.5.0", "s", longPeer2, rt+".1.19.3.0", "s", longTemplate)
 	// Markup in every free-text field, on a tunnel and on a failure.
-	v2c(fw+".6.2", peerColumn, "s", hostilePeer, fw+".5.12.0", "s", hostileReason, fw+".5.13.0", "s", hostileVsys, fw+".5.14.0", "s", hostileInterface)
-	v2c(fw+".6.14", fw+".5.11.0", "u", "1", fw+".5.7.0", "s", hostilePeer, fw+".5.14.0", "s", hostileInterface, fw+".5.13.0", "s", hostileVsys)
+	e.TrapV2c(t, "public", fw+".6.2", peerColumn, "s", hostilePeer, fw+".5.12.0", "s", hostileReason, fw+".5.13.0", "s", hostileVsys, fw+".5.14.0", "s", hostileInterface)
+	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "1", fw+".5.7.0", "s", hostilePeer, fw+".5.14.0", "s", hostileInterface, fw+".5.13.0", "s", hostileVsys)
 	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, 3)
 	e.WaitValue(t, "ipsec_tunnel_state_changes_total", map[string]string{"state": "down"}, 3)
 }
@@ -136,7 +133,7 @@ func TestEndToEndBrowserPagesFitTheScreen(t *testing.T) {
 	// The landing page's summary, from the real pipeline and the real
 	// drop counters: a trap with a wrong community is a drop of the last
 	// hour.
-	testenv.SNMPTrap(t, "-v", "2c", "-c", "wrong", e.TrapAddr, "", fw+".6.14", fw+".5.7.0", "s", "192.0.2.1")
+	e.TrapV2c(t, "wrong", fw+".6.14", fw+".5.7.0", "s", "192.0.2.1")
 	e.WaitValue(t, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "unknown_community"}, 1)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.WebURL+"/"), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 		t.Fatal(err)
@@ -187,7 +184,7 @@ func useTunnelsWithoutJavaScript(t *testing.T, ctx context.Context, base string)
 		chromedp.Click(chromedp.CSS(`a[data-summary="tunnels_down"]`))); err != nil {
 		t.Fatal(err)
 	}
-	waitLocation(t, ctx, "/tunnels?state=down")
+	testenv.WaitLocation(t, ctx, "/tunnels?state=down")
 	if got := rows(); len(got) != 3 {
 		t.Errorf("the landing page's down tunnels: %d rows, want 3: %v", len(got), got)
 	}
@@ -195,7 +192,7 @@ func useTunnelsWithoutJavaScript(t *testing.T, ctx context.Context, base string)
 		chromedp.Click(chromedp.CSS(`form.filters button`))); err != nil {
 		t.Fatal(err)
 	}
-	waitLocation(t, ctx, "peer="+url.QueryEscape(longPeer))
+	testenv.WaitLocation(t, ctx, "peer="+url.QueryEscape(longPeer))
 	got := rows()
 	want := map[string]string{"state": "down", "peer": longPeer, "interface": longTemplate, "vsys": longVsys, "down_reason": "dpd_timeout",
 		"teardown_class": "outage", "downs_24h": "1", "failure_reason": "responder_dh_mismatch", "failure_count": "1", "device": "127.0.0.1"}
@@ -248,7 +245,7 @@ func crawlInBrowser(t *testing.T, ctx context.Context, base string, vp viewport,
 				where, got.Pwned, got.Scripts, got.Injected, dialogs.Load())
 		}
 		if name := screenshotName(u); name != "" {
-			screenshot(t, ctx, fmt.Sprintf("%s-%d.png", name, vp.width))
+			testenv.Screenshot(t, ctx, fmt.Sprintf("%s-%d.png", name, vp.width))
 		}
 		queue = append(queue, got.Links...)
 	}

@@ -20,7 +20,7 @@ import (
 // nothing, and its --extended table lists every ipsec_ family, so it did
 // read them all.
 func TestEndToEndMetricsPassPromtoolLint(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	e := testenv.StartExporter(t)
 	for _, args := range [][]string{
 		{"--reason-code", "6", "--peer", "203.0.113.9", "--interface", "GigabitEthernet0/0/1"},

@@ -48,11 +48,7 @@ func tunnelRulesFastFor(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "ipsec_tunnels.rules.yml")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testenv.WriteFile(t, "ipsec_tunnels.rules.yml", string(out))
 }
 
 // readState reads the exporter's state file as the next run will.
@@ -128,10 +124,6 @@ func tunnelsAPI(t *testing.T, e *testenv.Exporter) []apiTunnel {
 }
 
 func TestEndToEndStateSurvivesRestart(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
 	testenv.Need(t, "snmptrap", testenv.PrometheusBin)
 	e := testenv.StartExporter(t, "--storage.write-interval=1s")
 	prom := testenv.StartPrometheus(t, []string{strings.TrimPrefix(e.WebURL, "http://")}, []string{tunnelRulesFastFor(t)}, "")
@@ -144,20 +136,17 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 	}
 	prom.WaitQuery(t, target, upIs(1))
 
-	v2c := func(args ...string) {
-		testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", e.TrapAddr, ""}, args...)...)
-	}
 	tunnelDown := func(peer string) {
-		v2c(fw+".6.2", fw+".2.1.5.3.7", "s", peer, fw+".5.12.0", "s", "dpd timeout", fw+".5.13.0", "s", "vsys-a", fw+".5.14.0", "s", "Tunnel0/0/9")
+		e.TrapV2c(t, "public", fw+".6.2", fw+".2.1.5.3.7", "s", peer, fw+".5.12.0", "s", "dpd timeout", fw+".5.13.0", "s", "vsys-a", fw+".5.14.0", "s", "Tunnel0/0/9")
 		e.WaitValue(t, "ipsec_tunnel_up", map[string]string{"device": "127.0.0.1", "peer": peer}, 0)
 	}
 	negotiationFailure := func(peer string) {
-		v2c(fw+".6.14", fw+".5.11.0", "u", "6", fw+".5.7.0", "s", peer, fw+".5.14.0", "s", "GigabitEthernet0/0/1")
+		e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "6", fw+".5.7.0", "s", peer, fw+".5.14.0", "s", "GigabitEthernet0/0/1")
 		e.WaitValue(t, "ipsec_negotiation_failures_total", failures("127.0.0.1", peer, "GigabitEthernet0/0/1", "", "responder_dh_mismatch", "6"), 1)
 	}
 
 	const first, second = "203.0.113.9", "198.51.100.7"
-	v2c(fw+".6.1", fw+".2.1.5.3.7", "s", first)
+	e.TrapV2c(t, "public", fw+".6.1", fw+".2.1.5.3.7", "s", first)
 	e.WaitValue(t, "ipsec_tunnel_up", map[string]string{"device": "127.0.0.1", "peer": first}, 1)
 	tunnelDown(first)
 	negotiationFailure(first)
@@ -262,7 +251,7 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 	}
 
 	// The restored state is live: an up trap ends the outage.
-	v2c(fw+".6.1", fw+".2.1.5.3.7", "s", first)
+	e.TrapV2c(t, "public", fw+".6.1", fw+".2.1.5.3.7", "s", first)
 	e.WaitValue(t, "ipsec_tunnel_up", map[string]string{"device": "127.0.0.1", "peer": first}, 1)
 	prom.WaitQuery(t, `ALERTS{alertname="IPSecTunnelDown",peer="`+first+`"}`, func(v model.Value) bool {
 		return len(v.(model.Vector)) == 0
@@ -272,10 +261,7 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 // Bad state files never stop the exporter: each kind is logged with its
 // reason, kept aside, counted, and the exporter starts empty.
 func TestEndToEndBadStateFile(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
+	testenv.Need(t)
 	good := `{"version":1,"written_at":"2026-11-28T10:00:00Z","engine_boots":7,"tunnels":[{"device":"fw","peer":"p","up":false,"last_change":"2026-11-28T10:00:00Z","last_update":"2026-11-28T10:00:00Z"}],"failures":[]}`
 	for _, tc := range []struct {
 		name, content, reason, logged string
@@ -328,14 +314,8 @@ func TestEndToEndBadStateFile(t *testing.T) {
 // exporter at start with the reason; another exporter holding the
 // directory is one such reason.
 func TestEndToEndUnusableStoragePath(t *testing.T) {
-	testenv.SkipShort(t)
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
-	regular := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(regular, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Need(t)
+	regular := testenv.WriteFile(t, "file", "")
 	running := testenv.StartExporter(t)
 	for _, tc := range []struct{ path, want string }{
 		{filepath.Join(regular, "data"), "not a directory"},

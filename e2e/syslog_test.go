@@ -11,35 +11,6 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
-// tunnelStory is what a firewall reports about one peer: a failed
-// negotiation, the tunnel coming up, going down (DPD), up again, and torn
-// down at the peer's request. Each step is a trap (net-snmp snmptrap
-// arguments after the notification OID) and the log line the firewall's
-// information centre writes for the same event.
-func tunnelStory(peer string) (traps [][]string, logs []string) {
-	add := func(trap []string, log string) {
-		traps = append(traps, trap)
-		logs = append(logs, log)
-	}
-	add([]string{fw + ".6.14", fw + ".5.2.0", "u", "5", fw + ".5.1.0", "u", "10", fw + ".5.10.0", "s", "responder dh mismatch",
-		fw + ".5.11.0", "u", "6", fw + ".5.7.0", "s", peer, fw + ".5.9.0", "u", "500", fw + ".5.13.0", "s", "public",
-		fw + ".5.14.0", "s", "GigabitEthernet0/0/1"},
-		"%%01IPSEC/4/IPSECNEGOFAIL(t)[3]:OID 1.3.6.1.4.1.2011.6.122.26.6.14 IPSec tunnel negotiation fails. (Ifindex=5, SeqNum=10, "+
-			"Reason=responder dh mismatch, ReasonCode=6, PeerAddress="+peer+", PeerPort=500, VsysName=public, InterfaceName=GigabitEthernet0/0/1)")
-	start := []string{fw + ".6.1", fw + ".2.1.5.3.10.1", "s", peer, fw + ".2.1.7.3.10.1", "u", "500", fw + ".5.13.0", "s", "public",
-		fw + ".5.14.0", "s", "GigabitEthernet0/0/1"}
-	startLog := "%%01IPSEC/4/IPSECTUNNELSTART(t)[4]:OID 1.3.6.1.4.1.2011.6.122.26.6.1 The IPSec tunnel is established. (Ifindex=5, SeqNum=10, " +
-		"DstIP=" + peer + ", RemotePort=500, VsysName=public, InterfaceName=GigabitEthernet0/0/1)"
-	add(start, startLog)
-	add([]string{fw + ".6.2", fw + ".2.1.5.3.10.1", "s", peer, fw + ".5.12.0", "s", "dpd timeout", fw + ".5.14.0", "s", "GigabitEthernet0/0/1"},
-		"IPSEC/4/IPSECTUNNELSTOP(l):The IPSec tunnel is deleted. (DstIP=["+peer+"], OfflineReason=[dpd timeout], InterfaceName=[GigabitEthernet0/0/1])")
-	add(start, startLog)
-	add([]string{fw + ".6.2", fw + ".2.1.5.3.10.1", "s", peer, fw + ".5.12.0", "s", "peer request"},
-		"IPSEC-VPN/5/IPSEC_TUNNEL_TEARED_DOWN:An IPSec tunnel is teared down. (PolicyName=map1, IfIndex=5, SeqNum=10, RuleNum=5, "+
-			"SrcIP=192.0.2.1, DstIP="+peer+", InboundSPI=305419896, Slot=1, CpuID=0, OfflineReason=peer request, State=Normal)")
-	return traps, logs
-}
-
 // syslogVariants are the ways logger(1) sends: both transports, both
 // formats, both TCP framings.
 var syslogVariants = [][]string{
@@ -82,7 +53,7 @@ func eventSeries(families map[string]*dto.MetricFamily) []string {
 // and TCP, RFC 3164 and RFC 5424, newline and octet-counted framing (one
 // peer per way), and checks that both expose exactly the same series.
 func TestEndToEndSyslogSameSeriesAsTraps(t *testing.T) {
-	testenv.Need(t, "snmptrap", "logger") // skips under -short
+	testenv.Need(t, "snmptrap", "logger")
 	port := testenv.FreeUDPTCPPort(t)
 	byTrap := testenv.StartExporter(t)
 	byLog := testenv.StartExporter(t, fmt.Sprintf("--syslog.listen-address=127.0.0.1:%d", port))
@@ -91,7 +62,7 @@ func TestEndToEndSyslogSameSeriesAsTraps(t *testing.T) {
 		peer := fmt.Sprintf("203.0.113.%d", 10+i)
 		traps, logs := tunnelStory(peer)
 		for j, trap := range traps {
-			testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", byTrap.TrapAddr, ""}, trap...)...)
+			byTrap.TrapV2c(t, "public", trap...)
 			// One at a time: decoders run in parallel, and a tunnel's up and
 			// down must be seen in the order they were sent.
 			byTrap.WaitValue(t, "ipsec_device_notifications_total", map[string]string{"device": "127.0.0.1"}, float64(i*len(traps)+j+1))
@@ -143,25 +114,17 @@ func TestEndToEndSyslogSameSeriesAsTraps(t *testing.T) {
 	}
 }
 
-func with(labels map[string]string, k, v string) map[string]string {
-	out := map[string]string{k: v}
-	for k, v := range labels {
-		out[k] = v
-	}
-	return out
-}
-
 // TestEndToEndSyslogAndTrapCountOnce sends each event both as a trap and as
 // a log line to one exporter, in both orders, and checks that it is counted
 // once, with the second one dropped as a duplicate by its input.
 func TestEndToEndSyslogAndTrapCountOnce(t *testing.T) {
-	testenv.Need(t, "snmptrap", "logger") // skips under -short
+	testenv.Need(t, "snmptrap", "logger")
 	port := testenv.FreeUDPTCPPort(t)
 	e := testenv.StartExporter(t, fmt.Sprintf("--syslog.listen-address=127.0.0.1:%d", port),
-		"--config.file="+writeFile(t, "config.yml", "devices:\n  127.0.0.1: fw-lab\nsyslog:\n  dedup_window: 1m\n"))
+		"--config.file="+testenv.WriteFile(t, "config.yml", "devices:\n  127.0.0.1: fw-lab\nsyslog:\n  dedup_window: 1m\n"))
 	traps, logs := tunnelStory("203.0.113.40")
 	trap := func(i int) {
-		testenv.SNMPTrap(t, append([]string{"-v", "2c", "-c", "public", e.TrapAddr, ""}, traps[i]...)...)
+		e.TrapV2c(t, "public", traps[i]...)
 	}
 	peer := map[string]string{"device": "fw-lab", "peer": "203.0.113.40"}
 

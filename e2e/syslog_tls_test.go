@@ -23,7 +23,7 @@ import (
 func tlsExporter(t *testing.T, pki *testenv.PKI, mutual bool, args ...string) (*testenv.Exporter, int, string) {
 	t.Helper()
 	port := testenv.FreeTCPPort(t)
-	cfg := writeFile(t, "config.yml", tlsConfig(pki.ServerCert, pki.ServerKey, pki, mutual))
+	cfg := testenv.WriteFile(t, "config.yml", tlsConfig(pki.ServerCert, pki.ServerKey, pki, mutual))
 	args = append([]string{fmt.Sprintf("--syslog.tls-listen-address=127.0.0.1:%d", port), "--config.file=" + cfg}, args...)
 	return testenv.StartExporter(t, args...), port, cfg
 }
@@ -41,8 +41,7 @@ func tlsConfig(cert, key string, pki *testenv.PKI, mutual bool) string {
 // exporter over mutual TLS, octet-counted (RFC 5425); every line becomes
 // the event its trap would.
 func TestEndToEndSyslogTLSRsyslog(t *testing.T) {
-	testenv.Need(t, "logger") // skips under -short
-	testenv.NeedRsyslogGnuTLS(t)
+	testenv.Need(t, "logger", testenv.RsyslogGnuTLS)
 	pki := testenv.NewPKI(t, "exporter.test")
 	e, port, _ := tlsExporter(t, pki, true)
 	relay := testenv.StartRsyslogTLSRelay(t, port, pki, true)
@@ -77,7 +76,7 @@ func TestEndToEndSyslogTLSRsyslog(t *testing.T) {
 // certificate, are refused in the handshake and counted, and what they
 // send is never read.
 func TestEndToEndSyslogTLSOpenSSL(t *testing.T) {
-	testenv.Need(t, "openssl") // skips under -short
+	testenv.Need(t, "openssl")
 	pki := testenv.NewPKI(t, "exporter.test")
 	e, port, _ := tlsExporter(t, pki, true)
 	lines := []string{
@@ -127,7 +126,7 @@ func servedCommonName(t *testing.T, pki *testenv.PKI, port int) string {
 // drops syslog.tls while TLS listens is refused and the old certificate
 // stays.
 func TestEndToEndSyslogTLSReload(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	pki := testenv.NewPKI(t, "exporter.test")
 	e, port, cfg := tlsExporter(t, pki, false)
 	if cn := servedCommonName(t, pki, port); cn != "exporter.test" {
@@ -173,7 +172,7 @@ func TestEndToEndSyslogTLSReload(t *testing.T) {
 // answering (the latency is logged), that the bad clients are counted and
 // closed, and that a message on one of the idle connections still counts.
 func TestEndToEndSyslogTLSUnderAbuse(t *testing.T) {
-	testenv.SkipShort(t)
+	testenv.Need(t)
 	const idle = 1000
 	pki := testenv.NewPKI(t, "exporter.test")
 	e, port, _ := tlsExporter(t, pki, false, "--syslog.max-connections=1100", "--syslog.tls-handshake-timeout=2s")

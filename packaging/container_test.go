@@ -45,10 +45,7 @@ func podmanQuiet(t *testing.T, args ...string) {
 // and in a new container on the same volume. The test removes the
 // containers, the volume and the image it made.
 func TestContainerImage(t *testing.T) {
-	testenv.Need(t, "podman", "runc", "snmptrap")
-	if os.Geteuid() != 0 {
-		testenv.Missing(t, "podman runs rootful here, as root (CI runs the suite as root)")
-	}
+	testenv.Need(t, "podman", "runc", "snmptrap", testenv.Root) // podman runs rootful here
 	host := hostPlatform(t)
 	r := fullRelease(t)
 	name := fmt.Sprintf("ipsec-trap-exporter-test-%d-%d", os.Getpid(), time.Now().UnixNano())
@@ -89,7 +86,7 @@ func TestContainerImage(t *testing.T) {
 	run(name)
 	ready(name)
 	const peer = "203.0.113.88"
-	testenv.SNMPTrap(t, "-v", "2c", "-c", "container-test", e.TrapAddr, "", fw+".6.1", fw+".2.1.5.3.7", "s", peer)
+	e.TrapV2c(t, "container-test", fw+".6.1", fw+".2.1.5.3.7", "s", peer)
 	e.WaitValue(t, "ipsec_tunnel_up", map[string]string{"peer": peer}, 1)
 	waitAtLeast(t, e, "ipsec_trap_exporter_state_writes_total", 1)
 

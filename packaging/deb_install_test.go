@@ -27,10 +27,7 @@ import (
 // behind. The machine is left as it was found: the test purges the package
 // and deletes the user if it created it.
 func TestDebInstallUpgradeRemovePurge(t *testing.T) {
-	testenv.Need(t, "dpkg", "dpkg-query", "setpriv", "snmptrap", "promtool", "jsonnet")
-	if os.Geteuid() != 0 {
-		testenv.Missing(t, "installing a package needs root (CI runs the suite as root)")
-	}
+	testenv.Need(t, "dpkg", "dpkg-query", "setpriv", "snmptrap", "promtool", "jsonnet", testenv.Root)
 	host := hostPlatform(t)
 	first := fullRelease(t)
 	second := upgrade.get(t, upgradeTag, upgradeVersion, []string{host})
@@ -64,7 +61,7 @@ func TestDebInstallUpgradeRemovePurge(t *testing.T) {
 		t.Fatalf("the edited %s did not survive the upgrade (%v):\n%s", confFile, err, b)
 	}
 	runInstalled(t, func(e *testenv.Exporter) {
-		testenv.SNMPTrap(t, "-v", "2c", "-c", "release-test", e.TrapAddr, "", fw+".6.1", fw+".2.1.5.3.7", "s", "203.0.113.77")
+		e.TrapV2c(t, "release-test", fw+".6.1", fw+".2.1.5.3.7", "s", "203.0.113.77")
 		e.WaitValue(t, "ipsec_tunnel_up", map[string]string{"peer": "203.0.113.77"}, 1)
 	})
 	checkOwner(t, filepath.Join(stateDir, "state.json"), serviceUser, serviceUser, 0o600)

@@ -126,7 +126,6 @@ func hostPlatform(t *testing.T) string {
 
 func (r *releaseOnce) get(t *testing.T, tag, version string, platforms []string) *release {
 	t.Helper()
-	testenv.SkipShort(t)
 	r.once.Do(func() { r.rel, r.err = runRelease(tag, version, platforms) })
 	if r.err != nil {
 		t.Fatal(r.err)
@@ -286,6 +285,7 @@ func archiveContents(t *testing.T) []string {
 // latter byte for byte, owned by root and not writable by others; the
 // binary is static and for its platform.
 func TestReleaseArchives(t *testing.T) {
+	testenv.Need(t)
 	r := fullRelease(t)
 	want := archiveContents(t)
 	for _, platform := range r.platforms {
@@ -351,6 +351,7 @@ func checkStaticBinary(t *testing.T, b []byte, platform string) {
 
 // sha256sums.txt names every file of the release once, with its hash.
 func TestReleaseChecksums(t *testing.T) {
+	testenv.Need(t)
 	r := fullRelease(t)
 	b, err := os.ReadFile(r.path("sha256sums.txt"))
 	if err != nil {
@@ -402,6 +403,7 @@ func TestReleaseChecksums(t *testing.T) {
 // without its v, as Prometheus projects do), the commit ("-modified" when
 // built from a changed tree), and the commit's time as the build date.
 func TestReleaseVersionStamp(t *testing.T) {
+	testenv.Need(t)
 	r := fullRelease(t)
 	bin := r.binary(t, hostPlatform(t))
 	revision, branch, date := r.tree.revision, r.tree.branch, r.tree.date
@@ -445,6 +447,7 @@ func TestReleaseVersionStamp(t *testing.T) {
 
 // Two runs on the same commit make the same files, byte for byte.
 func TestReleaseIsReproducible(t *testing.T) {
+	testenv.Need(t)
 	r := fullRelease(t)
 	host := hostPlatform(t)
 	r2 := again.get(t, testTag, testVersion, []string{host})

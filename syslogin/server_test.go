@@ -272,6 +272,7 @@ func TestTCPConnectionLimit(t *testing.T) {
 }
 
 func TestTCPIdleTimeout(t *testing.T) {
+	t.Parallel() // waits on timeouts and for answers that do not come: overlap them
 	ts := startServer(t, Options{IdleTimeout: 100 * time.Millisecond}, nil)
 	c, err := net.Dial("tcp", ts.tcp)
 	if err != nil {

@@ -151,6 +151,7 @@ func closedByServerTLS(t *testing.T, c *tls.Conn) {
 }
 
 func TestTLSHandshakeTimeoutAndGarbage(t *testing.T) {
+	t.Parallel() // waits on timeouts and for answers that do not come: overlap them
 	pki := testenv.NewPKI(t, serverName)
 	ts, addr := startTLSServer(t, Options{TLSHandshakeTimeout: 100 * time.Millisecond}, pki, false)
 
@@ -193,6 +194,7 @@ func TestTLSHandshakeTimeoutAndGarbage(t *testing.T) {
 // TestTLSSharesTCPLimits: TLS connections count against the same
 // connection limit as TCP, and are closed after the same idle timeout.
 func TestTLSSharesTCPLimits(t *testing.T) {
+	t.Parallel() // waits on timeouts and for answers that do not come: overlap them
 	pki := testenv.NewPKI(t, serverName)
 	ts, addr := startTLSServer(t, Options{MaxConnections: 1, IdleTimeout: 300 * time.Millisecond}, pki, false)
 	c, err := dialTLS(t, pki, addr, "", "")

@@ -182,90 +182,155 @@ func view(b []byte) string {
 
 // leanDecode decodes a v1 or v2c trap. accepted says whether a community
 // may be looked at further; it is asked only once the whole message has
-// been walked, so a forged community costs no more than the walk.
+// been walked, so a forged community costs no more than the walk. The steps
+// keep slices of b on the stack and convert nothing before then.
 func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepted func(community []byte) bool) (pipeline.Event, gosnmp.SnmpVersion, leanVerdict) {
+	m, ok := readLeanMessage(b)
+	if !ok {
+		return pipeline.Event{}, m.version, leanDefer
+	}
+	var c carried
+	var list []byte
+	if m.pduTag == tagV1Trap {
+		list, ok = readV1TrapHeader(m.pdu, &c)
+	} else {
+		list, ok = skipV2TrapHeader(m.pdu)
+	}
+	if !ok {
+		return pipeline.Event{}, m.version, leanDefer
+	}
+	var vbs [maxLeanVarbinds]leanVarbind
+	n, ok := walkVarbinds(list, &vbs)
+	if !ok {
+		return pipeline.Event{}, m.version, leanDefer
+	}
+	if !accepted(m.community) {
+		return pipeline.Event{}, m.version, leanBadCommunity
+	}
+	c.takeVarbinds(vbs[:n])
+	ev, err := d.build(&c, source, now)
+	if err != nil {
+		return pipeline.Event{}, m.version, leanDefer // gosnmp says why
+	}
+	return ev, m.version, leanEvent
+}
+
+// leanMessage is the outer layer of a v1 or v2c message, in place.
+type leanMessage struct {
+	version   gosnmp.SnmpVersion // set once read, also when ok is false
+	community []byte
+	pduTag    byte // tagV1Trap (v1) or tagV2Trap (v2c)
+	pdu       []byte
+}
+
+// readLeanMessage reads the message's sequence, version and community and
+// the PDU that ends it; anything but a v1 Trap-PDU or a v2c SNMPv2-Trap-PDU
+// (informs included) is not the lean path's.
+func readLeanMessage(b []byte) (m leanMessage, ok bool) {
 	tag, msg, rest, ok := berTLV(b)
 	if !ok || tag != tagSequence || len(rest) != 0 {
-		return pipeline.Event{}, 0, leanDefer
+		return m, false
 	}
 	tag, ver, msg, ok := berTLV(msg)
 	if !ok || tag != tagInteger || len(ver) != 1 || ver[0] > 1 {
-		return pipeline.Event{}, 0, leanDefer
+		return m, false
 	}
-	version := gosnmp.SnmpVersion(ver[0])
-	tag, community, msg, ok := berTLV(msg)
-	if !ok || tag != tagOctetString {
-		return pipeline.Event{}, version, leanDefer
+	m.version = gosnmp.SnmpVersion(ver[0])
+	if tag, m.community, msg, ok = berTLV(msg); !ok || tag != tagOctetString {
+		return m, false
 	}
-	tag, pdu, msg, ok := berTLV(msg)
-	if !ok || len(msg) != 0 || (version == gosnmp.Version1) != (tag == tagV1Trap) || tag != tagV1Trap && tag != tagV2Trap {
-		return pipeline.Event{}, version, leanDefer
+	if m.pduTag, m.pdu, msg, ok = berTLV(msg); !ok || len(msg) != 0 {
+		return m, false
 	}
+	v1 := m.version == gosnmp.Version1
+	if v1 != (m.pduTag == tagV1Trap) || m.pduTag != tagV1Trap && m.pduTag != tagV2Trap {
+		return m, false
+	}
+	return m, true
+}
 
-	var c carried
-	// oidBuf holds each varbind's name while it is looked up.
-	var oidBuf [160]byte
-	if tag == tagV1Trap {
-		var enterprise, agent, generic, specific, ticks []byte
-		var t [5]byte
-		for i, p := range []*[]byte{&enterprise, &agent, &generic, &specific, &ticks} {
-			if t[i], *p, pdu, ok = berTLV(pdu); !ok {
-				return pipeline.Event{}, version, leanDefer
-			}
-		}
-		if t != [5]byte{tagOID, tagIPAddress, tagInteger, tagInteger, tagTimeTicks} || len(agent) != 4 {
-			return pipeline.Event{}, version, leanDefer
-		}
-		g, okG := berInt(generic)
-		s, okS := berInt(specific)
-		_, okT := berUint(ticks)
-		ent, okE := appendOID(oidBuf[:0], enterprise)
-		if !okG || !okS || !okT || !okE || g != int64(int(g)) || s != int64(int(s)) {
-			return pipeline.Event{}, version, leanDefer
-		}
-		c.notificationOID = v1NotificationOID(string(ent), int(g), int(s))
-		if a := netip.AddrFrom4([4]byte(agent)); a != netip.IPv4Unspecified() {
-			c.agent = a.String()
-		}
-	} else {
-		for range 3 { // request-id, error-status, error-index
-			var v []byte
-			if tag, v, pdu, ok = berTLV(pdu); !ok || tag != tagInteger {
-				return pipeline.Event{}, version, leanDefer
-			}
-			if _, ok := berInt(v); !ok {
-				return pipeline.Event{}, version, leanDefer
-			}
+// readV1TrapHeader reads a Trap-PDU's enterprise, agent address, generic
+// and specific trap and time stamp, gives c the notification OID (RFC 3584's
+// mapping) and the agent, and returns the rest: the varbind list.
+func readV1TrapHeader(pdu []byte, c *carried) ([]byte, bool) {
+	var enterprise, agent, generic, specific, ticks []byte
+	var t [5]byte
+	var ok bool
+	for i, p := range []*[]byte{&enterprise, &agent, &generic, &specific, &ticks} {
+		if t[i], *p, pdu, ok = berTLV(pdu); !ok {
+			return nil, false
 		}
 	}
+	if t != [5]byte{tagOID, tagIPAddress, tagInteger, tagInteger, tagTimeTicks} || len(agent) != 4 {
+		return nil, false
+	}
+	var oidBuf [160]byte
+	g, okG := berInt(generic)
+	s, okS := berInt(specific)
+	_, okT := berUint(ticks)
+	ent, okE := appendOID(oidBuf[:0], enterprise)
+	if !okG || !okS || !okT || !okE || g != int64(int(g)) || s != int64(int(s)) {
+		return nil, false
+	}
+	c.notificationOID = v1NotificationOID(string(ent), int(g), int(s))
+	if a := netip.AddrFrom4([4]byte(agent)); a != netip.IPv4Unspecified() {
+		c.agent = a.String()
+	}
+	return pdu, true
+}
+
+// skipV2TrapHeader passes over an SNMPv2-Trap-PDU's request-id,
+// error-status and error-index, which say nothing about the event, and
+// returns the rest: the varbind list.
+func skipV2TrapHeader(pdu []byte) ([]byte, bool) {
+	for range 3 {
+		tag, v, rest, ok := berTLV(pdu)
+		if !ok || tag != tagInteger {
+			return nil, false
+		}
+		if _, ok := berInt(v); !ok {
+			return nil, false
+		}
+		pdu = rest
+	}
+	return pdu, true
+}
+
+// walkVarbinds checks the varbind list, the last thing in the PDU, and
+// keeps each name and value in vbs as slices of the datagram; n is how many.
+// Nothing is converted: the community has not been looked at yet.
+func walkVarbinds(pdu []byte, vbs *[maxLeanVarbinds]leanVarbind) (n int, ok bool) {
 	tag, list, pdu, ok := berTLV(pdu)
 	if !ok || tag != tagSequence || len(pdu) != 0 {
-		return pipeline.Event{}, version, leanDefer
+		return 0, false
 	}
-	var vbs [maxLeanVarbinds]leanVarbind
-	n := 0
 	for len(list) > 0 {
 		var vb []byte
 		if tag, vb, list, ok = berTLV(list); !ok || tag != tagSequence || n == maxLeanVarbinds {
-			return pipeline.Event{}, version, leanDefer
+			return 0, false
 		}
 		v := &vbs[n]
 		if tag, v.name, vb, ok = berTLV(vb); !ok || tag != tagOID {
-			return pipeline.Event{}, version, leanDefer
+			return 0, false
 		}
 		if v.tag, v.value, vb, ok = berTLV(vb); !ok || len(vb) != 0 || !leanValueOK(v.tag, v.value) {
-			return pipeline.Event{}, version, leanDefer
+			return 0, false
 		}
 		if !oidValid(v.name) {
-			return pipeline.Event{}, version, leanDefer
+			return 0, false
 		}
 		n++
 	}
-	if !accepted(community) {
-		return pipeline.Event{}, version, leanBadCommunity
-	}
+	return n, true
+}
 
-	for i := range n {
+// takeVarbinds gives c what the walked varbinds mean: the notification OID
+// (snmpTrapOID.0), a proxy's snmpTrapAddress.0, and the first value of each
+// object the catalogue maps to a field.
+func (c *carried) takeVarbinds(vbs []leanVarbind) {
+	// oidBuf holds each varbind's name while it is looked up.
+	var oidBuf [160]byte
+	for i := range vbs {
 		v := &vbs[i]
 		name, _ := appendOID(oidBuf[:0], v.name)
 		switch view(name) {
@@ -293,11 +358,6 @@ func (d *Decoder) leanDecode(b []byte, source netip.Addr, now time.Time, accepte
 		}
 		c.values[o.Field] = leanValueText(v, o.Field)
 	}
-	ev, err := d.build(&c, source, now)
-	if err != nil {
-		return pipeline.Event{}, version, leanDefer // gosnmp says why
-	}
-	return ev, version, leanEvent
 }
 
 // leanValueOK accepts the value encodings whose meaning the lean path

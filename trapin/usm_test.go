@@ -223,6 +223,7 @@ func (p probe) encode(t testing.TB) []byte {
 }
 
 func TestDiscoveryProbes(t *testing.T) {
+	t.Parallel() // waits on timeouts and for answers that do not come: overlap them
 	vars := []gosnmp.SnmpPDU{{Name: ".1.3.6.1.2.1.1.3.0", Type: gosnmp.Null}}
 	tests := []struct {
 		name     string
@@ -245,6 +246,7 @@ func TestDiscoveryProbes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			u := newUSMTest(t, 3)
 			u.clock.Advance(42 * time.Second)
 			drop, answer := u.send(tt.probe.encode(t))
@@ -502,6 +504,7 @@ func TestUnknownEngineID(t *testing.T) {
 }
 
 func TestAuthoritativeChecksSpareTraps(t *testing.T) {
+	t.Parallel() // waits on timeouts and for answers that do not come: overlap them
 	u := newUSMTest(t, 9)
 	// A v3 trap carries the sender's engine ID, boots and time: the sender
 	// is authoritative, and its clock is not ours to check.
@@ -521,6 +524,7 @@ func TestAuthoritativeChecksSpareTraps(t *testing.T) {
 // TestOutsideWindowNotReportable: a message that asks for no report gets
 // none, and is still refused and counted.
 func TestOutsideWindowNotReportable(t *testing.T) {
+	t.Parallel() // waits on timeouts and for answers that do not come: overlap them
 	u := newUSMTest(t, 1)
 	m := u.inform(51)
 	m.boots, m.notReportable = 0, true
@@ -532,6 +536,7 @@ func TestOutsideWindowNotReportable(t *testing.T) {
 // TestFlagsAreAuthenticated: msgFlags are under the digest, so a replay
 // with the reportable flag cleared (to get no report back) is a forgery.
 func TestFlagsAreAuthenticated(t *testing.T) {
+	t.Parallel() // waits on timeouts and for answers that do not come: overlap them
 	u := newUSMTest(t, 1)
 	b := u.inform(52).encode(t)
 	flags := bytes.Index(b, []byte{0x04, 0x01, byte(gosnmp.AuthPriv | gosnmp.Reportable)})

@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Platform is a GOOS/GOARCH pair the release builds for.
@@ -109,7 +110,34 @@ func Compiled(root string, platforms []Platform) ([]Module, error) {
 	return out, nil
 }
 
+// listed keeps what go list said per module root and platform for the
+// process: a check lists each platform twice (Generate, then Covers), the
+// tests more often, and go list is the slow part. The module graph does not
+// change while the process runs.
+var listed struct {
+	sync.Mutex
+	mods map[string][]Module
+}
+
 func listModules(root string, p Platform) ([]Module, error) {
+	key := root + "\x00" + p.String()
+	listed.Lock()
+	defer listed.Unlock()
+	if mods, ok := listed.mods[key]; ok {
+		return mods, nil
+	}
+	mods, err := goList(root, p)
+	if err != nil {
+		return nil, err
+	}
+	if listed.mods == nil {
+		listed.mods = map[string][]Module{}
+	}
+	listed.mods[key] = mods
+	return mods, nil
+}
+
+func goList(root string, p Platform) ([]Module, error) {
 	cmd := exec.Command("go", "list", "-deps", "-json=Standard,Module", ".")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS="+p.OS, "GOARCH="+p.Arch, "CGO_ENABLED=0", "GOFLAGS=-mod=readonly")

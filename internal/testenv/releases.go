@@ -119,7 +119,7 @@ func promtoolVersion(promtool string) (string, error) {
 // whole test skips.
 func ForEachPrometheus(t *testing.T, f func(t *testing.T, r PrometheusRelease)) {
 	t.Helper()
-	SkipShort(t)
+	skipShort(t)
 	for _, l := range locateReleases() {
 		t.Run("prometheus-"+l.release.Version, func(t *testing.T) {
 			if l.problem != "" {

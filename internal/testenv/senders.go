@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -124,18 +123,6 @@ func SendersDir() string { return filepath.Join(RepoRoot(), "internal", "testenv
 // PySNMP is Debian's python3-pysnmp4 (pysnmp 4.4): Debian's interpreter,
 // whatever python3 comes first on PATH.
 const PySNMP = "/usr/bin/python3"
-
-// NeedStacks fails the test when pysnmp or npm net-snmp is not installed.
-func NeedStacks(t testing.TB) {
-	t.Helper()
-	Need(t, "node")
-	if out, err := Run(30*time.Second, PySNMP, "-c", "import pysnmp.hlapi"); err != nil {
-		t.Fatalf("pysnmp not found (%v: %s): run the README's test command (scripts/test.sh), which installs python3-pysnmp4", err, out)
-	}
-	if _, err := os.Stat(filepath.Join(SendersDir(), "node_modules", "net-snmp")); err != nil {
-		t.Fatalf("npm net-snmp not installed: run scripts/test.sh, or npm ci in %s", SendersDir())
-	}
-}
 
 // SendPySNMP sends n with pysnmp.
 func SendPySNMP(n Notification) error {

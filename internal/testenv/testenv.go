@@ -43,7 +43,7 @@ func RepoRoot() string {
 // Binary builds the exporter once per test process and returns its path.
 func Binary(t testing.TB) string {
 	t.Helper()
-	SkipShort(t)
+	skipShort(t)
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "ipsec-trap-exporter-e2e-")
 		if err != nil {
@@ -63,38 +63,50 @@ func Binary(t testing.TB) string {
 	return binPath
 }
 
-// SkipShort skips an end-to-end test under -short: the short loop runs unit
-// and fixture tests only, in seconds, without external tools or the
-// exporter binary. Every helper here that builds or runs something calls
-// it too, so an end-to-end test that forgets it still skips.
-func SkipShort(t testing.TB) {
+// Need is the one way a test says it is an end-to-end test, and the first
+// statement of every such test: under -short it skips (the short loop runs
+// unit and fixture tests only, in seconds, without external tools or the
+// exporter binary); otherwise each requirement must be met, a command on
+// PATH or one of the named requirements below (SNMPStacks, RsyslogGnuTLS,
+// CppJsonnet, Root). A test that runs only the exporter binary names none.
+// An unmet requirement is reported by Missing: a failure under CI
+// (CI=true), since CI must run every end-to-end test, and a skip elsewhere
+// that names what is missing and how to get it.
+func Need(t testing.TB, requirements ...string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test: skipped with -short")
-	}
-}
-
-// Need stops the test when a command it relies on is missing. Under CI
-// (CI=true) that is a failure, since CI must run every end-to-end test;
-// elsewhere it is a skip that names the command and how to get it.
-func Need(t testing.TB, commands ...string) {
-	t.Helper()
-	SkipShort(t)
-	for _, c := range commands {
-		if _, err := exec.LookPath(c); err != nil {
-			Missing(t, "%s not found: run the README's test command (scripts/test.sh), which installs it", c)
+	skipShort(t)
+	for _, r := range requirements {
+		if check, ok := namedRequirements[r]; ok {
+			if err := check(); err != nil {
+				Missing(t, "%s: %v", r, err)
+			}
+			continue
+		}
+		if _, err := exec.LookPath(r); err != nil {
+			Missing(t, "%s not found: run the README's test command (scripts/test.sh), which installs it", r)
 		}
 	}
 }
 
-// Missing reports a missing tool: fails the test under CI, skips it
-// elsewhere.
+// Missing reports a missing tool or an unmet requirement: fails the test
+// under CI, skips it elsewhere. Need uses it, and so do the helpers that
+// find what Need cannot name in advance (a Prometheus release, sloth).
 func Missing(t testing.TB, format string, args ...any) {
 	t.Helper()
 	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
 		t.Fatalf(format, args...)
 	}
 	t.Skipf(format, args...)
+}
+
+// skipShort skips under -short. Need calls it, and so does every helper
+// here that builds or runs something, so that a test which forgets Need
+// still skips in the short loop.
+func skipShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test: skipped with -short")
+	}
 }
 
 // FreeTCPPort returns a TCP port nothing listens on right now.
@@ -143,7 +155,7 @@ func (p *Process) Exited() bool {
 // test ends, logging its output if the test failed.
 func Start(t testing.TB, name string, args ...string) *Process {
 	t.Helper()
-	SkipShort(t)
+	skipShort(t)
 	cmd := exec.Command(name, args...)
 	buf := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = buf, buf
@@ -408,6 +420,26 @@ func SNMPTrap(t testing.TB, args ...string) {
 	if err != nil {
 		t.Fatalf("snmptrap %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
+}
+
+// TrapV2c sends one SNMPv2c trap to the exporter with net-snmp's snmptrap
+// under community: args are the notification OID, then the varbinds as
+// snmptrap takes them (OID, type, value, ...); the uptime is snmptrap's.
+func (e *Exporter) TrapV2c(t testing.TB, community string, args ...string) {
+	t.Helper()
+	SNMPTrap(t, append([]string{"-v", "2c", "-c", community, e.TrapAddr, ""}, args...)...)
+}
+
+// WriteFile writes content to a file called name in a fresh temporary
+// directory of t and returns its path: a config, rule or unit file for a
+// tool the test runs.
+func WriteFile(t testing.TB, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 type syncBuffer struct {

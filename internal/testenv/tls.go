@@ -12,19 +12,6 @@ import (
 	"time"
 )
 
-// NeedRsyslogGnuTLS stops the test unless rsyslogd and its GnuTLS network
-// stream driver (Debian package rsyslog-gnutls) are installed: a failure
-// under CI, a skip elsewhere, as Need.
-func NeedRsyslogGnuTLS(t testing.TB) {
-	t.Helper()
-	Need(t, "rsyslogd")
-	drivers, _ := filepath.Glob("/usr/lib/*/rsyslog/lmnsd_gtls.so")
-	more, _ := filepath.Glob("/usr/lib/rsyslog/lmnsd_gtls.so")
-	if len(drivers)+len(more) == 0 {
-		Missing(t, "rsyslog's GnuTLS driver (lmnsd_gtls.so) not found: run the README's test command (scripts/test.sh), which installs rsyslog-gnutls")
-	}
-}
-
 // Rsyslog is rsyslogd in the foreground (-n) with a private config file,
 // pid file and work directory: a relay that takes syslog on plain TCP at
 // InputPort and forwards every message to the exporter over TLS with its
@@ -40,7 +27,7 @@ type Rsyslog struct {
 // once the relay accepts input.
 func StartRsyslogTLSRelay(t testing.TB, port int, pki *PKI, clientCert bool) *Rsyslog {
 	t.Helper()
-	NeedRsyslogGnuTLS(t)
+	Need(t, RsyslogGnuTLS)
 	dir := t.TempDir()
 	input := FreeTCPPort(t)
 	client := ""

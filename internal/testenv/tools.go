@@ -14,7 +14,7 @@ import (
 // under CI and skips it elsewhere; under -short the test skips.
 func Sloth(t testing.TB) string {
 	t.Helper()
-	SkipShort(t)
+	skipShort(t)
 	path := os.Getenv("SLOTH")
 	if path == "" {
 		out, err := exec.Command("bash", filepath.Join(RepoRoot(), "scripts", "sloth.sh"), "--path").Output()
