@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
@@ -19,8 +20,19 @@ const ExporterJobSelector = `job="ipsec_trap_exporter"`
 // separate groups, so that the mixin can hand them out as prometheusRules
 // and prometheusAlerts.
 func ExporterRules(o Options) []ruleGroup {
+	exporters := ruleGroup{Name: "ipsec_trap_exporter", Rules: slices.Concat(
+		exporterUpRules(o), trapInputRules(o), syslogInputRules(o), seriesLimitRules(o), exporterUpkeepRules(o),
+	)}
+	devices := ruleGroup{Name: "ipsec_trap_devices", Rules: []rule{deviceEventsRule()}}
+	deviceAlerts := ruleGroup{Name: "ipsec_trap_devices_alerts", Rules: []rule{deviceSilentRule(o)}}
+	return []ruleGroup{exporters, devices, deviceAlerts}
+}
+
+// exporterUpRules are the alerts on the exporters' scrapes, the only rules
+// that name a job: one exporter down is a ticket, none up a page.
+func exporterUpRules(o Options) []rule {
 	up := "up{" + ExporterJobSelector + "}"
-	exporters := ruleGroup{Name: "ipsec_trap_exporter", Rules: []rule{
+	return []rule{
 		{
 			Comment: "One exporter of the pair down: the other still receives every trap, so this is a ticket, not a page.",
 			Alert:   "IPSecTrapExporterDown",
@@ -47,6 +59,13 @@ func ExporterRules(o Options) []ruleGroup {
 				"runbook_url": o.Runbook("exporter-down"),
 			},
 		},
+	}
+}
+
+// trapInputRules are the alerts on traps the trap input lost (queue,
+// socket) or refused (community, keys, replays).
+func trapInputRules(o Options) []rule {
+	return []rule{
 		{
 			Comment: "A full queue or a kernel socket overflow loses traps silently on the device's side: any is worth fixing.",
 			Alert:   "IPSecTrapsDropped",
@@ -71,6 +90,13 @@ func ExporterRules(o Options) []ruleGroup {
 				"runbook_url": o.Runbook("traps-rejected"),
 			},
 		},
+	}
+}
+
+// syslogInputRules are the syslog input's counterpart of trapInputRules:
+// log lines and connections lost or refused.
+func syslogInputRules(o Options) []rule {
+	return []rule{
 		{
 			Comment: "The syslog input's socket overflowed, or its TCP listener turned connections away at --syslog.max-connections: log lines are lost before the exporter reads them.",
 			Alert:   "IPSecSyslogDropped",
@@ -97,6 +123,13 @@ func ExporterRules(o Options) []ruleGroup {
 				"runbook_url": o.Runbook("syslog-rejected"),
 			},
 		},
+	}
+}
+
+// seriesLimitRules warn before and once limits.max_series stops new series,
+// since failures past it are never counted.
+func seriesLimitRules(o Options) []rule {
+	return []rule{
 		{
 			Alert:  "IPSecTrapSeriesLimitNear",
 			Expr:   metricdef.Series.Name + " / ignoring (metric) group_left () (" + metricdef.SeriesLimit.Name + " > 0) > 0.9",
@@ -121,6 +154,13 @@ func ExporterRules(o Options) []ruleGroup {
 				"runbook_url": o.Runbook("series-limit"),
 			},
 		},
+	}
+}
+
+// exporterUpkeepRules are the alerts on the exporter's own housekeeping:
+// a config it could not load, a state file it could not write.
+func exporterUpkeepRules(o Options) []rule {
+	return []rule{
 		{
 			Alert:  "IPSecTrapConfigReloadFailed",
 			Expr:   metricdef.ConfigLastReloadSuccessful.Name + " == 0",
@@ -145,15 +185,23 @@ func ExporterRules(o Options) []ruleGroup {
 				"runbook_url": o.Runbook("state-write-failing"),
 			},
 		},
-	}}
+	}
+}
 
-	devices := ruleGroup{Name: "ipsec_trap_devices", Rules: []rule{{
+// deviceEventsRule records each device's event total, the max across
+// exporters, so that deviceSilentRule can ask whether it changed.
+func deviceEventsRule() rule {
+	return rule{
 		Comment: "All trap-derived events of a device (failures, successes, state changes), per exporter, then the max across exporters. It is a counter-like total; it changes whenever the device sends an event.",
 		Record:  "ipsec:device_events:max",
 		Expr:    `max by (device) (sum by (device, instance) ({__name__=~"` + metricdef.NegotiationFailures.Name + `|` + metricdef.NegotiationSuccesses.Name + `|` + metricdef.TunnelStateChanges.Name + `"}))`,
-	}}}
+	}
+}
 
-	deviceAlerts := ruleGroup{Name: "ipsec_trap_devices_alerts", Rules: []rule{{
+// deviceSilentRule tells of a device that stopped sending: a lost trap
+// target or a switched-off trap is otherwise seen only at the next outage.
+func deviceSilentRule(o Options) rule {
+	return rule{
 		Comment: `"Sent traps in the last 7 days": the exporter deletes series not updated for limits.series_ttl (default 168h), so a device still has series only if it sent within that time. "None in 24 hours": its total has not changed for 24 hours, and it existed 24 hours ago (a device seen for the first time an hour ago is not silent).` + "\n" +
 			"Limitations: a device whose tunnels are all stable may legitimately send nothing for a day; an exporter restart resets the totals (no alert for 24 hours) and forgets devices that stay silent; with series_ttl below 24h this never fires.",
 		Alert: "IPSecDeviceSilent",
@@ -168,8 +216,7 @@ and on (device)
 			"remediation": ProjectGuidancePrefix + "check that the device still has the exporters as trap targets (display snmp-agent target-host), that the IPSec trap switches are on (snmp-agent trap enable feature-name ipsec), and that UDP 162 from the device reaches the exporters. If its tunnels were simply stable all day, silence the alert for that device.",
 			"runbook_url": o.Runbook("device-silent"),
 		},
-	}}}
-	return []ruleGroup{exporters, devices, deviceAlerts}
+	}
 }
 
 const seriesLimitRemediation = ProjectGuidancePrefix + "raise limits.max_series in the config file if the number of peers grew, or lower limits.series_ttl; a sudden rise points to spoofed peers."
