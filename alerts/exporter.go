@@ -111,15 +111,16 @@ func syslogInputRules(o Options) []rule {
 			},
 		},
 		{
-			Comment: "Log lines refused before they became events: senders outside allowed_sources, lines that are not syslog or are too long. A few happen; more than 10 in 15 minutes is a misconfigured sender or someone trying.",
+			Comment: "Log lines refused before they became events: senders outside allowed_sources, lines that are not syslog or are too long, TLS senders whose client certificate is missing or not signed by client_ca_file (timeouts and protocol failures are not refusals: a scanner or a slow link makes them). A few happen; more than 10 in 15 minutes is a misconfigured sender or someone trying.",
 			Alert:   "IPSecSyslogRejected",
 			Expr: `max by (instance, reason) (increase(` + metricdef.SyslogMessagesDropped.Name + `{reason=~"malformed|too_long|source_not_allowed"}[15m])) > 10` +
-				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="source_not_allowed"}[15m])) > 10`,
+				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="source_not_allowed"}[15m])) > 10` +
+			` or max by (instance, reason) (increase(` + metricdef.SyslogTLSHandshakeFailures.Name + `{reason="client_certificate"}[15m])) > 10`,
 			Labels: map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
 				"summary":     "Trap exporter {{ $labels.instance }} rejects syslog ({{ $labels.reason }})",
 				"description": `{{ $labels.instance }} rejected {{ $value | printf "%.0f" }} syslog messages or connections in the last 15 minutes as {{ $labels.reason }}.`,
-				"remediation": ProjectGuidancePrefix + "source_not_allowed means a sender outside allowed_sources (add it, or block it); malformed means data that is not syslog or a broken TCP frame; too_long means messages longer than --syslog.max-message-size. Find the sender in the exporter's debug log.",
+				"remediation": ProjectGuidancePrefix + "source_not_allowed means a sender outside allowed_sources (add it, or block it); malformed means data that is not syslog or a broken TCP frame; too_long means messages longer than --syslog.max-message-size; client_certificate means a TLS sender without a client certificate, or with one that syslog.tls.client_ca_file did not sign (give the device a certificate from that CA, or block it). Find the sender in the exporter's debug log.",
 				"runbook_url": o.Runbook("syslog-rejected"),
 			},
 		},
