@@ -115,7 +115,7 @@ func syslogInputRules(o Options) []rule {
 			Alert:   "IPSecSyslogRejected",
 			Expr: `max by (instance, reason) (increase(` + metricdef.SyslogMessagesDropped.Name + `{reason=~"malformed|too_long|source_not_allowed"}[15m])) > 10` +
 				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="source_not_allowed"}[15m])) > 10` +
-			` or max by (instance, reason) (increase(` + metricdef.SyslogTLSHandshakeFailures.Name + `{reason="client_certificate"}[15m])) > 10`,
+				` or max by (instance, reason) (increase(` + metricdef.SyslogTLSHandshakeFailures.Name + `{reason="client_certificate"}[15m])) > 10`,
 			Labels: map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
 				"summary":     "Trap exporter {{ $labels.instance }} rejects syslog ({{ $labels.reason }})",
