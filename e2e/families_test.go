@@ -74,7 +74,7 @@ func TestEndToEndFamiliesSameSLI(t *testing.T) {
 // 10*(i+1) and held until the next one.
 func familiesTestFile(t *testing.T, scrapes []map[string]*dto.MetricFamily) string {
 	t.Helper()
-	fixture := filepath.Join("alerts", "tests", "ipsec_slo_families.test.yml")
+	fixture := filepath.Join(testenv.RepoRoot(), "alerts", "tests", "ipsec_slo_families.test.yml")
 	b, err := os.ReadFile(fixture)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func familiesTestFile(t *testing.T, scrapes []map[string]*dto.MetricFamily) stri
 	}
 	var files []any
 	for _, f := range doc["rule_files"].([]any) {
-		abs, err := filepath.Abs(filepath.Join("alerts", "tests", f.(string)))
+		abs, err := filepath.Abs(filepath.Join(testenv.RepoRoot(), "alerts", "tests", f.(string)))
 		if err != nil {
 			t.Fatal(err)
 		}
