@@ -17,7 +17,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/storage"
 	"github.com/prometheus/prometheus/tsdb"
@@ -94,7 +93,7 @@ func generate(args []string) error {
 	m.replicate(*instances)
 	failureSeries := 0
 	for _, s := range m.series {
-		if s.labels.Get("__name__") == metricdef.NegotiationFailures.Name {
+		if s.labels.Get("__name__") == "ipsec_negotiation_failures_total" {
 			failureSeries++
 		}
 	}
@@ -148,7 +147,7 @@ func (m *model) replicate(instances int) {
 		for _, s := range m.series[:n] {
 			c := *s
 			c.labels = labels.NewBuilder(s.labels).Set("instance", instance(i)).Labels()
-			if c.labels.Get("__name__") == metricdef.TunnelLastNotification.Name {
+			if c.labels.Get("__name__") == "ipsec_tunnel_last_notification_timestamp_seconds" {
 				c.values = slices.Clone(s.values)
 				for j := range c.values {
 					c.values[j] += 0.003 * float64(i)
@@ -186,10 +185,10 @@ func (m *model) addPeer(rng *rand.Rand, device, peer string) {
 		}
 		return false
 	}
-	up := &series{labels: m.label(metricdef.TunnelUp.Name, "device", device, "peer", peer), initial: 1}
-	heard := &series{labels: m.label(metricdef.TunnelLastNotification.Name, "device", device, "peer", peer),
+	up := &series{labels: m.label("ipsec_tunnel_up", "device", device, "peer", peer), initial: 1}
+	heard := &series{labels: m.label("ipsec_tunnel_last_notification_timestamp_seconds", "device", device, "peer", peer),
 		initial: float64(m.start/1000 - rng.Int64N(3600))}
-	successes := &series{labels: m.label(metricdef.NegotiationSuccesses.Name, "device", device, "peer", peer), counter: true}
+	successes := &series{labels: m.label("ipsec_negotiation_successes_total", "device", device, "peer", peer), counter: true}
 	type change struct {
 		t  int64
 		up bool
@@ -218,7 +217,7 @@ func (m *model) addPeer(rng *rand.Rand, device, peer string) {
 	}
 	m.series = append(m.series, up, heard, successes)
 	for _, r := range [][2]string{{"phase1_proposal_mismatch", "1"}, {"responder_dh_mismatch", "6"}} {
-		f := &series{labels: m.label(metricdef.NegotiationFailures.Name, "device", device, "peer", peer,
+		f := &series{labels: m.label("ipsec_negotiation_failures_total", "device", device, "peer", peer,
 			"interface", "GigabitEthernet0/0/1", "vsys", "", "reason", r[0], "reason_code", r[1]), counter: true}
 		for range poisson(rng, k.failuresPerSeries*float64(span)/float64(30*24*hour)) {
 			f.at = append(f.at, m.start+rng.Int64N(span))
