@@ -199,6 +199,8 @@ const (
 	restoreExpired
 	restoreOverLimit
 	restoreDuplicate
+	restoreNoSeries // a failure counter whose series Restore did not bring back
+	restoreInvalid  // an unknown family or label set
 )
 
 // count tallies an outcome other than restored and reports whether the
