@@ -57,6 +57,9 @@ func sample() *State {
 			// non-UTF-8 survive the round trip as JSON escapes.
 			{Device: "a\"b\nc", Peer: "\u00e9", Vsys: "vsys\\1", Reason: "unknown", LastFailure: down},
 		},
+		// The routers seen sending hwIPSecNegotiationFail, whose SA
+		// failures a restarted exporter must keep ignoring.
+		Superseding: map[string][]string{"hwIPSecNegotiationFail": {"ar-branch-07", "ar-branch-12"}},
 	}
 }
 
