@@ -135,7 +135,7 @@ func TestEndToEndSnmptrap(t *testing.T) {
 		{"ipsec_trap_engine_discovery_reports_total", nil, 2},
 	}
 	for _, w := range want {
-		if got, _ := testenv.Value(m, w.metric, w.labels); got != w.value {
+		if got := testenv.MustValue(t, m, w.metric, w.labels); got != w.value {
 			t.Errorf("%s%v = %v, want %v", w.metric, w.labels, got, w.value)
 		}
 	}
@@ -251,7 +251,7 @@ func TestEndToEndSourceAllowList(t *testing.T) {
 	e := testenv.StartExporter(t, "--config.file="+testenv.WriteFile(t, "config.yml", "allowed_sources: [192.0.2.0/24]\n"))
 	e.TrapV2c(t, "public", fw+".6.14", fw+".5.11.0", "u", "1")
 	e.WaitValue(t, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "source_not_allowed"}, 1)
-	if got, _ := testenv.Value(e.Scrape(t), "ipsec_trap_packets_received_total", nil); got != 0 {
+	if got := testenv.MustValue(t, e.Scrape(t), "ipsec_trap_packets_received_total", nil); got != 0 {
 		t.Errorf("a refused source's packet was decoded: received = %v", got)
 	}
 }
@@ -463,10 +463,10 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 	if n := testenv.SeriesCount(m, "ipsec_negotiation_failures_total"); n != 100 {
 		t.Errorf("%d failure series, want the limit (100)", n)
 	}
-	if got, _ := testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "series_limit"}); got != flood-100 {
+	if got := testenv.MustValue(t, m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "series_limit"}); got != flood-100 {
 		t.Errorf("series_limit drops = %v, want %d", got, flood-100)
 	}
-	if got, _ := testenv.Value(m, "ipsec_trap_exporter_series", map[string]string{"metric": "ipsec_negotiation_failures_total"}); got != 100 {
+	if got := testenv.MustValue(t, m, "ipsec_trap_exporter_series", map[string]string{"metric": "ipsec_negotiation_failures_total"}); got != 100 {
 		t.Errorf("ipsec_trap_exporter_series = %v", got)
 	}
 }
@@ -509,7 +509,7 @@ func TestEndToEndSocketOverflowCounted(t *testing.T) {
 	if overflow < sent/2 {
 		t.Errorf("a frozen exporter with the smallest buffer overflowed only %v of %d", overflow, sent)
 	}
-	if got, _ := testenv.Value(e.Scrape(t), "ipsec_negotiation_failures_total", nil); got != received {
+	if got := testenv.MustValue(t, e.Scrape(t), "ipsec_negotiation_failures_total", nil); got != received {
 		t.Errorf("%v failures counted, %v received", got, received)
 	}
 }

@@ -199,10 +199,10 @@ func TestEndToEndRestoredCounterIsCreatedAtTheRestart(t *testing.T) {
 	if ct.Before(restart.Truncate(time.Millisecond)) || ct.After(time.Now()) {
 		t.Errorf("restored series created %v, want the restart (after %v); it was first created %v", ct, restart, born)
 	}
-	if v, _ := testenv.Value(families, "ipsec_negotiation_failures_total", map[string]string{"peer": peer}); v != 0 {
+	if v := testenv.MustValue(t, families, "ipsec_negotiation_failures_total", map[string]string{"peer": peer}); v != 0 {
 		t.Errorf("restored failure counter = %v, want 0", v)
 	}
-	last, _ := testenv.Value(families, "ipsec_negotiation_last_failure_timestamp_seconds", map[string]string{"peer": peer})
+	last := testenv.MustValue(t, families, "ipsec_negotiation_last_failure_timestamp_seconds", map[string]string{"peer": peer})
 	if at := time.Unix(0, int64(last*1e9)); at.After(restart) || at.Before(born.Add(-time.Second)) {
 		t.Errorf("restored last failure %v, want the failure before the restart (%v)", last, born)
 	}

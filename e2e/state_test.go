@@ -223,7 +223,7 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 		if got := tunnelsAPI(t, e); !reflect.DeepEqual(got, wantTunnels) {
 			t.Errorf("after %s: /api/v1/tunnels\n got %+v\nwant %+v as before", how, got, wantTunnels)
 		}
-		if n, _ := testenv.Value(families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 1 {
+		if n := testenv.MustValue(t, families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 1 {
 			t.Errorf("after %s: last restore successful = %v, want 1", how, n)
 		}
 		prom.WaitQuery(t, target, upIs(1))
@@ -288,10 +288,10 @@ func TestEndToEndBadStateFile(t *testing.T) {
 			}
 			e := testenv.StartExporter(t, "--storage.path="+dir)
 			families := e.Scrape(t)
-			if n, _ := testenv.Value(families, "ipsec_trap_exporter_state_bad_files_total", map[string]string{"reason": tc.reason}); n != 1 {
+			if n := testenv.MustValue(t, families, "ipsec_trap_exporter_state_bad_files_total", map[string]string{"reason": tc.reason}); n != 1 {
 				t.Errorf("bad files{reason=%q} = %v, want 1", tc.reason, n)
 			}
-			if n, _ := testenv.Value(families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 0 {
+			if n := testenv.MustValue(t, families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 0 {
 				t.Errorf("last restore successful = %v, want 0", n)
 			}
 			if n := testenv.SeriesCount(families, "ipsec_tunnel_up"); n != 0 {

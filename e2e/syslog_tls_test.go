@@ -65,7 +65,7 @@ func TestEndToEndSyslogTLSRsyslog(t *testing.T) {
 		{"ipsec_tunnel_state_changes_total", with(with(peer, "state", "down"), "reason", "dpd_timeout"), 1},
 		{"ipsec_tunnel_state_changes_total", with(with(peer, "state", "down"), "reason", "peer_request"), 1},
 	} {
-		if got, _ := testenv.Value(m, c.metric, c.labels); got != c.value {
+		if got := testenv.MustValue(t, m, c.metric, c.labels); got != c.value {
 			t.Errorf("%s%v = %v, want %v", c.metric, c.labels, got, c.value)
 		}
 	}
@@ -100,10 +100,10 @@ func TestEndToEndSyslogTLSOpenSSL(t *testing.T) {
 	t.Logf("s_client without a certificate:\n%s", out)
 
 	m := e.Scrape(t)
-	if got, _ := testenv.Value(m, "ipsec_syslog_messages_received_total", map[string]string{"transport": "tls"}); got != 2 {
+	if got := testenv.MustValue(t, m, "ipsec_syslog_messages_received_total", map[string]string{"transport": "tls"}); got != 2 {
 		t.Errorf("received{tls} = %v, want 2: a refused client's lines were read", got)
 	}
-	if got, _ := testenv.Value(m, "ipsec_syslog_tcp_connections", nil); got != 0 {
+	if got := testenv.MustValue(t, m, "ipsec_syslog_tcp_connections", nil); got != 0 {
 		t.Errorf("%v connections still open", got)
 	}
 }
@@ -177,7 +177,7 @@ func TestEndToEndSyslogTLSUnderAbuse(t *testing.T) {
 	pki := testenv.NewPKI(t, "exporter.test")
 	e, port, _ := tlsExporter(t, pki, false, "--syslog.max-connections=1100", "--syslog.tls-handshake-timeout=2s")
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	rssBefore, _ := testenv.Value(e.Scrape(t), "process_resident_memory_bytes", nil)
+	rssBefore := testenv.MustValue(t, e.Scrape(t), "process_resident_memory_bytes", nil)
 
 	conns := openIdleTLS(t, pki, addr, idle)
 	e.WaitValue(t, "ipsec_syslog_tcp_connections", nil, idle)
@@ -205,8 +205,8 @@ func TestEndToEndSyslogTLSUnderAbuse(t *testing.T) {
 	}
 	e.WaitValue(t, "ipsec_syslog_messages_parsed_total", nil, 1)
 	m := e.Scrape(t)
-	rss, _ := testenv.Value(m, "process_resident_memory_bytes", nil)
-	goroutines, _ := testenv.Value(m, "go_goroutines", nil)
+	rss := testenv.MustValue(t, m, "process_resident_memory_bytes", nil)
+	goroutines := testenv.MustValue(t, m, "go_goroutines", nil)
 	t.Logf("with %d idle TLS connections: resident memory %.1f MiB (%.1f MiB before), %v goroutines", idle, rss/(1<<20), rssBefore/(1<<20), goroutines)
 	t.Logf("/metrics after the bad clients were closed: %s", scrapeLatencies(t, e.WebURL+"/metrics", 10))
 }

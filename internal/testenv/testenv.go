@@ -386,21 +386,52 @@ func SeriesCount(families map[string]*dto.MetricFamily, metric string) int {
 	return 0
 }
 
-// WaitValue polls /metrics until metric{labels} equals want, and fails with
-// the last scrape if it does not within 20 seconds. Traps are UDP and are
-// decoded asynchronously, so tests wait for the count instead of sleeping.
+// MustValue is Value for a series that must be there: it fails the test
+// when no series of metric matches labels, so that a renamed metric or a
+// label set that was never created cannot pass for a 0.
+func MustValue(t testing.TB, families map[string]*dto.MetricFamily, metric string, labels map[string]string) float64 {
+	t.Helper()
+	v, ok := Value(families, metric, labels)
+	if !ok {
+		t.Fatalf("no series %s%v (the exposition has %d series of %s)", metric, labels, SeriesCount(families, metric), metric)
+	}
+	return v
+}
+
+// WaitValue polls /metrics until metric{labels} is there and equals want,
+// and fails with the last scrape if it does not within 20 seconds. Traps
+// are UDP and are decoded asynchronously, so tests wait for the count
+// instead of sleeping. An absent series never equals anything, 0
+// included: waiting for 0 waits for the series to exist.
 func (e *Exporter) WaitValue(t testing.TB, metric string, labels map[string]string, want float64) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	var got float64
+	var present bool
 	for time.Now().Before(deadline) {
-		got, _ = Value(e.Scrape(t), metric, labels)
-		if got == want {
+		got, present = Value(e.Scrape(t), metric, labels)
+		if present && got == want {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	if !present {
+		t.Fatalf("%s%v is absent, want %v", metric, labels, want)
+	}
 	t.Fatalf("%s%v = %v, want %v", metric, labels, got, want)
+}
+
+// WaitAbsent polls /metrics until no series of metric matches labels.
+func (e *Exporter) WaitAbsent(t testing.TB, metric string, labels map[string]string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, present := Value(e.Scrape(t), metric, labels); !present {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s%v is still there after 20s", metric, labels)
 }
 
 // Run runs a command to completion with a timeout and returns its combined
