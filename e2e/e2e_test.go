@@ -298,19 +298,11 @@ func TestEndToEndPortErrors(t *testing.T) {
 		t.Errorf("port in use: err %v, output:\n%s", err, out)
 	}
 
-	// No state: nobody may not write the test's temporary directory.
-	args := []string{"--trap.listen-address=127.0.0.1:162", "--web.listen-address=127.0.0.1:" + strconv.Itoa(testenv.FreeTCPPort(t)), "--storage.path="}
-	name := testenv.Binary(t)
-	if os.Geteuid() == 0 {
-		// As root (CI), drop to nobody without capabilities to see what a
-		// user sees.
-		testenv.Need(t, "setpriv")
-		if err := os.Chmod(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		args = append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", name}, args...)
-		name = "setpriv"
-	}
+	// No state: nobody may not write the test's temporary directory. As
+	// root (CI), the exporter runs as nobody without capabilities, to see
+	// what a user sees.
+	name, args := testenv.Unprivileged(t, testenv.Reachable(t, testenv.Binary(t)),
+		"--trap.listen-address=127.0.0.1:162", "--web.listen-address=127.0.0.1:"+strconv.Itoa(testenv.FreeTCPPort(t)), "--storage.path=")
 	out, err = testenv.Run(30*time.Second, name, args...)
 	if err == nil || !strings.Contains(out, "CAP_NET_BIND_SERVICE") {
 		t.Errorf("privileged port: err %v, output:\n%s", err, out)

@@ -155,8 +155,15 @@ func (p *Process) Exited() bool {
 // test ends, logging its output if the test failed.
 func Start(t testing.TB, name string, args ...string) *Process {
 	t.Helper()
+	return StartCmd(t, exec.Command(name, args...))
+}
+
+// StartCmd is Start for a command the test has prepared (its directory,
+// its environment).
+func StartCmd(t testing.TB, cmd *exec.Cmd) *Process {
+	t.Helper()
 	skipShort(t)
-	cmd := exec.Command(name, args...)
+	name := cmd.Path
 	buf := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = buf, buf
 	if err := cmd.Start(); err != nil {
