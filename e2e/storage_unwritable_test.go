@@ -40,7 +40,7 @@ func TestEndToEndUnwritableStorageDirectory(t *testing.T) {
 		cmd := exec.Command(name, args...)
 		cmd.Dir = readOnly
 		p := testenv.StartCmd(t, cmd)
-		testenv.WaitHTTP(t, p, "http://"+web+"/-/ready", nil)
+		testenv.WaitReady(t, p, "http://"+web+"/-/ready", nil, testenv.ExporterReady)
 		e := &testenv.Exporter{Process: p, WebURL: "http://" + web}
 		if v := testenv.MustValue(t, e.Scrape(t), "ipsec_trap_exporter_state_last_restore_successful", nil); v != 0 {
 			t.Errorf("last restore successful = %v without state, want 0", v)

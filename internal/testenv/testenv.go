@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -109,28 +108,6 @@ func skipShort(t testing.TB) {
 	}
 }
 
-// FreeTCPPort returns a TCP port nothing listens on right now.
-func FreeTCPPort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// FreeUDPPort returns a UDP port nothing listens on right now.
-func FreeUDPPort(t testing.TB) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
-
 // Process is a started command whose output is kept for failure reports.
 type Process struct {
 	Cmd    *exec.Cmd
@@ -186,9 +163,20 @@ func StartCmd(t testing.TB, cmd *exec.Cmd) *Process {
 	return p
 }
 
-// WaitHTTP polls url until it answers 200, the process exits, or the
-// deadline passes.
-func WaitHTTP(t testing.TB, p *Process, url string, client *http.Client) {
+// What each server's /-/ready says once it is ready. Readiness is checked
+// against it: a 200 from another kind of server on the port (a test that
+// reached Prometheus where it started an exporter) is a failure, never a
+// start.
+const (
+	ExporterReady     = "Ready"
+	PrometheusReady   = "Prometheus Server is Ready."
+	AlertmanagerReady = "OK"
+)
+
+// WaitReady polls url until it answers 200 with the body want (spaces
+// around it aside), and fails when the process exits first, when another
+// body answers, or after 60 seconds.
+func WaitReady(t testing.TB, p *Process, url string, client *http.Client, want string) {
 	t.Helper()
 	if client == nil {
 		client = http.DefaultClient
@@ -200,8 +188,12 @@ func WaitHTTP(t testing.TB, p *Process, url string, client *http.Client) {
 		}
 		resp, err := client.Get(url)
 		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
+				if got := strings.TrimSpace(string(body)); got != want {
+					t.Fatalf("%s answered %q, want %q: another server holds the port", url, got, want)
+				}
 				return
 			}
 		}
@@ -257,7 +249,7 @@ func StartExporter(t testing.TB, args ...string) *Exporter {
 func (e *Exporter) start(t testing.TB) {
 	t.Helper()
 	e.Process = Start(t, Binary(t), e.args...)
-	WaitHTTP(t, e.Process, e.WebURL+"/-/ready", nil)
+	WaitReady(t, e.Process, e.WebURL+"/-/ready", nil, ExporterReady)
 }
 
 // Stop sends SIGTERM, as systemd does, and waits for the exporter to exit.
