@@ -137,7 +137,7 @@ func TestRestoredCountersObeyTheLimits(t *testing.T) {
 	got := exposedCounters(t, reg)
 	for key, v := range map[string]float64{
 		metricdef.NegotiationSuccesses.Name + " device=fw-hq-01 peer=203.0.113.9": 5,
-		metricdef.Notifications.Name + " notification=hwIPSecTunnelStart":          10,
+		metricdef.Notifications.Name + " notification=hwIPSecTunnelStart":         10,
 	} {
 		if c, ok := got[key]; !ok || c.value != v || !c.created.Equal(created) {
 			t.Errorf("%s = %+v (present %v), want %v created %v", key, c, ok, v, created)
