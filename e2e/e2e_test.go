@@ -463,6 +463,48 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 	}
 }
 
+// A trap that finds the decoders' queue full is dropped as queue_full, not
+// lost: with a queue of one, the exporter frozen (SIGSTOP) while 2000 traps
+// wait in its receive buffer, the reader, thawed, reads them in batches
+// faster than any decoder takes them. Every trap sent is received or
+// counted as dropped.
+func TestEndToEndQueueFullCounted(t *testing.T) {
+	testenv.Need(t)
+	e := testenv.StartExporter(t, "--trap.queue-size=1")
+	if err := e.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	const sent = 2000
+	out, err := testenv.Run(60*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
+		"--peer", "10.0.0.1", "--peers", "100", "--count", strconv.Itoa(sent))
+	if cerr := e.Cmd.Process.Signal(syscall.SIGCONT); cerr != nil {
+		t.Fatal(cerr)
+	}
+	if err != nil {
+		t.Fatalf("send: %v\n%s", err, out)
+	}
+	var received, overflow, queueFull float64
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		m := e.Scrape(t)
+		received = testenv.MustValue(t, m, "ipsec_trap_packets_received_total", nil)
+		overflow = testenv.MustValue(t, m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "socket_overflow"})
+		queueFull = testenv.MustValue(t, m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "queue_full"})
+		if received+overflow+queueFull == sent {
+			break
+		}
+	}
+	if received+overflow+queueFull != sent {
+		t.Fatalf("received %v + socket_overflow %v + queue_full %v != sent %d: traps lost silently", received, overflow, queueFull, sent)
+	}
+	if queueFull == 0 {
+		t.Errorf("no queue_full drop with a queue of one and %d traps waiting (received %v, socket_overflow %v)", sent, received, overflow)
+	}
+	if got := testenv.MustValue(t, e.Scrape(t), "ipsec_negotiation_failures_total", nil); got != received {
+		t.Errorf("%v failures counted, %v received", got, received)
+	}
+	t.Logf("sent %d: received %v, queue_full %v, socket_overflow %v", sent, received, queueFull, overflow)
+}
+
 // TestEndToEndSocketOverflowCounted: datagrams the kernel drops because the
 // exporter did not read them in time must show as socket_overflow, so that
 // every sent trap is accounted for. The exporter is frozen (SIGSTOP) with
