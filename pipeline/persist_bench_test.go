@@ -75,6 +75,30 @@ func BenchmarkStateWrite(b *testing.B) {
 			}
 			b.ReportMetric(float64(fi.Size()), "bytes/write")
 		})
+		b.Run(fmt.Sprintf("series=%d/shutdown", n), func(b *testing.B) {
+			// The write at a clean stop: the state and every event
+			// counter (state/counters.go), written once per stop.
+			store, err := state.Open(b.TempDir(), state.NewMetrics(prometheus.NewRegistry()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer store.Close()
+			b.ReportAllocs()
+			cpu := cpuTime()
+			for b.Loop() {
+				tunnels, failures := m.Snapshot()
+				st := &state.State{EngineBoots: 1, Tunnels: tunnels, Failures: failures, Counters: m.CounterSnapshot()}
+				if err := store.SaveAtShutdown(st); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/write")
+			fi, err := os.Stat(store.Path())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(fi.Size()), "bytes/write")
+		})
 	}
 }
 
