@@ -105,30 +105,6 @@ func TestPoliciesAreTheREADMEs(t *testing.T) {
 	}
 }
 
-type policyTestFile struct {
-	RuleFiles          []string          `yaml:"rule_files"`
-	EvaluationInterval string            `yaml:"evaluation_interval"`
-	Tests              []policyTestGroup `yaml:"tests"`
-}
-
-type policyTestGroup struct {
-	Name        string        `yaml:"name"`
-	Interval    string        `yaml:"interval"`
-	InputSeries []inputSeries `yaml:"input_series"`
-	ExprTests   []exprTest    `yaml:"promql_expr_test"`
-}
-
-type exprTest struct {
-	Expr       string      `yaml:"expr"`
-	EvalTime   string      `yaml:"eval_time"`
-	ExpSamples []expSample `yaml:"exp_samples"`
-}
-
-type expSample struct {
-	Labels string  `yaml:"labels"`
-	Value  float64 `yaml:"value"`
-}
-
 // reasonCase is one reason's test: the alert of its group, the class of
 // its group in mib/ (the facts), the policy the README states for it.
 type reasonCase struct {
@@ -167,12 +143,12 @@ func reasonCases(t *testing.T) []reasonCase {
 // after; it fires for the peer at the threshold only, once for the pair,
 // with the stated severity and the class of mib/; it still fires while the
 // failures are within the window, and not once the first has left it.
-func (c reasonCase) group() policyTestGroup {
+func (c reasonCase) group() unitTestGroup {
 	win, forM, th := int(c.p.window.Minutes()), int(c.p.forDur.Minutes()), c.p.threshold
 	// The series exist, at 0, for longer than the window before the
 	// first failure: only increase() counts them.
 	start := win + 10
-	tg := policyTestGroup{Name: fmt.Sprintf("%s: reason %s (%s)", c.alert, c.slug, c.class), Interval: "1m"}
+	tg := unitTestGroup{Name: fmt.Sprintf("%s: reason %s (%s)", c.alert, c.slug, c.class), Interval: "1m"}
 	for _, peer := range []struct {
 		addr     string
 		failures int
@@ -194,7 +170,7 @@ func (c reasonCase) group() policyTestGroup {
 	fires := []expSample{{Labels: `{peer="203.0.113.9"}`, Value: 1}}
 	crossed := start + th - 1 // the minute of the threshold's failure
 	check := func(minute int, want []expSample) {
-		tg.ExprTests = append(tg.ExprTests, exprTest{Expr: firing, EvalTime: fmt.Sprintf("%dm", minute), ExpSamples: want})
+		tg.PromQLExprTest = append(tg.PromQLExprTest, promqlExprTest{Expr: firing, EvalTime: fmt.Sprintf("%dm", minute), ExpSamples: want})
 	}
 	check(crossed+forM-1, nil)      // pending: for: has not passed
 	check(crossed+forM+1, fires)    // firing
@@ -212,7 +188,7 @@ func TestFailureAlertsFollowTheREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := policyTestFile{RuleFiles: []string{rules}, EvaluationInterval: "1m"}
+	f := unitTestFile{RuleFiles: []string{rules}, EvaluationInterval: "1m"}
 	cases := reasonCases(t)
 	for _, c := range cases {
 		f.Tests = append(f.Tests, c.group())

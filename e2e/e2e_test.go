@@ -471,38 +471,49 @@ func TestEndToEndSpoofedPeerFlood(t *testing.T) {
 func TestEndToEndQueueFullCounted(t *testing.T) {
 	testenv.Need(t)
 	e := testenv.StartExporter(t, "--trap.queue-size=1")
+	received, overflow, queueFull := floodFrozen(t, e)
+	if queueFull == 0 {
+		t.Errorf("no queue_full drop with a queue of one and %d traps waiting (received %v, socket_overflow %v)", flood, received, overflow)
+	}
+	t.Logf("sent %d: received %v, queue_full %v, socket_overflow %v", flood, received, queueFull, overflow)
+}
+
+// flood is how many traps floodFrozen sends.
+const flood = 2000
+
+// floodFrozen sends flood traps to e while it is frozen (SIGSTOP), thaws it,
+// and returns how they were counted once every one is: received, dropped
+// as socket_overflow or as queue_full, nothing lost silently. Every
+// received trap is a counted failure.
+func floodFrozen(t *testing.T, e *testenv.Exporter) (received, overflow, queueFull float64) {
+	t.Helper()
 	if err := e.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	const sent = 2000
 	out, err := testenv.Run(60*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
-		"--peer", "10.0.0.1", "--peers", "100", "--count", strconv.Itoa(sent))
+		"--peer", "10.0.0.1", "--peers", "100", "--count", strconv.Itoa(flood))
 	if cerr := e.Cmd.Process.Signal(syscall.SIGCONT); cerr != nil {
 		t.Fatal(cerr)
 	}
 	if err != nil {
 		t.Fatalf("send: %v\n%s", err, out)
 	}
-	var received, overflow, queueFull float64
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		m := e.Scrape(t)
 		received = testenv.MustValue(t, m, "ipsec_trap_packets_received_total", nil)
 		overflow = testenv.MustValue(t, m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "socket_overflow"})
 		queueFull = testenv.MustValue(t, m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "queue_full"})
-		if received+overflow+queueFull == sent {
+		if received+overflow+queueFull == flood {
 			break
 		}
 	}
-	if received+overflow+queueFull != sent {
-		t.Fatalf("received %v + socket_overflow %v + queue_full %v != sent %d: traps lost silently", received, overflow, queueFull, sent)
-	}
-	if queueFull == 0 {
-		t.Errorf("no queue_full drop with a queue of one and %d traps waiting (received %v, socket_overflow %v)", sent, received, overflow)
+	if received+overflow+queueFull != flood {
+		t.Fatalf("received %v + socket_overflow %v + queue_full %v != sent %d: traps lost silently", received, overflow, queueFull, flood)
 	}
 	if got := testenv.MustValue(t, e.Scrape(t), "ipsec_negotiation_failures_total", nil); got != received {
 		t.Errorf("%v failures counted, %v received", got, received)
 	}
-	t.Logf("sent %d: received %v, queue_full %v, socket_overflow %v", sent, received, queueFull, overflow)
+	return received, overflow, queueFull
 }
 
 // TestEndToEndSocketOverflowCounted: datagrams the kernel drops because the
@@ -513,37 +524,7 @@ func TestEndToEndQueueFullCounted(t *testing.T) {
 func TestEndToEndSocketOverflowCounted(t *testing.T) {
 	testenv.Need(t)
 	e := testenv.StartExporter(t, "--udp.receive-buffer=1")
-	if err := e.Cmd.Process.Signal(syscall.SIGSTOP); err != nil {
-		t.Fatal(err)
-	}
-	const sent = 2000
-	out, err := testenv.Run(60*time.Second, testenv.Binary(t), "send", "--target", e.TrapAddr,
-		"--peer", "10.0.0.1", "--peers", "100", "--count", strconv.Itoa(sent))
-	if cerr := e.Cmd.Process.Signal(syscall.SIGCONT); cerr != nil {
-		t.Fatal(cerr)
-	}
-	if err != nil {
-		t.Fatalf("send: %v\n%s", err, out)
-	}
-	var received, overflow, queueFull float64
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		m := e.Scrape(t)
-		received, _ = testenv.Value(m, "ipsec_trap_packets_received_total", nil)
-		overflow, _ = testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "socket_overflow"})
-		queueFull, _ = testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "queue_full"})
-		if received+overflow+queueFull == sent {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if received+overflow+queueFull != sent {
-		t.Fatalf("received %v + socket_overflow %v + queue_full %v != sent %d: traps lost silently", received, overflow, queueFull, sent)
-	}
-	if overflow < sent/2 {
-		t.Errorf("a frozen exporter with the smallest buffer overflowed only %v of %d", overflow, sent)
-	}
-	if got := testenv.MustValue(t, e.Scrape(t), "ipsec_negotiation_failures_total", nil); got != received {
-		t.Errorf("%v failures counted, %v received", got, received)
+	if _, overflow, _ := floodFrozen(t, e); overflow < flood/2 {
+		t.Errorf("a frozen exporter with the smallest buffer overflowed only %v of %d", overflow, flood)
 	}
 }

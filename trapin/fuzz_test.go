@@ -37,12 +37,7 @@ func FuzzProcess(f *testing.F) {
 		f.Add(b)
 	}
 	r, rec := newTestReceiver(f, testPolicy())
-	state := r.policy.Load()
-	snmp, err := state.policy.newSNMP()
-	if err != nil {
-		f.Fatal(err)
-	}
-	dec := &workerDecoders{snmp: snmp, discovery: newDiscoverySNMP()}
+	state, dec := workerOf(f, r)
 	conn := loopbackConn(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		before := len(rec.events)
@@ -103,12 +98,7 @@ func TestDecoderPanicIsAMalformedDrop(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, rec := newTestReceiver(t, testPolicy())
-	state := r.policy.Load()
-	snmp, err := state.policy.newSNMP()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := &workerDecoders{snmp: snmp, discovery: newDiscoverySNMP()}
+	state, dec := workerOf(t, r)
 	d := &datagram{buf: b, src: netip.MustParseAddrPort("127.0.0.1:9"), conn: loopbackConn(t)}
 
 	// The input still makes the decoder panic: otherwise this test would
@@ -135,4 +125,16 @@ func TestDecoderPanicIsAMalformedDrop(t *testing.T) {
 	if reason, err := processFixture(t, r, "v2c_negofail"); reason != "" || err != nil || len(rec.events) != 1 {
 		t.Errorf("after the panic: %q, %v, %d events", reason, err, len(rec.events))
 	}
+}
+
+// workerOf is what one of r's decode workers holds: the policy and its
+// decoders.
+func workerOf(t testing.TB, r *Input) (*policyState, *workerDecoders) {
+	t.Helper()
+	state := r.policy.Load()
+	snmp, err := state.policy.newSNMP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state, &workerDecoders{snmp: snmp, discovery: newDiscoverySNMP()}
 }

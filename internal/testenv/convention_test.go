@@ -18,9 +18,31 @@ import (
 // could skip in the full suite, where a missing tool must fail under CI.
 // Every test in e2e/ is end to end, so each begins with testenv.Need.
 func TestOneShortConvention(t *testing.T) {
+	fset := token.NewFileSet()
+	for _, tf := range testFiles(t, fset) {
+		for _, bad := range secondConventions(tf.f) {
+			t.Errorf("%s:%d: %s: an end-to-end test calls testenv.Need as its first statement instead", tf.rel, fset.Position(bad.Pos()).Line, bad.what)
+		}
+		if filepath.Dir(tf.rel) == "e2e" {
+			for _, name := range testsWithoutNeed(tf.f) {
+				t.Errorf("%s: %s does not begin with testenv.Need", tf.rel, name)
+			}
+		}
+	}
+}
+
+type testFile struct {
+	rel string // from the repository root
+	f   *ast.File
+}
+
+// testFiles parses every _test.go file of the repository but this
+// package's (which names the helpers it checks).
+func testFiles(t *testing.T, fset *token.FileSet) []testFile {
+	t.Helper()
 	root := RepoRoot()
 	self := filepath.Join(root, "internal", "testenv")
-	fset := token.NewFileSet()
+	var files []testFile
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -39,19 +61,13 @@ func TestOneShortConvention(t *testing.T) {
 			return err
 		}
 		rel, _ := filepath.Rel(root, path)
-		for _, bad := range secondConventions(f) {
-			t.Errorf("%s:%d: %s: an end-to-end test calls testenv.Need as its first statement instead", rel, fset.Position(bad.Pos()).Line, bad.what)
-		}
-		if filepath.Dir(rel) == "e2e" {
-			for _, name := range testsWithoutNeed(f) {
-				t.Errorf("%s: %s does not begin with testenv.Need", rel, name)
-			}
-		}
+		files = append(files, testFile{rel, f})
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
 }
 
 type misuse struct {
@@ -169,43 +185,17 @@ var e2eHelpers = map[string]bool{
 // runs a binary, a server or a command (e2eHelpers, exec.Command), itself
 // or through a function of its package, begins with testenv.Need.
 func TestNeedOutsideE2E(t *testing.T) {
-	root := RepoRoot()
-	self := filepath.Join(root, "internal", "testenv")
 	packages := map[string][]*ast.File{}
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); path != root && (path == self || strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "vendor") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		packages[filepath.Dir(path)] = append(packages[filepath.Dir(path)], f)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, tf := range testFiles(t, token.NewFileSet()) {
+		packages[filepath.Dir(tf.rel)] = append(packages[filepath.Dir(tf.rel)], tf.f)
 	}
-	checked := 0
+	if len(packages) < 10 {
+		t.Fatalf("only %d packages with tests found", len(packages))
+	}
 	for dir, files := range packages {
-		rel, _ := filepath.Rel(root, dir)
 		for _, name := range endToEndWithoutNeed(files) {
-			t.Errorf("%s: %s runs something outside the test process but does not begin with testenv.Need", rel, name)
+			t.Errorf("%s: %s runs something outside the test process but does not begin with testenv.Need", dir, name)
 		}
-		checked++
-	}
-	if checked < 10 {
-		t.Fatalf("only %d packages with tests found", checked)
 	}
 }
 
