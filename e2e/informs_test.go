@@ -257,8 +257,8 @@ func waitAcknowledged(t *testing.T, e *testenv.Exporter, informs int) {
 	var acked, retries float64
 	for time.Now().Before(deadline) {
 		m := e.Scrape(t)
-		acked, _ = testenv.Value(m, "ipsec_trap_informs_acknowledged_total", nil)
-		retries, _ = testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "duplicate_inform"})
+		acked = testenv.MustValue(t, m, "ipsec_trap_informs_acknowledged_total", nil)
+		retries = testenv.MustValue(t, m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "duplicate_inform"})
 		if acked == float64(informs)+retries {
 			return
 		}
@@ -330,13 +330,15 @@ func (r *receiver) waitValue(t *testing.T, metric string, labels map[string]stri
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	var got float64
+	var present bool
 	for time.Now().Before(deadline) {
-		if got, _ = testenv.Value(r.families(t), metric, labels); got == want {
+		// An absent series is not a 0.
+		if got, present = testenv.Value(r.families(t), metric, labels); present && got == want {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("%s%v = %v, want %v", metric, labels, got, want)
+	t.Fatalf("%s%v = %v (present %v), want %v", metric, labels, got, present, want)
 }
 
 // TestEndToEndInformReplay records an authenticated inform on the wire and
