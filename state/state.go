@@ -1,6 +1,7 @@
 // Package state keeps what the exporter cannot learn again after a restart:
 // a trap is sent once, so the tunnel states, last-failure times and SNMPv3
-// engine boots it taught the exporter live in a state file. The package owns
+// engine boots it taught the exporter live in a state file, and after a
+// clean shutdown the event counters too (counters.go). The package owns
 // that file's format and its crash-safe writing; what goes into it is the
 // caller's business.
 //
