@@ -61,6 +61,12 @@ type PrometheusOptions struct {
 	// Features are --enable-feature values, such as
 	// created-timestamp-zero-ingestion.
 	Features []string
+	// ResendDelay is --rules.alert.resend-delay; 0 is 1s. An alert Prometheus
+	// sent is valid in Alertmanager for 4 times the longer of it and the
+	// evaluation interval (1s): tests that must not see an alert resolve
+	// and fire again while a loaded machine stalls Prometheus for a few
+	// seconds set a longer one.
+	ResendDelay time.Duration
 }
 
 // Start starts this release's server with o and returns once it is ready.
@@ -89,7 +95,7 @@ func startPrometheus(t testing.TB, bin string, o PrometheusOptions) *Prometheus 
 		// delay (1m by default). Its first send usually happens before
 		// Alertmanager is discovered and is lost, so a short delay is what
 		// lets an alert reach Alertmanager in seconds rather than a minute.
-		"--rules.alert.resend-delay=1s",
+		"--rules.alert.resend-delay=" + model.Duration(max(o.ResendDelay, time.Second)).String(),
 		"--log.level=warn",
 	}
 	for _, f := range o.Features {
