@@ -164,13 +164,16 @@ func RenderIncidentRules(w io.Writer, o Options) error {
 	h.WriteString(comment(fmt.Sprintf("- %s, one rule per remediation group (label remediation_group), fires when %d or more peers of one device meet the condition of that group's per-peer IPSecNegotiationFailing alert, %s before those would fire (for: the class's for minus %s). It pages with the group's remediation, and inhibits the per-peer alerts of the same device and group, and the device's negotiation_success burn alerts: one cause on the device, one notification.",
 		DeviceWideAlertName, DeviceWidePeers, DeviceWideLead, DeviceWideLead)))
 	h.WriteString(comment(fmt.Sprintf("- %s, one rule per unplanned teardown class (label class), pages when %d or more tunnels of one device went down within %s of one another (%s) and are still down (%s), and as many were torn down with reasons of that class; %s before their IPSecTunnelDown would fire, and until fewer than %d are down plus %s (keep_firing_for). It inhibits the device's IPSecTunnelDown and IPSecTunnelTeardown alerts. Tunnels lost one at a time, more than %s apart, never add up to it.",
-		DeviceDownAlertName, DeviceWideTunnels, DeviceWideDownWindow, DownTogetherRecord, DownSinceRecord, DeviceWideLead, DeviceWideTunnels, DeviceWideHold, DeviceWideDownWindow)))
+		DeviceDownAlertName, DeviceWideTunnels, DeviceWideDownWindow, DownTogetherRecord, DownSinceRecord, deviceDownLead(), DeviceWideTunnels, DeviceWideHold, DeviceWideDownWindow)))
 	h.WriteString(comment(fmt.Sprintf("- %s, one rule per outage teardown reason (label reason), opens one ticket when %d or more tunnels of one device were torn down for that reason within %s, and inhibits their per-tunnel IPSecTunnelTeardown alerts (which wait %s for it).",
 		DeviceTeardownAlertName, DeviceWideTunnels, TeardownWindow, DeviceWideLead)))
 	h.WriteString(comment(fmt.Sprintf("- %s (severity %s: never notifies) fires while IPSecTunnelDown is pending or firing for a peer, and for %s after it last fired, and inhibits that peer's tunnel_availability burn alerts, which would otherwise page before IPSecTunnelDown (after 4.3 minutes of downtime, at 14.4x over 1h/5m) and again after it resolved (until the outage leaves the burn's short window). Without a peer label it does the same for %s and all of the device's tunnel_availability burn alerts.",
 		TunnelDownInhibitorName, InhibitorSeverity, InhibitorTail(), DeviceDownAlertName)))
 	h.WriteString("\n")
-	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{{Name: "ipsec_incidents", Rules: rules}}})
+	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{
+		{Name: "ipsec_incidents_records", Rules: outageRecords()},
+		{Name: "ipsec_incidents", Rules: rules},
+	}})
 }
 
 // RenderIncidentTests writes the promtool unit tests of

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
@@ -85,10 +87,13 @@ and on (device)
 )`, DownTogetherRecord, DeviceWideTunnels, indent(newOrIncreased("device, peer", sel, TeardownWindow), "      "), DeviceDownAlertName, c)
 }
 
-// DeviceDownFor is the device-wide alert's for: DeviceWideLead shorter than
-// IPSecTunnelDown's, so that it is in Alertmanager before any of them.
+// DeviceDownFor is the device-wide alert's for: twice DeviceWideLead
+// shorter than IPSecTunnelDown's, so that it is in Alertmanager before any
+// of them although it reads records of another group (up to an evaluation
+// interval old) and runs in a group of its own (up to an interval apart
+// from IPSecTunnelDown's).
 func DeviceDownFor() string {
-	return DeviceWideFor(Policy{For: TunnelDownFor})
+	return DeviceWideFor(Policy{For: model.Duration(duration(TunnelDownFor) - duration(DeviceWideLead)).String()})
 }
 
 // DeviceDownAnnotations are the annotations of class c's device-wide
@@ -119,13 +124,25 @@ func DeviceTeardownAnnotations(t mib.Teardown, o Options) map[string]string {
 	}
 }
 
-// outageRules are the rules of one page per outage, in the order they must
-// be evaluated: the records, then the alerts that read them.
-func outageRules(o Options) []rule {
-	rules := []rule{
+// deviceDownLead is how much sooner than IPSecTunnelDown the device-wide
+// alert fires.
+func deviceDownLead() string {
+	return model.Duration(duration(TunnelDownFor) - duration(DeviceDownFor())).String()
+}
+
+// outageRecords are the records the device-wide tunnel-down alert reads,
+// in the order they must be evaluated; a group of their own, since a group
+// holds either records or alerts.
+func outageRecords() []rule {
+	return []rule{
 		{Record: DownSinceRecord, Expr: downSinceExpr()},
 		{Record: DownTogetherRecord, Expr: downTogetherExpr()},
 	}
+}
+
+// outageRules are the alerts of one page per outage.
+func outageRules(o Options) []rule {
+	var rules []rule
 	for _, c := range mib.UnplannedTeardownClasses() {
 		rules = append(rules, rule{
 			Alert:         DeviceDownAlertName,
@@ -157,7 +174,7 @@ func outageRules(o Options) []rule {
 func outageRunbook() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n<a id=\"tunnel-down-device-wide\"></a>\n## %s\n\n", DeviceDownAlertName)
-	fmt.Fprintf(&b, "%d or more tunnels of one device went down within %s of one another and are still down, and as many were torn down with reasons of one unplanned teardown class (label `class`): the device lost its uplink, a board or its hot-standby partner, not %d peers each their own. It pages once (severity critical), %s before their `IPSecTunnelDown` would, and Alertmanager holds back the device's `IPSecTunnelDown` and `IPSecTunnelTeardown…` alerts and its `tunnel_availability` burn alerts while it fires (they stay visible in Alertmanager and on `/tunnels?device=…&state=down`). ", DeviceWideTunnels, DeviceWideDownWindow, DeviceWideTunnels, DeviceWideLead)
+	fmt.Fprintf(&b, "%d or more tunnels of one device went down within %s of one another and are still down, and as many were torn down with reasons of one unplanned teardown class (label `class`): the device lost its uplink, a board or its hot-standby partner, not %d peers each their own. It pages once (severity critical), %s before their `IPSecTunnelDown` would, and Alertmanager holds back the device's `IPSecTunnelDown` and `IPSecTunnelTeardown…` alerts and its `tunnel_availability` burn alerts while it fires (they stay visible in Alertmanager and on `/tunnels?device=…&state=down`). ", DeviceWideTunnels, DeviceWideDownWindow, DeviceWideTunnels, deviceDownLead())
 	fmt.Fprintf(&b, "It fires until fewer than %d of those tunnels are down, and %s more (`keep_firing_for`), so that the stragglers of a recovery are not paged one by one; a tunnel still down after that pages as `IPSecTunnelDown`. Tunnels that go down one at a time, more than %s apart, never add up to it, however many stay down: each pages. Per class:\n\n", DeviceWideTunnels, DeviceWideHold, DeviceWideDownWindow)
 	b.WriteString("| class | what to check |\n|---|---|\n")
 	for _, c := range mib.UnplannedTeardownClasses() {
