@@ -55,6 +55,7 @@
       import 'alerts/json/ipsec_incidents.rules.json',
       import 'alerts/json/ipsec_negotiation_failures.rules.json',
       import 'alerts/json/ipsec_slo.rules.json',
+      import 'alerts/json/ipsec_slo_retention.rules.json',
       import 'alerts/json/ipsec_trap_exporter.rules.json',
       import 'alerts/json/ipsec_tunnels.rules.json',
     ],

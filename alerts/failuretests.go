@@ -17,10 +17,22 @@ type unitTestFile struct {
 }
 
 type unitTestGroup struct {
-	Name          string          `yaml:"name"`
-	Interval      string          `yaml:"interval"`
-	InputSeries   []inputSeries   `yaml:"input_series"`
-	AlertRuleTest []alertRuleTest `yaml:"alert_rule_test"`
+	Name           string           `yaml:"name"`
+	Interval       string           `yaml:"interval"`
+	InputSeries    []inputSeries    `yaml:"input_series"`
+	AlertRuleTest  []alertRuleTest  `yaml:"alert_rule_test"`
+	PromqlExprTest []promqlExprTest `yaml:"promql_expr_test,omitempty"`
+}
+
+type promqlExprTest struct {
+	Expr       string      `yaml:"expr"`
+	EvalTime   string      `yaml:"eval_time"`
+	ExpSamples []expSample `yaml:"exp_samples"`
+}
+
+type expSample struct {
+	Labels string  `yaml:"labels"`
+	Value  float64 `yaml:"value"`
 }
 
 type inputSeries struct {
