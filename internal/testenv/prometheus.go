@@ -67,6 +67,12 @@ type PrometheusOptions struct {
 	// and fire again while a loaded machine stalls Prometheus for a few
 	// seconds set a longer one.
 	ResendDelay time.Duration
+	// ScrapeSelf adds a job "prometheus" that scrapes the server itself,
+	// as production setups do (prometheus_tsdb_* metrics).
+	ScrapeSelf bool
+	// Args are further command-line flags, such as
+	// --storage.tsdb.retention.time=15d.
+	Args []string
 }
 
 // Start starts this release's server with o and returns once it is ready.
@@ -78,11 +84,15 @@ func (r PrometheusRelease) Start(t testing.TB, o PrometheusOptions) *Prometheus 
 func startPrometheus(t testing.TB, bin string, o PrometheusOptions) *Prometheus {
 	t.Helper()
 	dir := t.TempDir()
+	port := FreeTCPPort(t)
 	configFile := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(configFile, []byte(prometheusConfig(t, o)), 0o644); err != nil {
+	cfg := prometheusConfig(t, o)
+	if o.ScrapeSelf {
+		cfg += fmt.Sprintf("  - job_name: prometheus\n    static_configs:\n      - targets: [\"127.0.0.1:%d\"]\n", port)
+	}
+	if err := os.WriteFile(configFile, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	port := FreeTCPPort(t)
 	p := &Prometheus{
 		URL:        fmt.Sprintf("http://127.0.0.1:%d", port),
 		ConfigFile: configFile,
@@ -101,6 +111,7 @@ func startPrometheus(t testing.TB, bin string, o PrometheusOptions) *Prometheus 
 	for _, f := range o.Features {
 		args = append(args, "--enable-feature="+f)
 	}
+	args = append(args, o.Args...)
 	p.Process = Start(t, bin, args...)
 	WaitHTTP(t, p.Process, p.URL+"/-/ready", nil)
 	return p
