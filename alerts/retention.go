@@ -124,11 +124,16 @@ func RenderRetentionRules(w io.Writer, o Options) error {
 
 // RenderRetentionTests writes the promtool tests of the retention rules: a
 // Prometheus that keeps 15 days fires the alert, one that keeps 31 or has
-// no time limit does not; the coverage grows with the rules' age and a
-// young Prometheus, whose data is all there, does not alert.
+// no time limit does not; a storage that deleted samples the rules wrote
+// fires it; the coverage grows with the rules' age and a young Prometheus,
+// whose data is all there, does not alert.
 func RenderRetentionTests(w io.Writer, o Options) error {
 	win := LongestSLOWindow()
 	fires, err := expandedAlertValue(retentionAlerts(o)[0], map[string]string{"instance": "prometheus:9090"}, float64(15*24*3600))
+	if err != nil {
+		return err
+	}
+	deleted, err := expandedAlertValue(retentionAlerts(o)[1], map[string]string{"window": win}, 2.0*3600/float64(windowSeconds(win)))
 	if err != nil {
 		return err
 	}
@@ -153,6 +158,17 @@ func RenderRetentionTests(w io.Writer, o Options) error {
 			{
 				Name: RetentionAlertName + ": a Prometheus without a time limit", Interval: "1m", InputSeries: retention(0),
 				AlertRuleTest: []alertRuleTest{{EvalTime: "15m", Alertname: RetentionAlertName, ExpAlerts: []expAlert{}}},
+			},
+			{
+				// The rules have run since two days before the first sample
+				// the storage still holds (the latch reads this input and
+				// records the same value).
+				Name: RetentionAlertName + ": samples within the window deleted", Interval: "1m",
+				InputSeries: []inputSeries{{Series: retentionSince, Values: "-172800x200"}},
+				AlertRuleTest: []alertRuleTest{
+					{EvalTime: "30m", Alertname: RetentionAlertName, ExpAlerts: []expAlert{}},
+					{EvalTime: "2h", Alertname: RetentionAlertName, ExpAlerts: []expAlert{deleted}},
+				},
 			},
 			{
 				Name: WindowCoverage + ": six hours of rules cover 6h of " + win + ", and a storage that lost nothing does not alert", Interval: "1m",

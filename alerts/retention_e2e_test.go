@@ -16,7 +16,8 @@ import (
 // (its default) fires IPSecSLORetentionTooShort (for: shortened to 0s),
 // one keeping RetentionNeeded does not. The Prometheus 2.42 of Debian 12
 // does not export it, so there the alert comes from the coverage, once data
-// has been deleted, which no test can wait for.
+// has been deleted: a promtool test (tests/ipsec_slo_retention.test.yml),
+// since no test can wait for a real deletion.
 func TestEndToEndRetentionTooShort(t *testing.T) {
 	testenv.Need(t, testenv.PrometheusBin)
 	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
