@@ -1,7 +1,9 @@
 package alerts
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -134,7 +136,7 @@ func tunnelsDownTogether(t *testing.T, p testenv.PrometheusRelease, n int) {
 		count[m.receiver+" "+f[1]]++
 		got = append(got, m)
 	}
-	t.Logf("Prometheus %s, %d tunnels of one device down at once, HA pair: %d notifications: %v", p.Version, n, len(got), count)
+	t.Logf("Prometheus %s, %d tunnels of one device down at once, HA pair: %d notifications: %v; last evaluation of the groups: %s", p.Version, n, len(got), count, groupEvaluationTimes(t, s.prom))
 	want := map[string]int{"pager IPSecTunnelDown": n, "ticket " + teardown: n}
 	if together {
 		want = map[string]int{"pager " + DeviceDownAlertName: 1, "ticket " + DeviceTeardownAlertName: 1}
@@ -143,4 +145,31 @@ func tunnelsDownTogether(t *testing.T, p testenv.PrometheusRelease, n int) {
 	if fmt.Sprint(count) != fmt.Sprint(want) || len(got) != want["pager "+DeviceDownAlertName]+want["ticket "+DeviceTeardownAlertName]+want["pager IPSecTunnelDown"]+want["ticket "+teardown] {
 		t.Errorf("%d notifications %v, want %v, one each", len(got), count, want)
 	}
+}
+
+// groupEvaluationTimes says how long Prometheus took to evaluate each rule
+// group last time, for the log: what the rules cost at the test's scale.
+func groupEvaluationTimes(t *testing.T, prom *testenv.Prometheus) string {
+	t.Helper()
+	resp, err := http.Get(prom.URL + "/api/v1/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Data struct {
+			Groups []struct {
+				Name           string  `json:"name"`
+				EvaluationTime float64 `json:"evaluationTime"`
+			} `json:"groups"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, g := range r.Data.Groups {
+		out = append(out, fmt.Sprintf("%s %.1fms", g.Name, g.EvaluationTime*1000))
+	}
+	return strings.Join(out, ", ")
 }
