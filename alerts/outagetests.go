@@ -58,19 +58,37 @@ func tunnelPeer(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }
 // each. Tunnels lost one at a time, 20 minutes apart, over 4 hours, page
 // each, although all stay down.
 func outageTests(o Options) ([]unitTestGroup, error) {
-	const device = "fw-hq-01"
-	at := func(m int) string { return strconv.Itoa(m) + "m" }
-	downs := func(n int) ([]expAlert, error) {
-		var out []expAlert
-		for i := range n {
-			a, err := tunnelDownFiring(o, device, tunnelPeer(i))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, a)
+	var out []unitTestGroup
+	for _, build := range []func(Options) (unitTestGroup, error){hubOutageTest, fewDownTest, oneAtATimeTest} {
+		g, err := build(o)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		out = append(out, g)
 	}
+	return out, nil
+}
+
+const outageDevice = "fw-hq-01"
+
+func atMinute(m int) string { return strconv.Itoa(m) + "m" }
+
+// tunnelDowns are IPSecTunnelDown as it fires for the first n tunnels.
+func tunnelDowns(o Options, n int) ([]expAlert, error) {
+	var out []expAlert
+	for i := range n {
+		a, err := tunnelDownFiring(o, outageDevice, tunnelPeer(i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// hubAlerts are the device-wide page (class outage) and ticket (dpd
+// timeout) as they fire for n tunnels.
+func hubAlerts(o Options, n int) (page, ticket expAlert, err error) {
 	var deviceDown, deviceTeardown rule
 	for _, r := range outageRules(o) {
 		if r.Alert == DeviceDownAlertName && r.Labels["class"] == string(mib.TeardownOutage) {
@@ -80,94 +98,99 @@ func outageTests(o Options) ([]unitTestGroup, error) {
 			deviceTeardown = r
 		}
 	}
-	hub := DeviceWideTunnels + 2
-	pageHub, err := expandedAlertValue(deviceDown, map[string]string{"device": device}, float64(hub))
-	if err != nil {
-		return nil, err
+	if page, err = expandedAlertValue(deviceDown, map[string]string{"device": outageDevice}, float64(n)); err != nil {
+		return page, ticket, err
 	}
-	ticketHub, err := expandedAlertValue(deviceTeardown, map[string]string{"device": device, "reason": "dpd_timeout"}, float64(hub))
-	if err != nil {
-		return nil, err
-	}
+	ticket, err = expandedAlertValue(deviceTeardown, map[string]string{"device": outageDevice, "reason": "dpd_timeout"}, float64(n))
+	return page, ticket, err
+}
 
-	// The hub: down at 10m, back at 50m; tunnel i's down only reached
-	// exporter i%2, its up both.
+// hubOutageTest: down at 10m, back at 50m; tunnel i's down only reached
+// exporter i%2, its up both.
+func hubOutageTest(o Options) (unitTestGroup, error) {
+	hub := DeviceWideTunnels + 2
+	page, ticket, err := hubAlerts(o, hub)
+	if err != nil {
+		return unitTestGroup{}, err
+	}
 	const total = 70
-	var hubSeries []inputSeries
+	var in []inputSeries
 	for i := range hub {
 		seen, missed := testInstances[i%2], testInstances[1-i%2]
 		s := downAt(tunnelPeer(i), 10, 50, total, seen)[0]
-		hubSeries = append(hubSeries, s.series()...)
-		hubSeries = append(hubSeries, tunnelStory{tunnelPeer(i), missed, "1x70", "0x70", "0x49 3000x20", ""}.series()...)
+		in = append(in, s.series()...)
+		in = append(in, tunnelStory{tunnelPeer(i), missed, "1x70", "0x70", "0x49 3000x20", ""}.series()...)
 	}
 	fires := 10 + minutes(DeviceDownFor())
 	back := 50 + minutes(DeviceWideHold)
 	ticketEnds := 25 + minutes(TeardownWindow)
-
-	// One fewer than the threshold, at once; and one at a time.
-	var fewSeries, slowSeries []inputSeries
-	for i := range DeviceWideTunnels - 1 {
-		for _, s := range downAt(tunnelPeer(i), 10, 0, 30, testInstances...) {
-			fewSeries = append(fewSeries, s.series()...)
-		}
-	}
-	const apart, slowTotal = 20, 260
-	for i := range hub {
-		for _, s := range downAt(tunnelPeer(i), 10+apart*i, 0, slowTotal, testInstances...) {
-			slowSeries = append(slowSeries, s.series()...)
-		}
-	}
-	few, err := downs(DeviceWideTunnels - 1)
-	if err != nil {
-		return nil, err
-	}
-	slow, err := downs(hub)
-	if err != nil {
-		return nil, err
-	}
-	last := 10 + apart*(hub-1) + minutes(TunnelDownFor) + 2
-	return []unitTestGroup{
-		{
-			Name:        fmt.Sprintf("%s: %d tunnels down at once, seen by one exporter each, page once before IPSecTunnelDown, until %s after they are back; one %s", DeviceDownAlertName, hub, DeviceWideHold, DeviceTeardownAlertName),
-			Interval:    "1m",
-			InputSeries: hubSeries,
-			AlertRuleTest: []alertRuleTest{
-				{EvalTime: at(10), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{ticketHub}},
-				{EvalTime: at(10), Alertname: TeardownAlertName("dpd_timeout"), ExpAlerts: []expAlert{}},
-				// The records are a group of their own: the alert may read
-				// them one evaluation late (Prometheus 3's promtool does).
-				{EvalTime: at(fires - 1), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
-				{EvalTime: at(fires + 1), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{pageHub}},
-				{EvalTime: at(fires + 1), Alertname: "IPSecTunnelDown", ExpAlerts: []expAlert{}},
-				{EvalTime: at(ticketEnds - 2), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{ticketHub}},
-				{EvalTime: at(ticketEnds + 2), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{}},
-				{EvalTime: at(45), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{pageHub}},
-				{EvalTime: at(back - 2), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{pageHub}},
-				{EvalTime: at(back + 2), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
-			},
-		},
-		{
-			Name:        fmt.Sprintf("%s: %d tunnels down at once page one by one", DeviceDownAlertName, DeviceWideTunnels-1),
-			Interval:    "1m",
-			InputSeries: fewSeries,
-			AlertRuleTest: []alertRuleTest{
-				{EvalTime: at(20), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
-				{EvalTime: at(20), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{}},
-				{EvalTime: at(20), Alertname: "IPSecTunnelDown", ExpAlerts: few},
-			},
-		},
-		{
-			Name:        fmt.Sprintf("%s: %d tunnels lost one at a time, %dm apart, page one by one, although all stay down", DeviceDownAlertName, hub, apart),
-			Interval:    "1m",
-			InputSeries: slowSeries,
-			AlertRuleTest: []alertRuleTest{
-				{EvalTime: at(last / 2), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
-				{EvalTime: at(last), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
-				{EvalTime: at(last), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{}},
-				{EvalTime: at(last), Alertname: "IPSecTunnelDown", ExpAlerts: slow},
-			},
+	return unitTestGroup{
+		Name:        fmt.Sprintf("%s: %d tunnels down at once, seen by one exporter each, page once before IPSecTunnelDown, until %s after they are back; one %s", DeviceDownAlertName, hub, DeviceWideHold, DeviceTeardownAlertName),
+		Interval:    "1m",
+		InputSeries: in,
+		AlertRuleTest: []alertRuleTest{
+			{EvalTime: atMinute(10), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{ticket}},
+			{EvalTime: atMinute(10), Alertname: TeardownAlertName("dpd_timeout"), ExpAlerts: []expAlert{}},
+			// The records are a group of their own: the alert may read
+			// them one evaluation late (Prometheus 3's promtool does).
+			{EvalTime: atMinute(fires - 1), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
+			{EvalTime: atMinute(fires + 1), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{page}},
+			{EvalTime: atMinute(fires + 1), Alertname: "IPSecTunnelDown", ExpAlerts: []expAlert{}},
+			{EvalTime: atMinute(ticketEnds - 2), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{ticket}},
+			{EvalTime: atMinute(ticketEnds + 2), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{}},
+			{EvalTime: atMinute(45), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{page}},
+			{EvalTime: atMinute(back - 2), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{page}},
+			{EvalTime: atMinute(back + 2), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
 		},
 	}, nil
+}
+
+// fewDownTest: one tunnel fewer than the threshold, down at once.
+func fewDownTest(o Options) (unitTestGroup, error) {
+	n := DeviceWideTunnels - 1
+	var in []inputSeries
+	for i := range n {
+		for _, s := range downAt(tunnelPeer(i), 10, 0, 30, testInstances...) {
+			in = append(in, s.series()...)
+		}
+	}
+	few, err := tunnelDowns(o, n)
+	return unitTestGroup{
+		Name:        fmt.Sprintf("%s: %d tunnels down at once page one by one", DeviceDownAlertName, n),
+		Interval:    "1m",
+		InputSeries: in,
+		AlertRuleTest: []alertRuleTest{
+			{EvalTime: atMinute(20), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
+			{EvalTime: atMinute(20), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{}},
+			{EvalTime: atMinute(20), Alertname: "IPSecTunnelDown", ExpAlerts: few},
+		},
+	}, err
+}
+
+// oneAtATimeTest: more tunnels than the threshold, lost 20 minutes apart
+// (more than DeviceWideDownWindow and TeardownWindow), all staying down.
+func oneAtATimeTest(o Options) (unitTestGroup, error) {
+	const apart, total = 20, 260
+	n := DeviceWideTunnels + 2
+	var in []inputSeries
+	for i := range n {
+		for _, s := range downAt(tunnelPeer(i), 10+apart*i, 0, total, testInstances...) {
+			in = append(in, s.series()...)
+		}
+	}
+	slow, err := tunnelDowns(o, n)
+	last := 10 + apart*(n-1) + minutes(TunnelDownFor) + 2
+	return unitTestGroup{
+		Name:        fmt.Sprintf("%s: %d tunnels lost one at a time, %dm apart, page one by one, although all stay down", DeviceDownAlertName, n, apart),
+		Interval:    "1m",
+		InputSeries: in,
+		AlertRuleTest: []alertRuleTest{
+			{EvalTime: atMinute(last / 2), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
+			{EvalTime: atMinute(last), Alertname: DeviceDownAlertName, ExpAlerts: []expAlert{}},
+			{EvalTime: atMinute(last), Alertname: DeviceTeardownAlertName, ExpAlerts: []expAlert{}},
+			{EvalTime: atMinute(last), Alertname: "IPSecTunnelDown", ExpAlerts: slow},
+		},
+	}, err
 }
 
 // expandedAlertValue is expandedAlert with the alert's value.
