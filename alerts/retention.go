@@ -90,8 +90,11 @@ func retentionAlerts(o Options) []rule {
 			// is newer than the rules' first run, and the window is not
 			// covered: samples inside it were deleted.
 			Alert: RetentionAlertName,
-			Expr: fmt.Sprintf("%[1]s{window=%[2]q} < %[3]g\nand on ()\n%[4]s{window=%[2]q} - on () %[5]s > %[6]d",
-				WindowCoverage, w, coverageShortfall, WindowOldest, retentionSince, int(retentionLag.Seconds())),
+			// The coverage again, from time() rather than its record, so
+			// that its value does not depend on which of the two groups
+			// was evaluated first.
+			Expr: fmt.Sprintf("clamp_max((time() - %[1]s{window=%[2]q}) / %[3]d, 1) < %[4]g\nand on ()\n%[1]s{window=%[2]q} - on () %[5]s > %[6]d",
+				WindowOldest, w, windowSeconds(w), coverageShortfall, retentionSince, int(retentionLag.Seconds())),
 			For:    "1h",
 			Labels: map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
