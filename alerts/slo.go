@@ -84,8 +84,12 @@ const MinFailures = 3
 // engine computes alike, build the windows; rate() reads only raw counters.
 
 // SLIInterval is the evaluation interval of the groups that read the raw
-// series and build the windows up to 1h; the buckets assume it (one
-// evaluation per minute, so one with minute() % 5 == 0 per 5 minutes).
+// series and build the windows up to 1h. The rules do not depend on it:
+// the per-minute sums weigh each record by the interval the evaluation
+// clock measures, and a bucket closes at the first evaluation of each 5
+// minutes or hour of the clock, whatever the interval (end-to-end tests run
+// the groups every second). It is written on the groups so that the cost
+// does not follow a shorter global evaluation_interval.
 const SLIInterval = time.Minute
 
 // LongInterval is the evaluation interval of ipsec_slo_sli_long (2h to 30d):
@@ -93,11 +97,20 @@ const SLIInterval = time.Minute
 // finds its records.
 const LongInterval = 4 * time.Minute
 
+// The evaluation clock: the time of each evaluation of ipsec_slo_sli and
+// the time since the previous one, which weighs the per-minute records
+// and closes the buckets.
+const (
+	evaluationClock    = "ipsec:slo_sli_evaluation:timestamp_seconds"
+	evaluationInterval = "ipsec:slo_sli_evaluation:interval_seconds"
+)
+
 // BaseWindow is the window of the one rule that reads the raw counters.
 const BaseWindow = "5m"
 
-// windowStep is the spacing of the records a window's rule sums, and the
-// record name's suffix of those records.
+// windowStep is the spacing of the records a window's rule sums (the
+// evaluation interval up to 1h, else the bucket size), and the record
+// name's suffix of those records.
 func windowStep(w string) (time.Duration, string) {
 	switch d := duration(w); {
 	case w == BaseWindow:
@@ -163,21 +176,32 @@ func rateRecord(kind, suffix string) string { return "ipsec:negotiation_" + kind
 func availableRecord(suffix string) string { return "ipsec:tunnel_available:avg" + suffix }
 
 // windowRate is the rule of rateRecord(kind, window): the raw counters for
-// BaseWindow, else the mean of the window's records of windowStep, a
-// missing record counting as zero (a per-second rate, as rate() gives).
+// BaseWindow, else the window's records of windowStep summed into a
+// per-second rate, a missing record counting as zero. The per-minute
+// records are weighed by the evaluation interval; each bucket already is
+// the mean rate of its 5 minutes or hour.
 func windowRate(kind, window string) string {
 	step, base := windowStep(window)
-	if step == 0 {
-		if kind == failures {
-			return failuresRate(window)
-		}
+	switch {
+	case step == 0 && kind == failures:
+		return failuresRate(window)
+	case step == 0:
 		return successesRate(window)
+	case base == BaseWindow:
+		return perEvaluation(rateRecord(kind, base), window)
 	}
 	return fmt.Sprintf("sum_over_time(%s[%s]) / %d", rateRecord(kind, base), recordRange(window), duration(window)/step)
 }
 
+// perEvaluation is the mean per-second rate over window of a record of
+// ipsec_slo_sli: the sum of its records times the evaluation interval
+// over the window's seconds.
+func perEvaluation(record, window string) string {
+	return fmt.Sprintf("sum_over_time(%s[%s]) * on () group_left () %s / %d", record, recordRange(window), evaluationInterval, windowSeconds(window))
+}
+
 // windowAvailable is the mean availability of a peer's tunnel over window:
-// of the per-minute input up to 1h, of the buckets beyond. A tunnel
+// of the per-evaluation input up to 1h, of the buckets beyond. A tunnel
 // without a record for part of the window is averaged over the rest, as
 // avg_over_time over the input would.
 func windowAvailable(window string) string {
@@ -188,14 +212,11 @@ func windowAvailable(window string) string {
 	return fmt.Sprintf("avg_over_time(%s[%s])", src, recordRange(window))
 }
 
-// bucket keeps a record only at the evaluation that closes a bucket of
-// size (5m or 1h, in minutes of the clock): one evaluation of every
-// size/SLIInterval.
+// bucket keeps a record only at the evaluation that opens each size (5m
+// or 1h) of the clock, the one less than an evaluation interval into it:
+// one evaluation of each, whatever the interval.
 func bucket(expr string, size time.Duration) string {
-	if size == time.Hour {
-		return expr + " and on () minute() == 0"
-	}
-	return fmt.Sprintf("%s and on () minute() %% %d == 0", expr, int(size/time.Minute))
+	return fmt.Sprintf("%s and on () (vector(time()) %% %d < on () %s)", expr, int(size/time.Second), evaluationInterval)
 }
 
 // failuresIncrease is the per-peer count of failures over window: the rate
@@ -274,6 +295,12 @@ func sliRules(long bool) []rule {
 		}
 	}
 	var rules []rule
+	if !long {
+		rules = []rule{
+			{Record: evaluationInterval, Expr: fmt.Sprintf("time() - %s", evaluationClock)},
+			{Record: evaluationClock, Expr: "vector(time())"},
+		}
+	}
 	for _, win := range windows {
 		for _, kind := range []string{failures, successes} {
 			rules = append(rules, rule{Record: rateRecord(kind, win), Expr: windowRate(kind, win)})
@@ -315,7 +342,7 @@ func bucketRules() []rule {
 	var rules []rule
 	for _, kind := range []string{failures, successes} {
 		rules = append(rules,
-			rule{Record: rateRecord(kind, five), Expr: bucket(fmt.Sprintf("sum_over_time(%s[%s]) / %d", rateRecord(kind, BaseWindow), recordRange(BaseWindow), 5*time.Minute/SLIInterval), 5*time.Minute)},
+			rule{Record: rateRecord(kind, five), Expr: bucket(perEvaluation(rateRecord(kind, BaseWindow), BaseWindow), 5*time.Minute)},
 			rule{Record: rateRecord(kind, "1h_bucket"), Expr: bucket(rateRecord(kind, "1h"), time.Hour)},
 		)
 	}
