@@ -59,25 +59,25 @@ const MinFailures = 3
 
 // The SLI windows come from four kinds of records, so that the raw
 // counters are read once per evaluation over 5 minutes and no rule sums
-// more than a few hundred records per peer (docs/benchmarks.md has the
-// cost and the difference from rate() over raw counters in each window):
+// more than 120 records per peer (docs/benchmarks.md has the cost and the
+// difference from rate() over raw counters in each window):
 //
 //   - 5m: rate() over the raw counters, per peer, the HA pair merged, every
 //     minute (ipsec:negotiation_*:rate5m).
-//   - 30m and 1h: the sum of those per-minute records over the window
-//     divided by its minutes. Each scrape interval lies in four of five
-//     consecutive 5m windows, which rate() extrapolates by 5/4, so the sum
-//     counts each event once.
-//   - 2h, 6h and 1d: the same sum over 5-minute buckets, the mean of the
-//     last five per-minute records written once every 5 minutes
-//     (ipsec:negotiation_*:rate5m_bucket), in a group evaluated every 4
-//     minutes (LongInterval).
-//   - 3d and 30d: the sum over hourly buckets, the 1h record written once an
-//     hour (ipsec:negotiation_*:rate1h_bucket).
+//   - 30m and 1h: the sum of those per-minute records over the window,
+//     weighed by the evaluation interval. Each scrape interval lies in four
+//     of five consecutive 5m windows, which rate() extrapolates by 5/4, so
+//     the sum counts each event once.
+//   - 2h and 6h: the sum of 5-minute buckets, the mean of the last five
+//     per-minute records, written once every 5 minutes
+//     (ipsec:negotiation_*:rate5m_bucket); 1d and 3d: of hourly buckets, the
+//     1h record written once an hour (rate1h_bucket); 30d: of 6-hour
+//     buckets, the mean of the last six hourly ones (rate6h_bucket). They
+//     are in a group evaluated every 4 minutes (LongInterval).
 //
 // Buckets tile time: each per-minute record is in exactly one, so a sum over
 // buckets counts each event once; the window ends at the newest bucket, up
-// to 5 minutes (2h..1d) or an hour (3d, 30d) before the evaluation. A
+// to a bucket (5 minutes, an hour, 6 hours) before the evaluation. A
 // missing record counts as zero, as a counter without increase does.
 // Availability is the same with means of ipsec:tunnel_available:newest.
 // Only sum_over_time and avg_over_time over recorded series, which every
@@ -117,10 +117,12 @@ func windowStep(w string) (time.Duration, string) {
 		return 0, ""
 	case d <= time.Hour:
 		return SLIInterval, BaseWindow
-	case d <= 24*time.Hour:
+	case d <= 6*time.Hour:
 		return 5 * time.Minute, BaseWindow + "_bucket"
-	default:
+	case d <= 3*24*time.Hour:
 		return time.Hour, "1h_bucket"
+	default:
+		return 6 * time.Hour, "6h_bucket"
 	}
 }
 
@@ -335,20 +337,23 @@ func sliRules(long bool) []rule {
 
 // bucketRules write the buckets the long windows sum: every 5 minutes the
 // mean of the last five per-minute 5m rates (each per-minute record in one
-// bucket), every hour the 1h rate (the mean of the last 60), and the same
-// for availability.
+// bucket), every hour the 1h rate (the mean of the last 60), every 6 hours
+// the mean of the last six hourly buckets; and the same for availability.
 func bucketRules() []rule {
 	five := BaseWindow + "_bucket"
+	six := fmt.Sprintf("[%s]) / 6", recordRange("6h"))
 	var rules []rule
 	for _, kind := range []string{failures, successes} {
 		rules = append(rules,
 			rule{Record: rateRecord(kind, five), Expr: bucket(perEvaluation(rateRecord(kind, BaseWindow), BaseWindow), 5*time.Minute)},
 			rule{Record: rateRecord(kind, "1h_bucket"), Expr: bucket(rateRecord(kind, "1h"), time.Hour)},
+			rule{Record: rateRecord(kind, "6h_bucket"), Expr: bucket("sum_over_time("+rateRecord(kind, "1h_bucket")+six, 6*time.Hour)},
 		)
 	}
 	return append(rules,
 		rule{Record: availableRecord(five), Expr: bucket(availableRecord(BaseWindow), 5*time.Minute)},
 		rule{Record: availableRecord("1h_bucket"), Expr: bucket(availableRecord("1h"), time.Hour)},
+		rule{Record: availableRecord("6h_bucket"), Expr: bucket(fmt.Sprintf("avg_over_time(%s[%s])", availableRecord("1h_bucket"), recordRange("6h")), 6*time.Hour)},
 	)
 }
 
@@ -359,7 +364,7 @@ func RenderSLORules(w io.Writer, o Options) error {
 	h.WriteString("#\n")
 	h.WriteString(comment("Two SLIs, each per peer (sli_level=\"peer\", labels device and peer) and per device (sli_level=\"device\", label device): negotiation_success, the share of negotiations that fail, failures / (successes + failures), where a success is a tunnel coming up (a clear such as hwIPSecNegotiationSuccess is not one); and tunnel_availability, the share of time a tunnel is down without a plan, 1 - the time average of " + TunnelAvailableRecord + " (up, or down after a planned teardown: lifecycle or administrative). The sli_level label keeps a per-peer series without a peer (a failure reported without a peer address) apart from its device's series. Counts are first reduced with max across exporter instances (two trap hosts receive the same traps), never summed; a tunnel's state is that of the exporter that heard the tunnel last."))
 	h.WriteString("#\n")
-	h.WriteString(comment("Cost: only " + rateRecord(failures, BaseWindow) + " and " + rateRecord(successes, BaseWindow) + " read the raw counters, over " + BaseWindow + ", per peer. Every longer window sums recorded series: 30m and 1h the per-minute " + BaseWindow + " rates; 2h, 6h and 1d 5-minute buckets (*_bucket records written once every 5 minutes: the mean of the last five per-minute rates); 3d and 30d hourly buckets (the 1h rate written once an hour), in the group ipsec_slo_sli_long, evaluated every " + model.Duration(LongInterval).String() + ". Each per-minute rate is in exactly one bucket, so the sums count each event once; a window from buckets ends at the newest bucket, up to 5 minutes (2h to 1d) or an hour (3d, 30d) before the evaluation, and the 3d and 30d SLIs appear an hour after the rules start. The groups carry their intervals: the buckets assume one ipsec_slo_sli evaluation a minute. docs/benchmarks.md has the cost and the difference from rate() over raw counters per window."))
+	h.WriteString(comment("Cost: only " + rateRecord(failures, BaseWindow) + " and " + rateRecord(successes, BaseWindow) + " read the raw counters, over " + BaseWindow + ", per peer. Every longer window sums recorded series: 30m and 1h the per-minute " + BaseWindow + " rates; 2h and 6h 5-minute buckets (*_bucket records written once every 5 minutes: the mean of the last five per-minute rates), 1d and 3d hourly buckets (the 1h rate written once an hour), 30d 6-hour buckets (the mean of six hourly ones), in the group ipsec_slo_sli_long, evaluated every " + model.Duration(LongInterval).String() + ". Each per-minute rate is in exactly one bucket, so the sums count each event once; a window from buckets ends at the newest bucket, up to 5 minutes (2h, 6h), an hour (1d, 3d) or 6 hours (30d) before the evaluation; the 1d and 3d SLIs appear at the first full hour after the rules start, the 30d ones at the first 6-hour mark (00:00, 06:00, 12:00, 18:00 UTC). The groups carry their intervals: the buckets assume one ipsec_slo_sli evaluation a minute. docs/benchmarks.md has the cost and the difference from rate() over raw counters per window."))
 	h.WriteString("#\n")
 	h.WriteString(comment("Objectives:"))
 	for _, o := range Objectives {

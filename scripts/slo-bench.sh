@@ -25,7 +25,8 @@
 # only), and the history of the records the rules read from the past, as
 # the rules record them at an evaluation a minute: the per-minute 5m rates,
 # availability and clock of the last 2 hours, the 5-minute buckets of the
-# last day, the hourly buckets of the whole range. Each run then starts
+# last 6 hours, the hourly ones of the last 3 days, the 6-hour ones of the
+# whole range. Each run then starts
 # Prometheus on a copy, scraping the series' last values every minute and
 # evaluating every group every minute (the slower group too, so that a run
 # takes minutes; its cost is computed with its own interval), and waits for

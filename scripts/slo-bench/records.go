@@ -17,12 +17,13 @@ import (
 // The records the SLO rules read from the past, computed here as the rules
 // would have recorded them at an evaluation every minute, on the minute:
 // the per-minute 5m rates, availability and evaluation clock of the last
-// hours, the 5-minute buckets of the last day and the hourly buckets of
-// the whole range. (Computing them with Prometheus' engine over 30 days of
-// raw series, as this tool once did, took more than an hour.) rate() is
-// computed as Prometheus 3 does (left-open range, extrapolation to the
-// range's edges and to the counter's zero), which compare checks against
-// the engine itself over the raw series of the last hours.
+// hours, the 5-minute buckets of the last 6 hours, the hourly buckets of
+// the last 3 days and the 6-hour buckets of the whole range. (Computing
+// them with Prometheus' engine over 30 days of raw series, as this tool
+// once did, took more than an hour.) rate() is computed as Prometheus 3
+// does (left-open range, extrapolation to the range's edges and to the
+// counter's zero), which compare checks against the engine itself over the
+// raw series of the last hours.
 
 const minuteMs = 60000
 
@@ -246,13 +247,18 @@ func (m *model) peerRecords(p peerSeries, first int64, n, recent int) []recordSe
 		}
 		return r
 	}
-	dayAgo := m.end - 25*3600*1000
+	// As far back as the rules read each: 6h of 5-minute buckets, 3d of
+	// hourly ones, everything of the 6-hour ones.
+	hoursAgo := func(h int64) int64 { return m.end - (h*3600+600)*1000 }
 	return append(out,
-		bucket("ipsec:negotiation_failures:rate5m_bucket", f5, 5, dayAgo, false),
-		bucket("ipsec:negotiation_successes:rate5m_bucket", s5, 5, dayAgo, false),
-		bucket("ipsec:tunnel_available:avg5m_bucket", avail, 5, dayAgo, true),
-		bucket("ipsec:negotiation_failures:rate1h_bucket", f5, 60, first, false),
-		bucket("ipsec:negotiation_successes:rate1h_bucket", s5, 60, first, false),
-		bucket("ipsec:tunnel_available:avg1h_bucket", avail, 60, first, true),
+		bucket("ipsec:negotiation_failures:rate5m_bucket", f5, 5, hoursAgo(6), false),
+		bucket("ipsec:negotiation_successes:rate5m_bucket", s5, 5, hoursAgo(6), false),
+		bucket("ipsec:tunnel_available:avg5m_bucket", avail, 5, hoursAgo(6), true),
+		bucket("ipsec:negotiation_failures:rate1h_bucket", f5, 60, hoursAgo(72), false),
+		bucket("ipsec:negotiation_successes:rate1h_bucket", s5, 60, hoursAgo(72), false),
+		bucket("ipsec:tunnel_available:avg1h_bucket", avail, 60, hoursAgo(72), true),
+		bucket("ipsec:negotiation_failures:rate6h_bucket", f5, 360, first, false),
+		bucket("ipsec:negotiation_successes:rate6h_bucket", s5, 360, first, false),
+		bucket("ipsec:tunnel_available:avg6h_bucket", avail, 360, first, true),
 	)
 }

@@ -46,7 +46,7 @@ func readRules(path string) (ruleFile, error) {
 
 // inHistory are the records generate writes; compare inlines every other
 // record a query reads.
-var inHistory = regexp.MustCompile(`^ipsec:(slo_sli_evaluation:.*|negotiation_(failures|successes):rate(5m|5m_bucket|1h_bucket)|tunnel_available:(newest|avg5m_bucket|avg1h_bucket))$`)
+var inHistory = regexp.MustCompile(`^ipsec:(slo_sli_evaluation:.*|negotiation_(failures|successes):rate(5m|5m_bucket|1h_bucket|6h_bucket)|tunnel_available:(newest|avg5m_bucket|avg1h_bucket|avg6h_bucket))$`)
 
 var name = regexp.MustCompile(`[a-zA-Z_:][a-zA-Z0-9_:]*`)
 
