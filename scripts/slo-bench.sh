@@ -111,7 +111,7 @@ stop_last() {
 prepare() {
   local bin=$1 end key
   key="$model_flags $(cat scripts/slo-bench/*.go | sha256sum | cut -c1-12)"
-  if [ -f "$dir/dataset.done" ] && [ "$(cat "$dir/dataset.done")" = "$key" ]; then
+  if [ -d "$dir/dataset" ] && [ -f "$dir/dataset.done" ] && [ "$(cat "$dir/dataset.done")" = "$key" ]; then
     return 0
   fi
   rm -rf "$dir/dataset" "$dir/dataset.done"
