@@ -108,6 +108,48 @@ type windowSLIs struct {
 	failures   [2]map[string]float64 // failure counts over the window
 }
 
+// compareRules are what compare needs of the rule file: each record's
+// expression, the availability SLI per window, the error budgets and the
+// burn alerts.
+type compareRules struct {
+	exprs, availExpr map[string]string
+	budget           map[string]float64
+	burns            []burn
+	windows          []string
+}
+
+func readCompareRules(path string) (compareRules, error) {
+	f, err := readRules(path)
+	c := compareRules{exprs: map[string]string{}, availExpr: map[string]string{}, budget: map[string]float64{}}
+	if err != nil {
+		return c, err
+	}
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			switch {
+			case r.Record == "slo:objective:ratio":
+				v, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(r.Expr, "vector("), ")"), 64)
+				c.budget[r.Labels["slo"]] = 1 - v
+			case strings.HasPrefix(r.Record, "slo:sli_error:ratio_rate") && r.Labels["slo"] == "tunnel_availability" && r.Labels["sli_level"] == "peer":
+				w := strings.TrimPrefix(r.Record, "slo:sli_error:ratio_rate")
+				c.availExpr[w] = r.Expr
+				c.windows = append(c.windows, w)
+			case r.Alert != "":
+				m := burnExpr.FindStringSubmatch(r.Expr)
+				if m == nil {
+					return c, fmt.Errorf("burn alert %q: not understood", r.Expr)
+				}
+				fac, _ := strconv.ParseFloat(m[2], 64)
+				minF, _ := strconv.ParseFloat(m[4], 64)
+				c.burns = append(c.burns, burn{m[1], m[3], fac, minF})
+			case r.Record != "" && len(r.Labels) == 0:
+				c.exprs[r.Record] = r.Expr
+			}
+		}
+	}
+	return c, nil
+}
+
 // compare computes, at the last evaluation of the history, each window's
 // SLIs from the rules' records (queried from Prometheus, which runs the
 // rules' expressions over the records generate wrote) and from the raw
@@ -125,47 +167,34 @@ func compare(args []string) error {
 	instances := fs.Int("instances", 2, "exporters")
 	seed := fs.Uint64("seed", 1, "random seed")
 	fs.Parse(args)
-	f, err := readRules(*rulesPath)
+	c, err := readCompareRules(*rulesPath)
 	if err != nil {
 		return err
 	}
-	exprs := map[string]string{}
-	availExpr := map[string]string{}
-	budget := map[string]float64{}
-	var burns []burn
-	var windows []string
-	for _, g := range f.Groups {
-		for _, r := range g.Rules {
-			switch {
-			case r.Record == "slo:objective:ratio":
-				v, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimPrefix(r.Expr, "vector("), ")"), 64)
-				budget[r.Labels["slo"]] = 1 - v
-			case strings.HasPrefix(r.Record, "slo:sli_error:ratio_rate") && r.Labels["slo"] == "tunnel_availability" && r.Labels["sli_level"] == "peer":
-				w := strings.TrimPrefix(r.Record, "slo:sli_error:ratio_rate")
-				availExpr[w] = r.Expr
-				windows = append(windows, w)
-			case r.Alert != "":
-				m := burnExpr.FindStringSubmatch(r.Expr)
-				if m == nil {
-					return fmt.Errorf("burn alert %q: not understood", r.Expr)
-				}
-				fac, _ := strconv.ParseFloat(m[2], 64)
-				minF, _ := strconv.ParseFloat(m[4], 64)
-				burns = append(burns, burn{m[1], m[3], fac, minF})
-			case r.Record != "" && len(r.Labels) == 0:
-				exprs[r.Record] = r.Expr
-			}
+	m := newModel(*end, *days, *devices, *peers, *instances, *seed, time.Minute)
+	if err := checkRate(m, *base, c.exprs, *end); err != nil {
+		return err
+	}
+	all := map[string]windowSLIs{}
+	for _, w := range c.windows {
+		if err := compareWindow(m, *base, c, w, *end, all); err != nil {
+			return err
 		}
 	}
-	m := newModel(*end, *days, *devices, *peers, *instances, *seed, time.Minute)
-	at := *end
-	T := at * 1000
+	for _, b := range c.burns {
+		reportBurn(b, c.budget, all)
+	}
+	return nil
+}
 
-	// The raw series of the last hours against this tool's rate().
+// checkRate compares this tool's rate() with the engine's over the raw
+// series of the last hours.
+func checkRate(m *model, base string, exprs map[string]string, at int64) error {
+	T := at * 1000
 	for _, w := range []string{"5m", "30m", "1h"} {
 		for _, kind := range []string{"failures", "successes"} {
 			raw := strings.Replace(exprs["ipsec:negotiation_"+kind+":rate5m"], "[5m]", "["+w+"]", 1)
-			got, err := query(*base, raw, at)
+			got, err := query(base, raw, at)
 			if err != nil {
 				return err
 			}
@@ -189,83 +218,84 @@ func compare(args []string) error {
 			fmt.Printf("check rate(%s[%s]) engine vs this tool: largest difference %.3g over %d peers\n", kind, w, worst, len(m.peers))
 		}
 	}
+	return nil
+}
 
-	all := map[string]windowSLIs{}
-	for _, w := range windows {
-		wms := int64(durationOf(w) / time.Millisecond)
-		fRec, err := query(*base, inline(exprs["ipsec:negotiation_failures:rate"+w], exprs), at)
+// compareWindow reports one window's SLIs both ways and keeps them in all.
+func compareWindow(m *model, base string, c compareRules, w string, at int64, all map[string]windowSLIs) error {
+	T := at * 1000
+	wms := int64(durationOf(w) / time.Millisecond)
+	var got [3]vec
+	for i, q := range []string{c.exprs["ipsec:negotiation_failures:rate"+w], c.exprs["ipsec:negotiation_successes:rate"+w], c.availExpr[w]} {
+		v, err := query(base, inline(q, c.exprs), at)
 		if err != nil {
 			return err
 		}
-		sRec, err := query(*base, inline(exprs["ipsec:negotiation_successes:rate"+w], exprs), at)
-		if err != nil {
-			return err
-		}
-		aRec, err := query(*base, inline(availExpr[w], exprs), at)
-		if err != nil {
-			return err
-		}
-		fRaw, sRaw, aRaw := vec{}, vec{}, vec{}
-		for _, p := range m.peers {
-			k := p.device + "/" + p.peer
-			if v, ok := m.failuresRate(p, T, wms); ok {
-				fRaw[k] = v
-			}
-			if v, ok := m.rate(p.successes, T, wms); ok {
-				sRaw[k] = v
-			}
-			aRaw[k] = 1 - m.meanAvailable(p, T, wms)
-		}
-		secs := float64(wms) / 1000
-		rec, raw := slis(fRec, sRec, aRec, secs), slis(fRaw, sRaw, aRaw, secs)
-		all[w+" rules"], all[w+" raw"] = rec, raw
-		for lvl, level := range []string{"peer", "device"} {
-			report(w, "negotiation_success", level, raw.neg[lvl], rec.neg[lvl])
-			report(w, "tunnel_availability", level, raw.avail[lvl], rec.avail[lvl])
-		}
+		got[i] = v
 	}
-	for _, b := range burns {
-		for lvl, level := range []string{"peer", "device"} {
-			for _, slo := range []string{"negotiation_success", "tunnel_availability"} {
-				firing := func(way string) map[string]bool {
-					long, short := all[b.long+" "+way], all[b.short+" "+way]
-					l, s := long.avail[lvl], short.avail[lvl]
-					if slo == "negotiation_success" {
-						l, s = long.neg[lvl], short.neg[lvl]
-					}
-					out := map[string]bool{}
-					for k, v := range l {
-						sv, ok := s[k]
-						if !ok || v <= b.factor*budget[slo] || sv <= b.factor*budget[slo] {
-							continue
-						}
-						if slo == "negotiation_success" && long.failures[lvl][k] < b.minFailures {
-							continue
-						}
-						out[k] = true
-					}
-					return out
-				}
-				raw, rec := firing("raw"), firing("rules")
-				var onlyRaw, onlyRules []string
-				for k := range raw {
-					if !rec[k] {
-						onlyRaw = append(onlyRaw, k)
-					}
-				}
-				for k := range rec {
-					if !raw[k] {
-						onlyRules = append(onlyRules, k)
-					}
-				}
-				sort.Strings(onlyRaw)
-				sort.Strings(onlyRules)
-				fmt.Printf("alert %s/%s x%g %s %s: firing raw=%d rules=%d only_raw=%v only_rules=%v\n",
-					b.long, b.short, b.factor, slo, level, len(raw), len(rec), onlyRaw, onlyRules)
-			}
+	fRaw, sRaw, aRaw := vec{}, vec{}, vec{}
+	for _, p := range m.peers {
+		k := p.device + "/" + p.peer
+		if v, ok := m.failuresRate(p, T, wms); ok {
+			fRaw[k] = v
 		}
+		if v, ok := m.rate(p.successes, T, wms); ok {
+			sRaw[k] = v
+		}
+		aRaw[k] = 1 - m.meanAvailable(p, T, wms)
+	}
+	secs := float64(wms) / 1000
+	rec, raw := slis(got[0], got[1], got[2], secs), slis(fRaw, sRaw, aRaw, secs)
+	all[w+" rules"], all[w+" raw"] = rec, raw
+	for lvl, level := range []string{"peer", "device"} {
+		report(w, "negotiation_success", level, raw.neg[lvl], rec.neg[lvl])
+		report(w, "tunnel_availability", level, raw.avail[lvl], rec.avail[lvl])
 	}
 	return nil
+}
+
+// reportBurn prints, for a burn alert, which series fire with the raw
+// SLIs only and which with the rules' only.
+func reportBurn(b burn, budget map[string]float64, all map[string]windowSLIs) {
+	for lvl, level := range []string{"peer", "device"} {
+		for _, slo := range []string{"negotiation_success", "tunnel_availability"} {
+			firing := func(way string) map[string]bool {
+				long, short := all[b.long+" "+way], all[b.short+" "+way]
+				l, s := long.avail[lvl], short.avail[lvl]
+				if slo == "negotiation_success" {
+					l, s = long.neg[lvl], short.neg[lvl]
+				}
+				out := map[string]bool{}
+				for k, v := range l {
+					sv, ok := s[k]
+					if !ok || v <= b.factor*budget[slo] || sv <= b.factor*budget[slo] {
+						continue
+					}
+					if slo == "negotiation_success" && long.failures[lvl][k] < b.minFailures {
+						continue
+					}
+					out[k] = true
+				}
+				return out
+			}
+			raw, rec := firing("raw"), firing("rules")
+			var onlyRaw, onlyRules []string
+			for k := range raw {
+				if !rec[k] {
+					onlyRaw = append(onlyRaw, k)
+				}
+			}
+			for k := range rec {
+				if !raw[k] {
+					onlyRules = append(onlyRules, k)
+				}
+			}
+			sort.Strings(onlyRaw)
+			sort.Strings(onlyRules)
+			fmt.Printf("alert %s/%s x%g %s %s: firing raw=%d rules=%d only_raw=%v only_rules=%v\n",
+				b.long, b.short, b.factor, slo, level, len(raw), len(rec), onlyRaw, onlyRules)
+		}
+	}
 }
 
 func durationOf(w string) time.Duration {
