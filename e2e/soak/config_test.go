@@ -59,7 +59,9 @@ var broken = []struct {
 	{"bad CIDR", func(good string) string {
 		return strings.Replace(good, "allowed_sources: [", "allowed_sources: [127.0.0.0/33, ", 1)
 	}},
-	{"short passphrase", func(good string) string { return strings.Replace(good, "auth_passphrase: "+authKey, "auth_passphrase: short", 1) }},
+	{"short passphrase", func(good string) string {
+		return strings.Replace(good, "auth_passphrase: "+authKey, "auth_passphrase: short", 1)
+	}},
 	{"YAML syntax", func(good string) string { return good + "users: [\n" }},
 }
 

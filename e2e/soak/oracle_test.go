@@ -123,14 +123,16 @@ func keyOf(metric string, m model.Metric) key {
 }
 
 // totals sums rawIncrease over the series of a range query's matrix, by
-// key.
-func totals(metric string, m model.Matrix, into map[key]float64) {
+// key, and keeps each key's samples for the report of a wrong verdict.
+func totals(metric string, m model.Matrix, into map[key]float64, raw map[key][]*model.SampleStream) {
 	for _, s := range m {
 		values := make([]float64, len(s.Values))
 		for i, p := range s.Values {
 			values[i] = float64(p.Value)
 		}
-		into[keyOf(metric, s.Metric)] += rawIncrease(values)
+		k := keyOf(metric, s.Metric)
+		into[k] += rawIncrease(values)
+		raw[k] = append(raw[k], s)
 	}
 }
 
@@ -142,8 +144,8 @@ func totals(metric string, m model.Matrix, into map[key]float64) {
 type tunnelVerdict struct {
 	device, peer string
 	allowed      []string // states the exporter may show
-	api          string // what /api/v1/tunnels says: up, down, or "" (absent)
-	prom         string // ipsec_tunnel_up's last sample: up, down or ""
+	api          string   // what /api/v1/tunnels says: up, down, or "" (absent)
+	prom         string   // ipsec_tunnel_up's last sample: up, down or ""
 }
 
 func (v tunnelVerdict) ok() bool {

@@ -91,7 +91,7 @@ func planFor(d time.Duration) plan {
 
 // TestSoak: see the package comment.
 func TestSoak(t *testing.T) {
-	testenv.Need(t, "snmptrap", "snmpinform", "logger", "openssl", "mount", testenv.PySNMPStack, testenv.PrometheusBin)
+	testenv.Need(t, "snmptrap", "snmpinform", "logger", "openssl", testenv.PySNMPStack, testenv.PrometheusBin)
 	p := planFor(soakDuration(t))
 	h := startHarness(t, p)
 	t.Logf("soak: %v of traffic; reloads every %v, SIGTERM at %v, kill -9 at %v, full disk at %v for %v",
@@ -122,6 +122,8 @@ type harness struct {
 	senderMu sync.Mutex
 	failed   map[string]int // sends that failed, by input (not recorded in the ledger)
 	unacked  map[string]int // informs not acknowledged, by input
+	// duplicates is Prometheus' count of retransmitted informs.
+	duplicates float64
 
 	// gate is held for reading by every send whose fate depends on the
 	// exporter running with a known configuration, and for writing while

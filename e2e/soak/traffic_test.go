@@ -258,7 +258,7 @@ func (h *harness) startTraffic() {
 	h.every(4*time.Second, func(i int) {
 		h.gated(func(policy) {
 			at := time.Now()
-			out, err := testenv.Run(30*time.Second, "snmptrap", "-On", "-M", "/dev/null", "-v", "1", "-c", "public", trapAddr,
+			out, err := testenv.RunNetSNMP(30*time.Second, "snmptrap", "-On", "-M", "/dev/null", "-v", "1", "-c", "public", trapAddr,
 				fw+".6", local, "6", "14", "", fw+".5.11.0", "u", "6", fw+".5.7.0", "s", "198.51.100.51")
 			if err != nil {
 				h.sendFailed("v1 (net-snmp)", fmt.Errorf("%w: %s", err, out))
