@@ -24,7 +24,10 @@ report=$(realpath -m "${2:-soak-report.md}")
 cd "$(dirname "$0")/.."
 
 # go test's own timeout: the run, plus start, the oracle and slack.
-minutes=$(go run ./e2e/soak/minutes.go "$duration" 2>/dev/null || echo 0)
+minutes=$(python3 -c 'import re,sys
+d=sys.argv[1]; parts=re.findall(r"([0-9.]+)(h|m|s)", d)
+if not parts or "".join(a+b for a,b in parts)!=d: sys.exit("DURATION: want a Go duration such as 60m or 1h30m, got "+d)
+print(int(sum(float(a)*{"h":60,"m":1,"s":1/60}[b] for a,b in parts))+1)' "$duration")
 timeout="$((minutes + 15))m"
 echo "soak: $duration of traffic (go test timeout $timeout); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 go test ./e2e/soak -run '^TestSoak$' -count=1 -v -timeout "$timeout" \

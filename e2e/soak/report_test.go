@@ -60,6 +60,7 @@ func (h *harness) finish() {
 
 	var r strings.Builder
 	h.report(&r, verdicts, windows, at)
+	h.reportOwnCounters(&r, span, at)
 	tunnels := h.tunnelVerdicts(at)
 	bad := 0
 	for _, v := range tunnels {
@@ -212,6 +213,41 @@ func (h *harness) report(w *strings.Builder, verdicts []verdict, windows []lossW
 		fmt.Fprintf(w, "- %s: %d informs not acknowledged after 16 tries\n", in, n)
 	}
 	fmt.Fprintf(w, "- retransmitted informs answered again and not counted (`duplicate_inform`): %v\n", h.duplicates)
+}
+
+// reportOwnCounters writes the exporter's own counters over the run, as
+// Prometheus recorded them (resets handled as for the oracle).
+func (h *harness) reportOwnCounters(w *strings.Builder, span string, at time.Time) {
+	w.WriteString("\n**The exporter's own counters over the run** (Prometheus, resets handled):")
+	for _, c := range []struct{ metric, by string }{
+		{"ipsec_trap_packets_received_total", "version"},
+		{"ipsec_syslog_messages_received_total", "transport"},
+		{"ipsec_syslog_messages_parsed_total", ""},
+		{"ipsec_trap_informs_acknowledged_total", ""},
+		{"ipsec_trap_engine_discovery_reports_total", ""},
+		{"ipsec_trap_exporter_state_writes_total", ""},
+		{"ipsec_trap_exporter_state_write_failures_total", ""},
+	} {
+		sums := map[string]float64{}
+		for _, s := range h.matrix(c.metric+span, at) {
+			values := make([]float64, len(s.Values))
+			for i, p := range s.Values {
+				values[i] = float64(p.Value)
+			}
+			sums[string(s.Metric[model.LabelName(c.by)])] += rawIncrease(values)
+		}
+		var parts []string
+		for label, v := range sums {
+			if label == "" {
+				parts = append(parts, fmt.Sprint(v))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s %v", label, v))
+			}
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(w, "\n- `%s`: %s", c.metric, strings.Join(parts, ", "))
+	}
+	w.WriteString("\n")
 }
 
 // tunnelVerdicts compares every tunnel the ledger knows with
