@@ -97,6 +97,7 @@ func TestSoak(t *testing.T) {
 	t.Logf("soak: %v of traffic; reloads every %v, SIGTERM at %v, kill -9 at %v, full disk at %v for %v",
 		p.duration, p.reloadEvery, p.restarts, p.kills, p.diskFull, p.diskFullFor)
 
+	t.Cleanup(h.stopTraffic)
 	h.startTraffic()
 	h.runSchedule()
 	h.stopTraffic()
@@ -136,8 +137,9 @@ type harness struct {
 	segReady time.Time
 	samples  []sample
 
-	stop chan struct{}
-	wg   sync.WaitGroup
+	stop     chan struct{}
+	stopOnce sync.Once
+	wg       sync.WaitGroup
 }
 
 // scrapeLocal reads the exporter's /metrics, for the harness's own
@@ -321,9 +323,14 @@ func (h *harness) gated(f func(p policy)) {
 	f(h.policy)
 }
 
+// stopTraffic stops every sender and waits for them; it runs at the end,
+// and as a cleanup when the test stops early, so that no sender outlives
+// the test.
 func (h *harness) stopTraffic() {
-	close(h.stop)
-	h.wg.Wait()
+	h.stopOnce.Do(func() {
+		close(h.stop)
+		h.wg.Wait()
+	})
 }
 
 // signal sends sig to the exporter.
