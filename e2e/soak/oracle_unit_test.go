@@ -135,3 +135,32 @@ func TestSlope(t *testing.T) {
 		t.Error("a slope from two samples")
 	}
 }
+
+func TestPlanFor(t *testing.T) {
+	m := time.Minute
+	for _, tc := range []struct {
+		d               time.Duration
+		restarts, kills []time.Duration
+		long            bool
+	}{
+		{3 * m, []time.Duration{m}, []time.Duration{2 * m}, false},
+		{20 * m, []time.Duration{5 * m, 15 * m}, []time.Duration{10 * m}, false},
+		{36 * m, []time.Duration{5 * m, 15 * m}, []time.Duration{10 * m}, true},
+		{60 * m, []time.Duration{5 * m, 15 * m, 25 * m, 35 * m}, []time.Duration{10 * m, 20 * m, 30 * m, 40 * m}, true},
+	} {
+		p := planFor(tc.d)
+		if !slices.Equal(p.restarts, tc.restarts) || !slices.Equal(p.kills, tc.kills) || p.long != tc.long {
+			t.Errorf("planFor(%v): SIGTERM at %v, kill at %v, long %v; want %v, %v, %v", tc.d, p.restarts, p.kills, p.long, tc.restarts, tc.kills, tc.long)
+		}
+		// Every kind of event happens, the full disk before the end and
+		// apart from every restart.
+		if p.reloadEvery >= tc.d || p.diskFull+p.diskFullFor >= tc.d {
+			t.Errorf("planFor(%v): reloads every %v, full disk until %v", tc.d, p.reloadEvery, p.diskFull+p.diskFullFor)
+		}
+		for _, at := range append(p.restarts, p.kills...) {
+			if at >= p.diskFull && at <= p.diskFull+p.diskFullFor {
+				t.Errorf("planFor(%v): a restart at %v during the full disk", tc.d, at)
+			}
+		}
+	}
+}

@@ -19,6 +19,7 @@ type sample struct {
 	segment    int           // which process: 0 the first, one more at every restart
 	sinceStart time.Duration // since that process was ready
 	rss        float64       // bytes, VmRSS
+	heap       float64       // bytes, go_memstats_heap_inuse_bytes
 	goroutines float64
 	fds        float64
 	stateSize  float64       // bytes of state.json
@@ -34,6 +35,7 @@ type resource struct {
 
 var resources = []resource{
 	{"resident memory", "MiB", 1 << 20, func(s sample) float64 { return s.rss }},
+	{"Go heap in use", "MiB", 1 << 20, func(s sample) float64 { return s.heap }},
 	{"goroutines", "", 1, func(s sample) float64 { return s.goroutines }},
 	{"open file descriptors", "", 1, func(s sample) float64 { return s.fds }},
 	{"state file size", "KiB", 1 << 10, func(s sample) float64 { return s.stateSize }},
@@ -76,7 +78,9 @@ func takeSample(pid int, webURL, stateFile string) (sample, error) {
 	if err != nil {
 		return s, fmt.Errorf("scraping: %w", err)
 	}
-	s.goroutines, _ = testenv.Value(parseMetrics(body), "go_goroutines", nil)
+	families := parseMetrics(body)
+	s.goroutines, _ = testenv.Value(families, "go_goroutines", nil)
+	s.heap, _ = testenv.Value(families, "go_memstats_heap_inuse_bytes", nil)
 	return s, nil
 }
 

@@ -64,14 +64,25 @@ type plan struct {
 }
 
 // planFor is the schedule for runs of 12 minutes or more (reload
-// every 30 s, SIGTERM every 5 minutes, kill -9 every 10, one full disk),
-// and a scaled-down one for shorter runs, in which each kind of event
-// still happens at least once.
+// every 30 s, SIGTERM every 5 minutes, kill -9 every 10, one full disk;
+// from 30 minutes on, the last 20 without restarts, for the slopes), and a
+// scaled-down one for shorter runs, in which each kind of event still
+// happens at least once.
 func planFor(d time.Duration) plan {
 	p := plan{duration: d, scrape: 5 * time.Second, sampleEvery: 10 * time.Second, writeInterval: time.Second}
 	if d >= 12*time.Minute {
 		p.reloadEvery, p.burstEvery, p.warmUp = 30*time.Second, 20*time.Second, time.Minute
-		for at := 5 * time.Minute; at < d-time.Minute; at += 5 * time.Minute {
+		last := d - time.Minute
+		p.long = d >= 30*time.Minute
+		if p.long {
+			// A process restarted every 5 minutes never leaves its warm-up:
+			// its inform cache fills for 5 minutes, its recent-events ring
+			// and its downs per hour longer. So the last 20 minutes run one
+			// process, whose growth after a warm-up longer than the inform
+			// cache's memory is what the slopes measure.
+			last, p.warmUp = d-20*time.Minute, 6*time.Minute
+		}
+		for at := 5 * time.Minute; at <= last; at += 5 * time.Minute {
 			if at%(10*time.Minute) == 0 {
 				p.kills = append(p.kills, at)
 			} else {
@@ -79,7 +90,6 @@ func planFor(d time.Duration) plan {
 			}
 		}
 		p.diskFull, p.diskFullFor = 7*time.Minute, 40*time.Second
-		p.long = d >= 30*time.Minute
 		return p
 	}
 	p.reloadEvery, p.burstEvery, p.warmUp = 15*time.Second, 15*time.Second, 20*time.Second
