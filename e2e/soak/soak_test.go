@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -135,6 +136,7 @@ type harness struct {
 	unacked  map[string]int // informs not acknowledged, by input
 	// duplicates is Prometheus' count of retransmitted informs.
 	duplicates float64
+	uptime     atomic.Uint32 // see up
 
 	// gate is held for reading by every send whose fate depends on the
 	// exporter running with a known configuration, and for writing while

@@ -134,21 +134,40 @@ func tunnelLine(peer string, up bool, down int) string {
 // startTraffic starts every sender. Each runs on its own goroutine at its
 // own pace; all but the inform senders hold the gate while they send.
 func (h *harness) startTraffic() {
-	var uptime atomic.Uint32
-	up := func() uint32 { return uptime.Add(1) }
-	trapAddr := h.e.TrapAddr
+	h.harnessSenders()
+	h.netSNMPSenders()
+	h.informSenders()
+	h.syslogSenders()
+	h.every(h.plan.sampleEvery, func(int) { h.sample() })
+}
 
-	// v2c traps at a steady rate, with a burst now and then: gosnmp's
-	// encoding, from a socket of the harness.
-	steady := udpFrom(h, local, trapAddr)
-	send := func(input string, c *net.UDPConn, b []byte) bool {
-		if _, err := c.Write(b); err != nil {
-			h.sendFailed(input, err)
-			return false
-		}
-		h.ledger.sentBy(input, 1)
-		return true
+// up is the next sysUpTime of the harness's own traps, so that no two of
+// them are the same.
+func (h *harness) up() uint32 { return h.uptime.Add(1) }
+
+// sendUDP sends one datagram of input and says whether it went.
+func (h *harness) sendUDP(input string, c *net.UDPConn, b []byte) bool {
+	if _, err := c.Write(b); err != nil {
+		h.sendFailed(input, err)
+		return false
 	}
+	h.ledger.sentBy(input, 1)
+	return true
+}
+
+// failureNote is a negotiation failure for net-snmp or pysnmp to send.
+func (h *harness) failureNote(peer string, reason int) testenv.Notification {
+	return testenv.Notification{Target: h.e.TrapAddr, TrapOID: fw + ".6.14",
+		Varbinds: [][3]string{{fw + ".5.11.0", "u", strconv.Itoa(reasons[reason].code)}, {fw + ".5.7.0", "s", peer}}}
+}
+
+// harnessSenders send from the harness's own sockets, with gosnmp's
+// encoding: v2c traps at a steady rate with a burst now and then, tunnels
+// going up and down, and a trap and a log line from 127.0.0.2, which
+// allowed_sources refuses while narrow.
+func (h *harness) harnessSenders() {
+	trapAddr := h.e.TrapAddr
+	steady := udpFrom(h, local, trapAddr)
 	burst := int(h.plan.burstEvery / (100 * time.Millisecond))
 	h.every(100*time.Millisecond, func(i int) {
 		n := 1
@@ -159,32 +178,29 @@ func (h *harness) startTraffic() {
 			for j := 0; j < n; j++ {
 				peer, reason := fmt.Sprintf("198.51.100.%d", 1+(i+j)%8), (i+j)%len(reasons)
 				at := time.Now()
-				if send("v2c (gosnmp)", steady, failureTrap("public", up(), peer, reason)) {
+				if h.sendUDP("v2c (gosnmp)", steady, failureTrap("public", h.up(), peer, reason)) {
 					h.failure("v2c (gosnmp)", local, peer, reason, at, true)
 				}
 			}
 		})
 	})
-	// Tunnels going up and down, by trap.
 	tunnels := udpFrom(h, local, trapAddr)
 	h.every(time.Second, func(i int) {
 		h.gated(func(policy) {
 			peer := fmt.Sprintf("192.0.2.%d", 1+i%10)
 			isUp, down := h.nextTunnel(local, peer), i%len(teardowns)
 			at := time.Now()
-			if send("v2c tunnels (gosnmp)", tunnels, tunnelTrap(up(), peer, isUp, down)) {
+			if h.sendUDP("v2c tunnels (gosnmp)", tunnels, tunnelTrap(h.up(), peer, isUp, down)) {
 				h.tunnelEvent("v2c tunnels (gosnmp)", local, peer, isUp, down, at)
 			}
 		})
 	})
-	// From 127.0.0.2, which allowed_sources refuses while narrow: a trap
-	// and a log line.
 	other := udpFrom(h, "127.0.0.2", trapAddr)
 	otherSyslog := udpFrom(h, "127.0.0.2", fmt.Sprintf("127.0.0.1:%d", h.syslog))
 	h.every(2*time.Second, func(i int) {
 		h.gated(func(p policy) {
 			at := time.Now()
-			if send("v2c from 127.0.0.2", other, failureTrap("public", up(), "198.51.100.41", 1)) {
+			if h.sendUDP("v2c from 127.0.0.2", other, failureTrap("public", h.up(), "198.51.100.41", 1)) {
 				if p.narrow {
 					h.ledger.count(key{metric: trapDrops, reason: "source_not_allowed"}, "v2c from 127.0.0.2", at, true)
 				} else {
@@ -192,7 +208,7 @@ func (h *harness) startTraffic() {
 				}
 			}
 			line := "<188>" + time.Now().Format(time.Stamp) + " fw-b " + failureLine("203.0.113.61", 2)
-			if send("syslog UDP from 127.0.0.2", otherSyslog, []byte(line)) {
+			if h.sendUDP("syslog UDP from 127.0.0.2", otherSyslog, []byte(line)) {
 				if p.narrow {
 					h.ledger.count(key{metric: syslogDrops, reason: "source_not_allowed"}, "syslog UDP from 127.0.0.2", at, true)
 				} else {
@@ -201,10 +217,14 @@ func (h *harness) startTraffic() {
 			}
 		})
 	})
+}
 
-	// net-snmp's snmptrap: v2c, v1, a community the reloads add and
-	// remove, and v3 authPriv traps (the always-configured user and the
-	// one the reloads add and remove); pysnmp's v3 authPriv traps.
+// netSNMPSenders send with net-snmp's snmptrap: v2c, v1, a community the
+// reloads add and remove, and v3 authPriv traps (the always-configured
+// user and the one the reloads add and remove); and pysnmp's v3 authPriv
+// traps.
+func (h *harness) netSNMPSenders() {
+	trapAddr := h.e.TrapAddr
 	netsnmp := func(input string, every time.Duration, build func(i int, p policy) (testenv.Notification, func(at time.Time))) {
 		h.every(every, func(i int) {
 			h.gated(func(p policy) {
@@ -219,17 +239,13 @@ func (h *harness) startTraffic() {
 			})
 		})
 	}
-	failureNote := func(peer string, reason int) testenv.Notification {
-		return testenv.Notification{Target: trapAddr, TrapOID: fw + ".6.14",
-			Varbinds: [][3]string{{fw + ".5.11.0", "u", strconv.Itoa(reasons[reason].code)}, {fw + ".5.7.0", "s", peer}}}
-	}
 	netsnmp("v2c (net-snmp)", 3*time.Second, func(i int, _ policy) (testenv.Notification, func(time.Time)) {
-		n := failureNote("198.51.100.21", i%3)
+		n := h.failureNote("198.51.100.21", i%3)
 		n.Version, n.Community = "2c", "public"
 		return n, func(at time.Time) { h.failure("v2c (net-snmp)", local, "198.51.100.21", i%3, at, true) }
 	})
 	netsnmp("v2c rotating community (net-snmp)", 4*time.Second, func(i int, p policy) (testenv.Notification, func(time.Time)) {
-		n := failureNote("198.51.100.31", 0)
+		n := h.failureNote("198.51.100.31", 0)
 		n.Version, n.Community = "2c", "rotating"
 		return n, func(at time.Time) {
 			if p.rotating {
@@ -240,12 +256,12 @@ func (h *harness) startTraffic() {
 		}
 	})
 	netsnmp("v3 authPriv (net-snmp)", 5*time.Second, func(i int, _ policy) (testenv.Notification, func(time.Time)) {
-		n := failureNote("198.51.100.61", 1)
+		n := h.failureNote("198.51.100.61", 1)
 		n.Version, n.User, n.Auth, n.AuthKey, n.Priv, n.PrivKey = "3", "soak", "SHA256", authKey, "AES", privKey
 		return n, func(at time.Time) { h.failure("v3 authPriv (net-snmp)", local, "198.51.100.61", 1, at, true) }
 	})
 	netsnmp("v3 rotating user (net-snmp)", 6*time.Second, func(i int, p policy) (testenv.Notification, func(time.Time)) {
-		n := failureNote("198.51.100.63", 2)
+		n := h.failureNote("198.51.100.63", 2)
 		n.Version, n.User, n.Auth, n.AuthKey, n.Priv, n.PrivKey = "3", "rotuser", "SHA", authKey, "AES", privKey
 		return n, func(at time.Time) {
 			if p.rotating {
@@ -270,7 +286,7 @@ func (h *harness) startTraffic() {
 	})
 	h.every(10*time.Second, func(i int) {
 		h.gated(func(policy) {
-			n := failureNote("198.51.100.62", 0)
+			n := h.failureNote("198.51.100.62", 0)
 			n.Version, n.User, n.Auth, n.AuthKey, n.Priv, n.PrivKey = "3", "soak", "SHA256", authKey, "AES", privKey
 			at := time.Now()
 			if err := testenv.SendPySNMP(n); err != nil {
@@ -282,15 +298,20 @@ func (h *harness) startTraffic() {
 		})
 	})
 
-	// Informs, never held: they go on through reloads, restarts and kills,
-	// each sender through a relay that loses every fourth answer, so that
-	// retransmissions happen all the time. An acknowledged inform must be
-	// counted once; one its sender gave up on may or may not be.
+}
+
+// informSenders send informs, never held: they go on through reloads,
+// restarts and kills, each sender through a relay that loses every fourth
+// answer, so that retransmissions happen all the time. An acknowledged
+// inform must be counted once; one its sender gave up on may or may not
+// be.
+func (h *harness) informSenders() {
+	trapAddr := h.e.TrapAddr
 	inform := func(input, peer string, every time.Duration, sender func(testenv.Notification) error, v3 bool) {
 		var answers atomic.Int64
 		relay := testenv.StartRelay(h.t, trapAddr, func([]byte) bool { return answers.Add(1)%4 == 0 })
 		h.every(every, func(i int) {
-			n := failureNote(peer, i%3)
+			n := h.failureNote(peer, i%3)
 			n.Target, n.Inform, n.Timeout, n.Retries = relay.Addr, true, time.Second, 15
 			if v3 {
 				n.Version, n.User, n.Auth, n.AuthKey, n.Priv, n.PrivKey = "3", "soak", "SHA256", authKey, "AES", privKey
@@ -310,8 +331,11 @@ func (h *harness) startTraffic() {
 	inform("v3 authPriv inform (net-snmp)", "198.51.100.72", 5*time.Second, testenv.SendNetSNMP, true)
 	inform("v3 authPriv inform (pysnmp)", "198.51.100.73", 10*time.Second, testenv.SendPySNMP, true)
 
-	// Syslog: util-linux logger over UDP and TCP, openssl s_client over
-	// TLS; each time a failure and a tunnel event.
+}
+
+// syslogSenders send log lines with util-linux logger over UDP and TCP and
+// openssl s_client over TLS; each time a failure and a tunnel event.
+func (h *harness) syslogSenders() {
 	syslog := func(input string, index int, sendLines func(lines []string) error) {
 		failPeer := fmt.Sprintf("203.0.113.%d", 1+index)
 		h.every(3*time.Second, func(i int) {
@@ -345,7 +369,6 @@ func (h *harness) startTraffic() {
 	syslog("syslog TCP (logger)", 1, logger("--tcp", "--rfc5424", "--octet-count"))
 	syslog("syslog TLS (openssl)", 2, h.openssl)
 
-	h.every(h.plan.sampleEvery, func(int) { h.sample() })
 }
 
 // openssl sends lines over TLS with openssl s_client, newline-framed, and
