@@ -131,6 +131,14 @@ func TestSlope(t *testing.T) {
 	if v, _, ok := slope(leak, rss, 30*time.Second); !ok || math.Abs(v-60*(1<<20)) > 1<<20 {
 		t.Errorf("leak: slope %.0f per hour, want 60 MiB (%d)", v, 60<<20)
 	}
+	// A few slow scrapes near the end of a process are not a trend.
+	spiky := append([]sample(nil), flat...)
+	for _, i := range []int{17, 18, 58} {
+		spiky[i].rss += 100 << 20
+	}
+	if v, _, ok := slope(spiky, rss, 30*time.Second); !ok || math.Abs(v) > 1<<20 {
+		t.Errorf("spikes: slope %.0f per hour, want about 0", v)
+	}
 	if _, _, ok := slope(flat[:2], rss, 0); ok {
 		t.Error("a slope from two samples")
 	}

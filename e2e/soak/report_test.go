@@ -294,7 +294,7 @@ func (h *harness) reportResources(w *strings.Builder) {
 	h.segMu.Lock()
 	samples := append([]sample(nil), h.samples...)
 	h.segMu.Unlock()
-	fmt.Fprintf(w, "\n**Resources** (%d samples every %v; slopes after %v of each process's warm-up, each process's samples centred on their own mean):\n\n",
+	fmt.Fprintf(w, "\n**Resources** (%d samples every %v; slopes after %v of each process's warm-up, the median of the slopes between two samples of one process):\n\n",
 		len(samples), h.plan.sampleEvery, h.plan.warmUp)
 	if len(samples) == 0 {
 		return

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -84,11 +85,13 @@ func takeSample(pid int, webURL, stateFile string) (sample, error) {
 	return s, nil
 }
 
-// slope is the growth per hour of a resource after warm-up: a least-squares
-// line through the samples taken at least warmUp after their process was
-// ready, each process's samples centred on their own means, so that a
-// restart's drop back to a fresh process is not read as a fall (or its
-// warm-up as a rise). ok is false with fewer than three such samples.
+// slope is the growth per hour of a resource after warm-up: the median of
+// the slopes between every two samples of one process taken at least
+// warmUp after it was ready (Theil and Sen's estimator), so that a
+// restart's drop back to a fresh process is not read as a fall, nor its
+// warm-up as a rise, and a few spikes (a scrape slowed by the machine's
+// other jobs) do not make a trend. ok is false with fewer than three such
+// samples.
 func slope(samples []sample, get func(sample) float64, warmUp time.Duration) (perHour float64, n int, ok bool) {
 	bySegment := map[int][]sample{}
 	for _, s := range samples {
@@ -96,29 +99,22 @@ func slope(samples []sample, get func(sample) float64, warmUp time.Duration) (pe
 			bySegment[s.segment] = append(bySegment[s.segment], s)
 		}
 	}
-	var sxy, sxx float64
+	var slopes []float64
 	for _, seg := range bySegment {
-		if len(seg) < 2 {
-			continue
-		}
-		var mx, my float64
-		for _, s := range seg {
-			mx += s.at.Sub(seg[0].at).Hours()
-			my += get(s)
-		}
-		mx /= float64(len(seg))
-		my /= float64(len(seg))
-		for _, s := range seg {
-			dx := s.at.Sub(seg[0].at).Hours() - mx
-			sxy += dx * (get(s) - my)
-			sxx += dx * dx
+		for i := range seg {
+			for j := i + 1; j < len(seg); j++ {
+				if dt := seg[j].at.Sub(seg[i].at).Hours(); dt > 0 {
+					slopes = append(slopes, (get(seg[j])-get(seg[i]))/dt)
+				}
+			}
 		}
 		n += len(seg)
 	}
-	if n < 3 || sxx == 0 {
+	if n < 3 || len(slopes) == 0 {
 		return 0, n, false
 	}
-	return sxy / sxx, n, true
+	sort.Float64s(slopes)
+	return slopes[len(slopes)/2], n, true
 }
 
 // wholeRunSlope is the growth per hour over every sample after the first
