@@ -193,12 +193,20 @@ func startHarness(t *testing.T, p plan) *harness {
 }
 
 // waitScrapedAfter waits until Prometheus has scraped the exporter
-// successfully after since.
+// successfully after since. It reads the raw samples of up: timestamp()
+// of an expression such as up == 1 is the query's time in Prometheus 2,
+// not the scrape's.
 func (h *harness) waitScrapedAfter(since time.Time) {
 	h.t.Helper()
-	h.prom.WaitQuery(h.t, `timestamp(up{job="ipsec_trap_exporter"} == 1)`, func(v model.Value) bool {
-		vec := v.(model.Vector)
-		return len(vec) == 1 && float64(vec[0].Value) > float64(since.UnixMilli())/1000
+	h.prom.WaitQuery(h.t, `up{job="ipsec_trap_exporter"}[1m]`, func(v model.Value) bool {
+		for _, s := range v.(model.Matrix) {
+			for _, p := range s.Values {
+				if p.Value == 1 && p.Timestamp.Time().After(since) {
+					return true
+				}
+			}
+		}
+		return false
 	})
 }
 
