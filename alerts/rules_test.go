@@ -11,6 +11,7 @@ import (
 
 // Every rule file loads in each supported Prometheus release.
 func TestPromtoolCheckRules(t *testing.T) {
+	testenv.Need(t)
 	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
 		for _, f := range ruleFiles(t) {
 			t.Run(f, func(t *testing.T) {
@@ -27,6 +28,7 @@ func TestPromtoolCheckRules(t *testing.T) {
 // and their expected values must not depend on the version (Prometheus 3
 // selects left-open ranges, see tests/ipsec_slo.test.yml).
 func TestPromtoolTestRules(t *testing.T) {
+	testenv.Need(t)
 	files, err := filepath.Glob("tests/*.yml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no unit tests in tests/: %v", err)
@@ -70,6 +72,8 @@ func TestAlertmanagerRoutes(t *testing.T) {
 		{"exporter down tickets", []string{"alertname=IPSecTrapExporterDown", "severity=warning", "instance=exporter-a:9163"}, "ticket"},
 		{"no severity falls back to tickets", []string{"alertname=Other"}, "ticket"},
 		{"a device-wide failure pages", []string{"alertname=" + DeviceWideAlertName, "severity=critical", "class=configuration_mismatch", "remediation_group=authentication_failure", "device=fw-hq-01"}, "pager"},
+		{"a device-wide tunnel outage pages", []string{"alertname=" + DeviceDownAlertName, "severity=critical", "class=outage", "device=fw-hq-01"}, "pager"},
+		{"a device-wide teardown tickets", []string{"alertname=" + DeviceTeardownAlertName, "severity=warning", "class=outage", "reason=dpd_timeout", "device=fw-hq-01"}, "ticket"},
 		{"an inhibitor never notifies", []string{"alertname=" + TunnelDownInhibitorName, "severity=" + InhibitorSeverity, "device=fw-hq-01", "peer=203.0.113.9"}, "null"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
