@@ -87,7 +87,7 @@ func TestEndToEndSnmptrap(t *testing.T) {
 	inform := func(args ...string) error {
 		all := append([]string{"-On", "-M", "/dev/null", "-t", "1", "-r", "0"}, args...)
 		all = append(all, T, "", fw+".6.14", fw+".5.11.0", "u", "42", fw+".5.7.0", "s", "203.0.113.70")
-		out, err := testenv.Run(30*time.Second, "snmpinform", all...)
+		out, err := testenv.RunNetSNMP(30*time.Second, "snmpinform", all...)
 		if err != nil {
 			return fmt.Errorf("%v: %s", err, out)
 		}

@@ -74,6 +74,18 @@ type PrometheusOptions struct {
 	// Args are further command-line flags, such as
 	// --storage.tsdb.retention.time=15d.
 	Args []string
+	// ScrapeInterval is the global scrape and evaluation interval; 0 means
+	// one second, which keeps most end-to-end tests short. A soak scrapes
+	// as production does, every few seconds.
+	ScrapeInterval time.Duration
+}
+
+// StartPrometheusWith starts Debian's Prometheus 2.x on PATH with o and
+// returns once it is ready.
+func StartPrometheusWith(t testing.TB, o PrometheusOptions) *Prometheus {
+	t.Helper()
+	Need(t, PrometheusBin)
+	return startPrometheus(t, PrometheusBin, o)
 }
 
 // Start starts this release's server with o and returns once it is ready.
@@ -124,7 +136,11 @@ func prometheusConfig(t testing.TB, o PrometheusOptions) string {
 	var cfg strings.Builder
 	// One-second intervals keep end-to-end tests short; rules with for: or
 	// range windows still need real time, which the tests account for.
-	cfg.WriteString("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n")
+	interval := "1s"
+	if o.ScrapeInterval > 0 {
+		interval = model.Duration(o.ScrapeInterval).String()
+	}
+	fmt.Fprintf(&cfg, "global:\n  scrape_interval: %s\n  scrape_timeout: %s\n  evaluation_interval: %s\n", interval, interval, interval)
 	if len(o.RuleFiles) > 0 {
 		cfg.WriteString("rule_files:\n")
 		for _, f := range o.RuleFiles {

@@ -17,6 +17,9 @@ const (
 	// package with node, the two SNMP stacks the inform tests send with
 	// besides net-snmp.
 	SNMPStacks = "pysnmp and npm net-snmp"
+	// PySNMPStack: pysnmp alone, for a test that sends with net-snmp and
+	// pysnmp only.
+	PySNMPStack = "pysnmp"
 	// RsyslogGnuTLS: rsyslogd and its GnuTLS network stream driver (Debian
 	// package rsyslog-gnutls), the syslog-over-TLS relay.
 	RsyslogGnuTLS = "rsyslogd with GnuTLS"
@@ -30,6 +33,7 @@ const (
 
 var namedRequirements = map[string]func() error{
 	SNMPStacks:    haveSNMPStacks,
+	PySNMPStack:   havePySNMP,
 	RsyslogGnuTLS: haveRsyslogGnuTLS,
 	CppJsonnet:    haveCppJsonnet,
 	Root:          haveRoot,
@@ -41,11 +45,18 @@ func haveSNMPStacks() error {
 	if _, err := exec.LookPath("node"); err != nil {
 		return fmt.Errorf("node not found: %s", installHint)
 	}
-	if out, err := Run(30*time.Second, PySNMP, "-c", "import pysnmp.hlapi"); err != nil {
-		return fmt.Errorf("pysnmp not found (%v: %s): %s (python3-pysnmp4)", err, strings.TrimSpace(out), installHint)
+	if err := havePySNMP(); err != nil {
+		return err
 	}
 	if _, err := os.Stat(filepath.Join(SendersDir(), "node_modules", "net-snmp")); err != nil {
 		return fmt.Errorf("npm net-snmp not installed: run scripts/test.sh, or npm ci in %s", SendersDir())
+	}
+	return nil
+}
+
+func havePySNMP() error {
+	if out, err := Run(30*time.Second, PySNMP, "-c", "import pysnmp.hlapi"); err != nil {
+		return fmt.Errorf("pysnmp not found (%v: %s): %s (python3-pysnmp4)", err, strings.TrimSpace(out), installHint)
 	}
 	return nil
 }

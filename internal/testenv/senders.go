@@ -95,7 +95,11 @@ func SendNetSNMP(n Notification) error {
 	for _, vb := range n.Varbinds {
 		args = append(args, vb[0], vb[1], vb[2])
 	}
-	return run(cmd, args...)
+	out, err := RunNetSNMP(60*time.Second, cmd, args...)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w\n%s", cmd, strings.Join(args, " "), err, out)
+	}
+	return nil
 }
 
 // stackArgs are the arguments of the pysnmp and npm senders in this

@@ -228,12 +228,18 @@ func StartExporter(t testing.TB, args ...string) *Exporter {
 	e.args = []string{
 		"--trap.listen-address=" + e.TrapAddr,
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", webPort),
-		"--log.level=debug",
 	}
+	debug := true // unless the test says which level: a soak's log would grow for an hour
 	for _, a := range args {
 		if p, ok := strings.CutPrefix(a, "--storage.path="); ok {
 			e.StoragePath = p
 		}
+		if strings.HasPrefix(a, "--log.level=") {
+			debug = false
+		}
+	}
+	if debug {
+		e.args = append(e.args, "--log.level=debug")
 	}
 	if e.StoragePath == "" && !slices.Contains(args, "--storage.path=") {
 		// Never the default data/ in the test's working directory: tests
@@ -442,11 +448,31 @@ func Run(timeout time.Duration, name string, args ...string) (string, error) {
 	return string(out), err
 }
 
+// RunNetSNMP runs one of net-snmp's commands as Run does, with a persistent
+// directory of its own. Every net-snmp application reads its engine boots
+// and engine ID from snmpapp.conf there at start and writes the file back at
+// exit; in the shared /var/lib/snmp, one process reads the file while
+// another rewrites it, gets a truncated engine ID ("buffer too small to read
+// octet string") and sends v3 messages that cannot be answered.
+func RunNetSNMP(timeout time.Duration, name string, args ...string) (string, error) {
+	dir, err := os.MkdirTemp("", "net-snmp-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), "SNMP_PERSISTENT_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 // SNMPTrap sends one notification with net-snmp's snmptrap and fails the
 // test if snmptrap does.
 func SNMPTrap(t testing.TB, args ...string) {
 	t.Helper()
-	out, err := Run(30*time.Second, "snmptrap", append([]string{"-On", "-M", "/dev/null"}, args...)...)
+	out, err := RunNetSNMP(30*time.Second, "snmptrap", append([]string{"-On", "-M", "/dev/null"}, args...)...)
 	if err != nil {
 		t.Fatalf("snmptrap %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
