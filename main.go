@@ -17,6 +17,7 @@ import (
 	sloggokit "github.com/tjhop/slog-gokit"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
 )
 
@@ -177,7 +178,7 @@ func (e *exporter) applyConfig() error {
 		return err
 	}
 	for _, in := range e.inputs {
-		if c, ok := in.(interface{ CheckConfig(*config.Config) error }); ok {
+		if c, ok := in.(input.ConfigChecker); ok {
 			if err := c.CheckConfig(cfg); err != nil {
 				return err
 			}

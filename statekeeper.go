@@ -7,9 +7,9 @@ import (
 	"github.com/go-kit/log/level"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
 )
 
 // stateKeeper writes what the exporter cannot learn again after a restart:
@@ -24,40 +24,37 @@ type stateKeeper struct {
 	done     chan struct{}
 }
 
-// restoreState opens the state directory, builds the series sink from what
-// it holds and hands the trap input its engine boots and superseding
-// devices.
-func (e *exporter) restoreState(cfg *config.Config, opts *exporterOptions, reg registries) (*stateKeeper, error) {
+// restoreState opens the state directory and builds the series sink from
+// what it holds; the inputs take their part of it (input.Env.Restored)
+// and add it to every state written (input.StateKeeper).
+func (e *exporter) restoreState(cfg *config.Config, opts exporterOptions, reg registries) (*stateKeeper, *state.State, error) {
 	store, restored, err := e.openState(opts.storage, state.NewMetrics(reg))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// A new run is a new SNMPv3 engine incarnation (RFC 3414 2.2.2).
-	opts.trap.EngineBoots = state.NextEngineBoots(restored.EngineBoots)
 	e.metrics = pipeline.NewMetrics(reg.all, cfg.Limits)
 	stats := e.metrics.Restore(restored.Tunnels, restored.Failures, time.Now())
 	if store != nil {
 		level.Info(e.logger).Log("msg", "State restored", "file", store.Path(), "tunnels", stats.Tunnels, "failure_series", stats.Failures,
-			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit, "engine_boots", opts.trap.EngineBoots)
+			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit)
 	}
-	opts.trap.Superseding = trapin.NewSuperseding()
-	for name, devices := range restored.Superseding {
-		for _, device := range devices {
-			opts.trap.Superseding.Remember(name, device)
-		}
-	}
-	boots, superseding := opts.trap.EngineBoots, opts.trap.Superseding
 	return &stateKeeper{
 		store:    store,
 		interval: opts.storage.writeInterval,
 		changed:  e.metrics.StateChanged,
 		snapshot: func() *state.State {
 			tunnels, failures := e.metrics.Snapshot()
-			return &state.State{EngineBoots: boots, Tunnels: tunnels, Failures: failures, Superseding: superseding.Devices()}
+			st := &state.State{Tunnels: tunnels, Failures: failures}
+			for _, in := range e.inputs {
+				if k, ok := in.(input.StateKeeper); ok {
+					k.KeepState(st)
+				}
+			}
+			return st
 		},
 		stopped: make(chan struct{}),
 		done:    make(chan struct{}),
-	}, nil
+	}, restored, nil
 }
 
 // start writes the state once and runs the periodic writer.

@@ -46,7 +46,7 @@ func testPolicy() *Policy {
 func newTestReceiver(t testing.TB, p *Policy) (*Input, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	r, err := New(log.NewNopLogger(), Options{}, p, NewStats(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}), rec))
+	r, err := New(log.NewNopLogger(), Options{}, p, NewCounters(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}), rec))
 	if err != nil {
 		t.Fatal(err)
 	}
