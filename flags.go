@@ -36,7 +36,7 @@ func addFlags(app *kingpin.Application) *flags {
 	f.receiveBuffer = app.Flag("udp.receive-buffer", "Socket receive buffer to ask the kernel for, in bytes, on every UDP socket (traps and syslog); it absorbs storms while decoders catch up.").Default("8388608").Int()
 	f.eventsKept = app.Flag("events.buffer-size", "Recent events kept for /events (with the reason text as sent, which never becomes a label).").Default("1000").Int()
 	f.storagePath = app.Flag("storage.path", "Directory for what the exporter cannot learn again after a restart: tunnel states, last-failure times, SNMPv3 engine boots. Empty keeps nothing.").Default(defaultStoragePath).IsSetByUser(&f.storagePathSet).String()
-	f.writeInterval = app.Flag("storage.write-interval", "How soon after a change the state is written; a crash (kill -9) loses at most this much. Writes cost the same however many traps arrive.").Default("5s").Duration()
+	f.writeInterval = app.Flag("storage.write-interval", "How soon after a change the state is written; a crash (kill -9) loses at most this much. Writes cost the same however many events arrive.").Default("5s").Duration()
 	f.configFile = app.Flag("config.file", "YAML config file: communities, SNMPv3 users, engine ID, allowed sources, device names, limits, syslog settings.").String()
 	f.metricsPath = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
 	f.logLevel = app.Flag("log.level", "Only log messages with the given severity or above. One of: [debug, info, warn, error]").Default("info").Enum("debug", "info", "warn", "error")

@@ -1,5 +1,6 @@
-// Command ipsec_trap_exporter receives the SNMP traps Huawei firewalls and
-// routers send about IPSec tunnels and exposes them as Prometheus metrics.
+// Command ipsec_trap_exporter receives what Huawei firewalls and routers
+// report about IPSec tunnels, as SNMP traps and as syslog messages, and
+// exposes it as Prometheus metrics.
 package main
 
 import (
@@ -54,7 +55,7 @@ func tuneGC() {
 }
 
 func run(args []string) int {
-	app := kingpin.New(exporterName, "Turns the SNMP traps Huawei firewalls and routers send about IPSec tunnels into Prometheus metrics.")
+	app := kingpin.New(exporterName, "Turns what Huawei firewalls and routers report about IPSec tunnels, as SNMP traps and syslog messages, into Prometheus metrics.")
 	app.HelpFlag.Short('h')
 	app.Version(version.Print(exporterName))
 	f := addFlags(app)
@@ -169,9 +170,10 @@ func (e *exporter) reload() error {
 
 // applyConfig hands a new config to every input, then to the pipeline. A
 // refused config must change nothing: inputs that check a config against
-// their flags (the syslog input's TLS listener needs a certificate) check
-// it first, and the trap input, which can refuse one too (SNMPv3 users its
-// decoder cannot use), is the first to take it.
+// their flags (input.ConfigChecker: the syslog input's TLS listener needs a
+// certificate) check it first, and the first input of inputs.All, the trap
+// input, which can refuse one too (SNMPv3 users its decoder cannot use), is
+// the first to take it.
 func (e *exporter) applyConfig() error {
 	cfg, err := e.loadConfig()
 	if err != nil {

@@ -1,6 +1,6 @@
 // Package state keeps what the exporter cannot learn again after a restart:
-// a trap is sent once, so the tunnel states, last-failure times and SNMPv3
-// engine boots it taught the exporter live in a state file. The package owns
+// a trap or a log line is sent once, so the tunnel states, last-failure
+// times and SNMPv3 engine boots it taught the exporter live in a state file. The package owns
 // that file's format and its crash-safe writing; what goes into it is the
 // caller's business.
 //
