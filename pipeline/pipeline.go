@@ -1,7 +1,6 @@
 // Package pipeline is where every input's events go: the one Event type,
 // the gate that counts once an event reported through several inputs (a trap
-// and a log line)
-// once, the series with their limits and expiry, the state they restore
+// and a log line), the series with their limits and expiry, the state they restore
 // from, and the recent-events ring. The inputs (trapin/, syslogin/) are
 // siblings that parse their transport and hand events to a Feed; none of
 // them imports another.
