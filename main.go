@@ -19,6 +19,7 @@ import (
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/sender"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
 )
 
@@ -54,34 +55,52 @@ func tuneGC() {
 	}
 }
 
-func run(args []string) int {
+// cli is the command line: the run command's flags and the sub-commands.
+type cli struct {
+	app                                        *kingpin.Application
+	flags                                      *flags
+	run, check, send, rules, explain, generate *kingpin.CmdClause
+	sendOpts                                   *sender.Options
+	rulesOpts                                  *rulesOptions
+	explainKey, docsDir                        *string
+}
+
+func newCLI() *cli {
 	app := kingpin.New(exporterName, "Turns what Huawei firewalls and routers report about IPSec tunnels, as SNMP traps and syslog messages, into Prometheus metrics.")
 	app.HelpFlag.Short('h')
 	app.Version(version.Print(exporterName))
-	f := addFlags(app)
-	runCmd := app.Command("run", "Run the exporter (the default).").Default()
-	checkCmd := app.Command("check-config", "Validate --config.file and exit.")
-	sendCmd := app.Command("send", "Send Huawei-shaped IPSec traps: a test trap, an e2e sender, a load generator.")
-	sendOpts := addSendFlags(sendCmd)
-	rulesCmd := app.Command("rules", "Print the Prometheus rules (or, with --output-dir, write the rule files, dashboards and runbook) with your runbook URL.")
-	rulesOpts := addRulesFlags(rulesCmd)
-	explainCmd, explainKey := addExplainCommand(app)
+	c := &cli{app: app, flags: addFlags(app)}
+	c.run = app.Command("run", "Run the exporter (the default).").Default()
+	c.check = app.Command("check-config", "Validate --config.file and exit.")
+	c.send = app.Command("send", "Send Huawei-shaped IPSec traps: a test trap, an e2e sender, a load generator.")
+	c.sendOpts = addSendFlags(c.send)
+	c.rules = app.Command("rules", "Print the Prometheus rules (or, with --output-dir, write the rule files, dashboards and runbook) with your runbook URL.")
+	c.rulesOpts = addRulesFlags(c.rules)
+	c.explain, c.explainKey = addExplainCommand(app)
+	c.generate, c.docsDir = addReferenceCommand(app)
+	return c
+}
 
-	cmd, err := app.Parse(args)
+func run(args []string) int {
+	c := newCLI()
+	cmd, err := c.app.Parse(args)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", exporterName, err)
 		return 2
 	}
+	f := c.flags
 	switch cmd {
-	case checkCmd.FullCommand():
+	case c.check.FullCommand():
 		return checkConfig(*f.configFile)
-	case sendCmd.FullCommand():
-		return report("send", sendTraps(sendOpts, os.Stdout))
-	case rulesCmd.FullCommand():
-		return report("rules", writeRules(rulesOpts, os.Stdout))
-	case explainCmd.FullCommand():
-		return explain(os.Stdout, os.Stderr, *explainKey)
-	case runCmd.FullCommand():
+	case c.send.FullCommand():
+		return report("send", sendTraps(c.sendOpts, os.Stdout))
+	case c.rules.FullCommand():
+		return report("rules", writeRules(c.rulesOpts, os.Stdout))
+	case c.explain.FullCommand():
+		return explain(os.Stdout, os.Stderr, *c.explainKey)
+	case c.generate.FullCommand():
+		return report("reference", writeReference(*c.docsDir))
+	case c.run.FullCommand():
 	}
 	if *f.writeInterval <= 0 {
 		fmt.Fprintf(os.Stderr, "%s: --storage.write-interval must be positive, got %v\n", exporterName, *f.writeInterval)
