@@ -33,7 +33,7 @@ const (
 	maxDedupKeys    = 50000
 	maxDedupPending = 200000
 	// maxDedupInputs is the number of bits of pendingEvent.seen.
-	maxDedupInputs = 64
+	maxDedupInputs = 32
 )
 
 // Dedup counts once an event that a device reports through several inputs,
@@ -53,7 +53,7 @@ type Dedup struct {
 
 	mu        sync.Mutex
 	origins   []Origin // by gate index
-	all       uint64   // one bit per gate
+	all       uint32   // one bit per gate
 	entries   map[dedupKey]*dedupEntry
 	pending   int   // events held, over all entries
 	lastSweep int64 // event time of the last sweep, Unix nanoseconds
@@ -65,16 +65,21 @@ type dedupKey struct {
 }
 
 // dedupEntry holds the events of one key that some input has not matched
-// yet, oldest first.
-type dedupEntry struct{ events []pendingEvent }
+// yet, oldest first. unseen counts, per input, the events it has not seen:
+// an input that has seen them all (its own events, in a storm through one
+// input) skips the entry without scanning it.
+type dedupEntry struct {
+	events []pendingEvent
+	unseen []int32 // by gate index
+}
 
 // pendingEvent is one counted event: when it arrived, and the inputs that
 // have seen it (the one that counted it, and those whose twin it matched).
 // It is forgotten when every input has seen it, or when it expires.
 type pendingEvent struct {
 	at   int64
+	seen uint32
 	from uint8
-	seen uint64
 }
 
 // NewDedup matches events within window.
@@ -94,22 +99,24 @@ func (d *Dedup) SetWindow(window time.Duration) {
 }
 
 // Gate returns the gate of one input; the inputs' gates are made before
-// the first event. It panics beyond 64 inputs.
-func (d *Dedup) Gate(input Origin) Gate {
+// the first event. It panics beyond 32 inputs.
+func (d *Dedup) Gate(input Origin) Gate { return dedupGate{d, d.index(input)} }
+
+// index is the gate index of input, given on its first call.
+func (d *Dedup) index(input Origin) uint8 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for i, o := range d.origins {
 		if o == input {
-			return dedupGate{d, uint8(i)}
+			return uint8(i)
 		}
 	}
 	if len(d.origins) == maxDedupInputs {
-		panic("pipeline: more than 64 inputs to de-duplicate")
+		panic("pipeline: more than 32 inputs to de-duplicate")
 	}
 	d.origins = append(d.origins, input)
-	i := len(d.origins) - 1
-	d.all |= 1 << i
-	return dedupGate{d, uint8(i)}
+	d.all |= 1 << (len(d.origins) - 1)
+	return uint8(len(d.origins) - 1)
 }
 
 // Origins are the inputs that have a gate, in the order they got it.
@@ -135,7 +142,7 @@ func (d *Dedup) admit(ev *Event, input uint8) Origin {
 	}
 	now := ev.Time.UnixNano()
 	key := dedupKey{kind: ev.Kind, device: ev.Device, peer: ev.Peer, reason: ev.Reason, reasonCode: ev.ReasonCode}
-	bit := uint64(1) << input
+	bit := uint32(1) << input
 
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -145,20 +152,8 @@ func (d *Dedup) admit(ev *Event, input uint8) Origin {
 	e := d.entries[key]
 	if e != nil {
 		d.expire(e, now, window)
-		for i := range e.events {
-			p := &e.events[i]
-			if p.seen&bit != 0 {
-				continue
-			}
-			// The twin of the oldest event of another input this one has
-			// not matched yet.
-			p.seen |= bit
-			from := d.origins[p.from]
-			if p.seen == d.all {
-				e.events = append(e.events[:i], e.events[i+1:]...)
-				d.pending--
-			}
-			return from
+		if twin := d.match(e, input, bit); twin != "" {
+			return twin
 		}
 	}
 	if d.pending >= maxDedupPending {
@@ -168,12 +163,46 @@ func (d *Dedup) admit(ev *Event, input uint8) Origin {
 		if len(d.entries) >= maxDedupKeys {
 			return ""
 		}
-		e = &dedupEntry{}
+		e = &dedupEntry{unseen: make([]int32, len(d.origins))}
 		d.entries[key] = e
 	}
 	e.events = append(e.events, pendingEvent{at: now, from: input, seen: bit})
+	d.count(e, e.events[len(e.events)-1], 1)
 	d.pending++
 	return ""
+}
+
+// match marks the oldest event of e that input has not seen as seen, and
+// returns its origin: the twin of input's event. It returns "" when input
+// has seen every event of e.
+func (d *Dedup) match(e *dedupEntry, input uint8, bit uint32) Origin {
+	if int(input) >= len(e.unseen) || e.unseen[input] == 0 {
+		return ""
+	}
+	for i := range e.events {
+		p := &e.events[i]
+		if p.seen&bit != 0 {
+			continue
+		}
+		p.seen |= bit
+		e.unseen[input]--
+		from := d.origins[p.from]
+		if p.seen == d.all {
+			e.events = append(e.events[:i], e.events[i+1:]...)
+			d.pending--
+		}
+		return from
+	}
+	return ""
+}
+
+// count adds sign to the unseen counts of the inputs that have not seen p.
+func (d *Dedup) count(e *dedupEntry, p pendingEvent, sign int32) {
+	for i := range e.unseen {
+		if p.seen&(1<<i) == 0 {
+			e.unseen[i] += sign
+		}
+	}
 }
 
 // expire forgets the events of e older than the window: their twins did
@@ -181,6 +210,7 @@ func (d *Dedup) admit(ev *Event, input uint8) Origin {
 func (d *Dedup) expire(e *dedupEntry, now, window int64) {
 	i := 0
 	for i < len(e.events) && now-e.events[i].at > window {
+		d.count(e, e.events[i], -1)
 		i++
 	}
 	if i > 0 {
