@@ -43,7 +43,7 @@ func exporterUpRules(o Options) []rule {
 			Labels:  map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
 				"summary":     "Trap exporter {{ $labels.instance }} is down",
-				"description": "Prometheus cannot scrape the IPSec trap exporter {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes. Traps sent to it are lost; with a second trap host configured on the devices, the other exporter still has them.",
+				"description": "Prometheus cannot scrape the IPSec trap exporter {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes. Traps and log lines sent to it are lost; with a second trap (and log) host configured on the devices, the other exporter still has them.",
 				"remediation": ProjectGuidancePrefix + "check the exporter's process and logs (systemctl status, journalctl) and that its web port is reachable from Prometheus.",
 				"runbook_url": o.Runbook("exporter-down"),
 			},
@@ -203,9 +203,9 @@ and on (device)
 		For:    "15m",
 		Labels: map[string]string{"severity": "warning"},
 		Annotations: map[string]string{
-			"summary":     "{{ $labels.device }} has sent no IPSec traps for 24 hours",
-			"description": "{{ $labels.device }} sent IPSec traps within the series TTL (7 days by default) but none in the last 24 hours.",
-			"remediation": ProjectGuidancePrefix + "check that the device still has the exporters as trap targets (display snmp-agent target-host), that the IPSec trap switches are on (snmp-agent trap enable feature-name ipsec), and that UDP 162 from the device reaches the exporters. If its tunnels were simply stable all day, silence the alert for that device.",
+			"summary":     "{{ $labels.device }} has reported no IPSec events for 24 hours",
+			"description": "{{ $labels.device }} sent IPSec traps or log lines within the series TTL (7 days by default) but none in the last 24 hours.",
+			"remediation": ProjectGuidancePrefix + "check that the device still has the exporters as trap targets (display snmp-agent target-host), that the IPSec trap switches are on (snmp-agent trap enable feature-name ipsec), and that UDP 162 from the device reaches the exporters; for a device that logs instead, that it still logs to them (display info-center). If its tunnels were simply stable all day, silence the alert for that device.",
 			"runbook_url": o.Runbook("device-silent"),
 		},
 	}
