@@ -1,4 +1,9 @@
-package main
+// Package exporter is the exporter's run command: it wires the inputs
+// (inputs.All), the pipeline, the state, the pages and the web server
+// together, runs them, reloads the configuration on SIGHUP or POST
+// /-/reload, and stops them in order. The root package's main parses the
+// command line and calls Run.
+package exporter
 
 import (
 	"context"
@@ -29,6 +34,22 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
 	pages "github.com/ipsec-trap-exporter/ipsec_trap_exporter/web"
 )
+
+// Name is the exporter's name: its version collector's and its log's.
+const Name = "ipsec_trap_exporter"
+
+// Run runs the exporter with the flags parsed and returns the exit code:
+// 0 after a signal to stop, 1 when it cannot start or the web server
+// fails, 2 for flags it cannot run with.
+func Run(f *Flags) int {
+	if *f.writeInterval <= 0 {
+		fmt.Fprintf(os.Stderr, "%s: --storage.write-interval must be positive, got %v\n", Name, *f.writeInterval)
+		return 2
+	}
+	logger, webLogger := newLogger(*f.logLevel, *f.logFormat)
+	e := &exporter{logger: logger, webLogger: webLogger, configFile: *f.configFile}
+	return e.run(f.exporterOptions())
+}
 
 type exporterOptions struct {
 	inputs        []input.Builder // by inputs.All
@@ -67,7 +88,7 @@ type exporter struct {
 // the inputs and the web server, wait for a signal, and stop in the
 // reverse order so that every queued event is recorded and written.
 func (e *exporter) run(opts exporterOptions) int {
-	level.Info(e.logger).Log("msg", "Starting "+exporterName, "version", version.Info())
+	level.Info(e.logger).Log("msg", "Starting "+Name, "version", version.Info())
 	level.Info(e.logger).Log("msg", "Build context", "build_context", version.BuildContext())
 	cfg, err := e.loadConfig()
 	if err != nil {
@@ -149,7 +170,7 @@ func (r registries) Unregister(c prometheus.Collector) bool {
 func (e *exporter) newRegistry() registries {
 	reg := registries{prometheus.NewRegistry(), prometheus.NewRegistry()}
 	reg.MustRegister(
-		versioncollector.NewCollector(exporterName),
+		versioncollector.NewCollector(Name),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -252,6 +273,21 @@ func (e *exporter) waitForSignal(serveErr <-chan error) int {
 				return 1
 			}
 			return 0
+		}
+	}
+}
+
+// expireSeries deletes the series not updated for limits.series_ttl, every
+// minute, until stop is closed.
+func (e *exporter) expireSeries(stop <-chan struct{}) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			e.metrics.Expire(now)
 		}
 	}
 }

@@ -1,6 +1,7 @@
-package main
+package exporter
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/go-kit/log"
@@ -89,4 +90,32 @@ func (k *stateKeeper) close() {
 	if k.store != nil {
 		k.store.Close()
 	}
+}
+
+// openState opens the storage directory and reads the state file. It
+// returns a nil store when state is not kept: --storage.path is empty, or
+// the default directory cannot be used (a warning: an exporter that ran
+// before state existed keeps running). A directory given explicitly that
+// cannot be used is an error. An unusable state file is never an error: it
+// is set aside and the exporter starts empty.
+func (e *exporter) openState(opts storageOptions, m *state.Metrics) (*state.Store, *state.State, error) {
+	if opts.path == "" {
+		level.Warn(e.logger).Log("msg", "State is not kept (--storage.path is empty): a restart forgets tunnel states and last-failure times, and SNMPv3 engine boots stay at 1")
+		return nil, &state.State{}, nil
+	}
+	store, err := state.Open(opts.path, m)
+	if err != nil {
+		if opts.explicit {
+			return nil, nil, fmt.Errorf("--storage.path=%s: %w", opts.path, err)
+		}
+		level.Warn(e.logger).Log("msg", "State is not kept: the default storage directory cannot be used; set --storage.path to a writable directory",
+			"path", opts.path, "err", err)
+		return nil, &state.State{}, nil
+	}
+	restored, err := store.Load()
+	if err != nil {
+		level.Error(e.logger).Log("msg", "The state file is unusable; starting without the tunnel states and failure times it held",
+			"err", err, "engine_boots_read", restored.EngineBoots)
+	}
+	return store, restored, nil
 }

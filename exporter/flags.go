@@ -1,4 +1,4 @@
-package main
+package exporter
 
 import (
 	"time"
@@ -11,9 +11,18 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/inputs"
 )
 
-// flags are the run command's flags, declared in one place: the
+// defaultWebAddress is the HTTP port; 9162 and 9163 belong to other
+// exporters in Prometheus' default port allocations, this one does not.
+const defaultWebAddress = ":9983"
+
+// defaultStoragePath is relative to the working directory, as
+// Alertmanager's --storage.path is: the README's run command keeps state
+// without a flag, and a service sets an absolute path (StateDirectory=).
+const defaultStoragePath = "data/"
+
+// Flags are the run command's flags, declared in one place: the
 // exporter's here, each input's in its declaration (inputs.All).
-type flags struct {
+type Flags struct {
 	inputs         []input.Builder // by inputs.All
 	receiveBuffer  *int
 	eventsKept     *int
@@ -28,8 +37,9 @@ type flags struct {
 	lifecycle      *bool
 }
 
-func addFlags(app *kingpin.Application) *flags {
-	f := &flags{}
+// AddFlags declares the run command's flags on app.
+func AddFlags(app *kingpin.Application) *Flags {
+	f := &Flags{}
 	for _, d := range inputs.All {
 		f.inputs = append(f.inputs, d.Flags(app))
 	}
@@ -47,7 +57,7 @@ func addFlags(app *kingpin.Application) *flags {
 }
 
 // exporterOptions turns the parsed flags into what the exporter runs with.
-func (f *flags) exporterOptions() exporterOptions {
+func (f *Flags) exporterOptions() exporterOptions {
 	return exporterOptions{
 		inputs:        f.inputs,
 		receiveBuffer: *f.receiveBuffer,
@@ -62,3 +72,6 @@ func (f *flags) exporterOptions() exporterOptions {
 		lifecycle: *f.lifecycle,
 	}
 }
+
+// ConfigFile is --config.file ("" when not given).
+func (f *Flags) ConfigFile() string { return *f.configFile }
