@@ -141,7 +141,7 @@ func checkConfig(file string) int {
 // before state existed keeps running). A directory given explicitly that
 // cannot be used is an error. An unusable state file is never an error: it
 // is set aside and the exporter starts empty.
-func (e *exporter) openState(opts storageOptions, m *state.Metrics) (*state.Store, *state.State, error) {
+func (e *exporter) openState(opts storageOptions, m *state.SelfMetrics) (*state.Store, *state.State, error) {
 	if opts.path == "" {
 		level.Warn(e.logger).Log("msg", "State is not kept (--storage.path is empty): a restart forgets tunnel states and last-failure times, and SNMPv3 engine boots stay at 1")
 		return nil, &state.State{}, nil

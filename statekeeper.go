@@ -30,7 +30,7 @@ type stateKeeper struct {
 // what it holds; the inputs take their part of it (input.Env.Restored)
 // and add it to every state written (input.StateKeeper).
 func (e *exporter) restoreState(cfg *config.Config, opts exporterOptions, reg registries) (*stateKeeper, *state.State, error) {
-	store, restored, err := e.openState(opts.storage, state.NewMetrics(reg))
+	store, restored, err := e.openState(opts.storage, state.NewSelfMetrics(reg))
 	if err != nil {
 		return nil, nil, err
 	}
