@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,10 +16,12 @@ import (
 
 // stateKeeper writes what the exporter cannot learn again after a restart:
 // once at start (the new engine boots), a few seconds after each change,
-// and at shutdown, after every queued event was recorded.
+// and at shutdown, after every queued event was recorded: only that last
+// write holds the counters (state/counters.go).
 type stateKeeper struct {
 	store    *state.Store // nil when state is not kept
 	snapshot func() *state.State
+	counters func() []state.Counter
 	interval time.Duration
 	changed  func() bool
 	stopped  chan struct{}
@@ -29,20 +32,24 @@ type stateKeeper struct {
 // what it holds; the inputs take their part of it (input.Env.Restored)
 // and add it to every state written (input.StateKeeper).
 func (e *exporter) restoreState(cfg *config.Config, opts exporterOptions, reg registries) (*stateKeeper, *state.State, error) {
-	store, restored, err := e.openState(opts.storage, state.NewMetrics(reg))
+	store, restored, err := e.openState(opts.storage, state.NewSelfMetrics(reg))
 	if err != nil {
 		return nil, nil, err
 	}
 	e.metrics = pipeline.NewMetrics(reg.all, cfg.Limits)
-	stats := e.metrics.Restore(restored.Tunnels, restored.Failures, time.Now())
+	now := time.Now()
+	stats := e.metrics.Restore(restored.Tunnels, restored.Failures, now)
+	counters := e.metrics.RestoreCounters(restored.Counters, now)
 	if store != nil {
 		level.Info(e.logger).Log("msg", "State restored", "file", store.Path(), "tunnels", stats.Tunnels, "failure_series", stats.Failures,
-			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit)
+			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit,
+			"counters_continued", counters.Restored, "counters_not_continued", counters.Expired+counters.OverLimit+counters.NoSeries+counters.Invalid)
 	}
 	return &stateKeeper{
 		store:    store,
 		interval: opts.storage.writeInterval,
 		changed:  e.metrics.StateChanged,
+		counters: e.metrics.CounterSnapshot,
 		snapshot: func() *state.State {
 			tunnels, failures := e.metrics.Snapshot()
 			st := &state.State{Tunnels: tunnels, Failures: failures}
@@ -71,15 +78,18 @@ func (k *stateKeeper) start(logger log.Logger) {
 	go func() { w.Run(k.stopped); close(k.done) }()
 }
 
-// stop ends the periodic writer and writes the state a last time: every
-// queued event has been recorded, so this write holds them all.
+// stop ends the periodic writer and writes the state a last time: the
+// inputs have stopped and every queued event has been recorded, so this
+// write holds them all, and the counters may continue from it.
 func (k *stateKeeper) stop(logger log.Logger) {
 	close(k.stopped)
 	<-k.done
 	if k.store == nil {
 		return
 	}
-	if err := k.store.Save(k.snapshot()); err != nil {
+	final := k.snapshot()
+	final.Counters = k.counters()
+	if err := k.store.SaveAtShutdown(final); err != nil {
 		level.Error(logger).Log("msg", "Writing the state at shutdown failed", "err", err)
 	} else {
 		level.Info(logger).Log("msg", "State written", "file", k.store.Path())
@@ -98,7 +108,7 @@ func (k *stateKeeper) close() {
 // before state existed keeps running). A directory given explicitly that
 // cannot be used is an error. An unusable state file is never an error: it
 // is set aside and the exporter starts empty.
-func (e *exporter) openState(opts storageOptions, m *state.Metrics) (*state.Store, *state.State, error) {
+func (e *exporter) openState(opts storageOptions, m *state.SelfMetrics) (*state.Store, *state.State, error) {
 	if opts.path == "" {
 		level.Warn(e.logger).Log("msg", "State is not kept (--storage.path is empty): a restart forgets tunnel states and last-failure times, and SNMPv3 engine boots stay at 1")
 		return nil, &state.State{}, nil
@@ -113,7 +123,11 @@ func (e *exporter) openState(opts storageOptions, m *state.Metrics) (*state.Stor
 		return nil, &state.State{}, nil
 	}
 	restored, err := store.Load()
-	if err != nil {
+	var dropped *state.CountersDroppedError
+	switch {
+	case errors.As(err, &dropped):
+		level.Error(e.logger).Log("msg", "The counters start at 0", "err", err)
+	case err != nil:
 		level.Error(e.logger).Log("msg", "The state file is unusable; starting without the tunnel states and failure times it held",
 			"err", err, "engine_boots_read", restored.EngineBoots)
 	}

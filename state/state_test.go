@@ -14,11 +14,13 @@ import (
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
-func open(t *testing.T, dir string) (*Store, *Metrics) {
+func open(t *testing.T, dir string) (*Store, *SelfMetrics) {
 	t.Helper()
-	m := NewMetrics(prometheus.NewRegistry())
+	m := NewSelfMetrics(prometheus.NewRegistry())
 	s, err := Open(dir, m)
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +59,9 @@ func sample() *State {
 			// non-UTF-8 survive the round trip as JSON escapes.
 			{Device: "a\"b\nc", Peer: "\u00e9", Vsys: "vsys\\1", Reason: "unknown", LastFailure: down},
 		},
+		// The routers seen sending hwIPSecNegotiationFail, whose SA
+		// failures a restarted exporter must keep ignoring.
+		Superseding: map[string][]string{"hwIPSecNegotiationFail": {"ar-branch-07", "ar-branch-12"}},
 	}
 }
 
@@ -278,7 +283,7 @@ func TestOpenRefusesWhatItCannotUse(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := Open(tc.dir, NewMetrics(prometheus.NewRegistry()))
+			_, err := Open(tc.dir, NewSelfMetrics(prometheus.NewRegistry()))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Open(%s) error %v, want one saying %q", tc.dir, err, tc.want)
 			}
@@ -286,14 +291,33 @@ func TestOpenRefusesWhatItCannotUse(t *testing.T) {
 	}
 }
 
+// As root (CI) a directory without write permission is writable, and
+// TestOpenRefusesWhatItCannotUse leaves that case out; this test runs it
+// again as nobody, so that it runs wherever the suite runs.
+func TestOpenRefusesAnUnwritableDirectoryToAUser(t *testing.T) {
+	testenv.Need(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, args := testenv.Unprivileged(t, testenv.Reachable(t, self), "-test.run=^TestOpenRefusesWhatItCannotUse$", "-test.v", "-test.count=1")
+	out, err := testenv.Run(time.Minute, name, args...)
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	if !strings.Contains(out, "--- PASS: TestOpenRefusesWhatItCannotUse/directory_without_write_permission") {
+		t.Fatalf("the unwritable directory case did not run and pass as a user:\n%s", out)
+	}
+}
+
 func TestOneExporterPerDirectory(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := open(t, dir)
-	if _, err := Open(dir, NewMetrics(prometheus.NewRegistry())); err == nil || !strings.Contains(err.Error(), "in use by another") {
+	if _, err := Open(dir, NewSelfMetrics(prometheus.NewRegistry())); err == nil || !strings.Contains(err.Error(), "in use by another") {
 		t.Fatalf("second Open error %v, want the directory in use", err)
 	}
 	s.Close()
-	s2, err := Open(dir, NewMetrics(prometheus.NewRegistry()))
+	s2, err := Open(dir, NewSelfMetrics(prometheus.NewRegistry()))
 	if err != nil {
 		t.Fatalf("Open after Close: %v", err)
 	}

@@ -29,14 +29,14 @@ func (s *Input) accept(l *net.TCPListener, transport string) {
 		}
 		src := conn.RemoteAddr().(*net.TCPAddr).AddrPort().Addr()
 		if !s.policy.Load().AllowedSources.Allow(src) {
-			s.counters.connsRefused[RefusedSourceAllowed].Inc()
+			s.self.connsRefused[RefusedSourceAllowed].Inc()
 			conn.Close()
 			continue
 		}
 		s.mu.Lock()
 		if s.open >= s.opts.MaxConnections || s.closing.Load() {
 			s.mu.Unlock()
-			s.counters.connsRefused[RefusedLimit].Inc()
+			s.self.connsRefused[RefusedLimit].Inc()
 			level.Debug(s.logger).Log("msg", "Syslog TCP connection refused: too many open", "source", src, "limit", s.opts.MaxConnections)
 			conn.Close()
 			continue
@@ -44,8 +44,8 @@ func (s *Input) accept(l *net.TCPListener, transport string) {
 		s.open++
 		s.conns[conn] = struct{}{}
 		s.mu.Unlock()
-		s.counters.connsAccepted.Inc()
-		s.counters.connsOpen.Inc()
+		s.self.connsAccepted.Inc()
+		s.self.connsOpen.Inc()
 		s.wg.Add(1)
 		go s.serve(conn, src, transport)
 	}
@@ -61,14 +61,14 @@ func (s *Input) serve(raw *net.TCPConn, src netip.Addr, transport string) {
 		delete(s.conns, raw)
 		s.open--
 		s.mu.Unlock()
-		s.counters.connsOpen.Dec()
+		s.self.connsOpen.Dec()
 	}()
 	var conn net.Conn = raw
 	if transport == TransportTLS {
 		tc, reason, err := s.handshake(raw)
 		if err != nil {
 			if !s.closing.Load() {
-				s.counters.tlsFailed[reason].Inc()
+				s.self.tlsFailed[reason].Inc()
 				level.Debug(s.logger).Log("msg", "Syslog TLS handshake failed; connection closed", "source", src, "reason", reason, "err", err)
 			}
 			return
@@ -83,17 +83,17 @@ func (s *Input) serve(raw *net.TCPConn, src netip.Addr, transport string) {
 		}
 		msg, drop, err := f.next()
 		if msg != nil || drop != "" {
-			s.counters.receivedBy[transport].Inc()
+			s.self.receivedBy[transport].Inc()
 		}
 		switch {
 		case drop != "":
-			s.counters.drop(drop)
+			s.self.drop(drop)
 		case msg != nil:
 			policy := s.policy.Load()
 			if !policy.AllowedSources.Allow(src) {
 				// The allow-list changed on reload after the connection was
 				// accepted.
-				s.counters.drop(pipeline.DropSourceNotAllowed)
+				s.self.drop(pipeline.DropSourceNotAllowed)
 				return
 			}
 			s.handle(p, policy, msg, src)

@@ -13,10 +13,10 @@ import (
 // does not become one.
 func (s *Input) handle(p *parser, policy *Policy, msg []byte, src netip.Addr) {
 	if drop, err := s.process(p, policy, msg, src); drop != "" {
-		s.counters.drop(drop)
+		s.self.drop(drop)
 		level.Debug(s.logger).Log("msg", "Syslog message dropped", "source", src, "reason", drop, "err", err)
 	} else {
-		s.counters.parsed.Inc()
+		s.self.parsed.Inc()
 	}
 }
 

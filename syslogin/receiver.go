@@ -8,7 +8,7 @@
 // (the TLS configuration and handshake), frame.go (RFC 6587 framing),
 // policy.go (allow-list, device names), handle.go (message to event),
 // message.go (RFC 3164 and 5424 with go-syslog), format.go (the seam of
-// vendors' message layouts) and huawei.go (Huawei's), counters.go (its own
+// vendors' message layouts) and huawei.go (Huawei's), selfmetrics.go (its own
 // counters and drop reasons), declare.go (the input as the exporter knows
 // it).
 package syslogin
@@ -69,12 +69,12 @@ type Options struct {
 
 // Input receives syslog on UDP, TCP and TLS.
 type Input struct {
-	logger   log.Logger
-	opts     Options
-	counters *counters
-	feed     *pipeline.Feed
-	policy   atomic.Pointer[Policy]
-	now      func() time.Time
+	logger log.Logger
+	opts   Options
+	self   *selfMetrics
+	feed   *pipeline.Feed
+	policy atomic.Pointer[Policy]
+	now    func() time.Time
 
 	udp []*net.UDPConn
 	tcp []*net.TCPListener
@@ -116,13 +116,13 @@ func New(logger log.Logger, opts Options, policy *Policy, reg prometheus.Registe
 	s := &Input{
 		logger:          logger,
 		opts:            opts,
-		counters:        newCounters(reg),
+		self:            newSelfMetrics(reg),
 		feed:            feed,
 		now:             time.Now,
 		conns:           make(map[net.Conn]struct{}),
 		overflowStopped: make(chan struct{}),
 	}
-	s.counters.dropped.Prepare(feed.Duplicates())
+	s.self.dropped.Prepare(feed.Duplicates())
 	if err := s.checkPolicy(policy); err != nil {
 		return nil, err
 	}

@@ -107,7 +107,7 @@ func (s *Input) TLSAddrs() []net.Addr {
 // watchOverflow counts datagrams the kernel dropped because a syslog UDP
 // socket's buffer was full, as the trap receiver does for its sockets.
 func (s *Input) watchOverflow(done chan struct{}) {
-	udpsock.WatchDrops(s.udp, func(n float64) { s.counters.dropN(pipeline.DropSocketOverflow, n) }, done)
+	udpsock.WatchDrops(s.udp, func(n float64) { s.self.dropN(pipeline.DropSocketOverflow, n) }, done)
 	close(s.overflowStopped)
 }
 
@@ -129,14 +129,14 @@ func (s *Input) readUDP(conn *net.UDPConn) {
 			time.Sleep(10 * time.Millisecond) // do not spin on a persistent error
 			continue
 		}
-		s.counters.receivedBy[TransportUDP].Inc()
+		s.self.receivedBy[TransportUDP].Inc()
 		policy := s.policy.Load()
 		if !policy.AllowedSources.Allow(src.Addr()) {
-			s.counters.drop(pipeline.DropSourceNotAllowed)
+			s.self.drop(pipeline.DropSourceNotAllowed)
 			continue
 		}
 		if n > s.opts.MaxMessageSize {
-			s.counters.drop(DropTooLong)
+			s.self.drop(DropTooLong)
 			continue
 		}
 		s.handle(p, policy, buf[:n], src.Addr())

@@ -94,7 +94,7 @@ func (f *flags) New(env input.Env) (input.Input, error) {
 		}
 	}
 	level.Info(env.Logger).Log("msg", "SNMPv3 engine", "engine_boots", opts.EngineBoots)
-	return NewFromConfig(env.Logger, opts, env.Config, NewCounters(env.Registerer), env.Feed)
+	return NewFromConfig(env.Logger, opts, env.Config, NewSelfMetrics(env.Registerer), env.Feed)
 }
 
 // KeepState adds what the trap input cannot learn again to the state

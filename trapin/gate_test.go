@@ -23,7 +23,7 @@ func TestReceiverGate(t *testing.T) {
 	metrics := pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{})
 	rec := &recorder{}
 	dedup := pipeline.NewDedup(time.Minute)
-	stats := NewCounters(prometheus.NewRegistry())
+	stats := NewSelfMetrics(prometheus.NewRegistry())
 	r, err := New(log.NewNopLogger(), Options{}, testPolicy(), stats, pipeline.New(dedup, metrics, rec).Feed(Origin))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestReceiverGate(t *testing.T) {
 func TestDiscoveryReportCarriesEngineBoots(t *testing.T) {
 	p := testPolicy()
 	p.EngineID = "\x80\x00\x1f\x88\x80\x01\x02\x03\x04\xaa"
-	r, err := New(log.NewNopLogger(), Options{EngineBoots: 42}, p, NewCounters(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{})))
+	r, err := New(log.NewNopLogger(), Options{EngineBoots: 42}, p, NewSelfMetrics(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{})))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,10 +53,10 @@ type Options struct {
 // the Policy, decodes them and hands the events to the sinks. Socket
 // readers never block on decoding: a full queue drops and counts.
 type Input struct {
-	logger   log.Logger
-	opts     Options
-	counters *Counters
-	feed     *pipeline.Feed
+	logger log.Logger
+	opts   Options
+	self   *SelfMetrics
+	feed   *pipeline.Feed
 
 	policy atomic.Pointer[policyState]
 	conns  []*net.UDPConn
@@ -90,7 +90,7 @@ type policyState struct {
 
 // New binds every listen address. Binding errors say which address
 // failed and, for privileged ports, how to get the right to bind.
-func New(logger log.Logger, opts Options, policy *Policy, counters *Counters, feed *pipeline.Feed) (*Input, error) {
+func New(logger log.Logger, opts Options, policy *Policy, self *SelfMetrics, feed *pipeline.Feed) (*Input, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -98,13 +98,13 @@ func New(logger log.Logger, opts Options, policy *Policy, counters *Counters, fe
 		opts.QueueSize = DefaultQueueSize
 	}
 	r := &Input{
-		logger:   logger,
-		opts:     opts,
-		counters: counters,
-		feed:     feed,
-		queue:    make(chan *datagram, opts.QueueSize),
-		engine:   newLocalEngine(opts.EngineBoots, time.Now),
-		informs:  newInformCache(informCacheSize, informMemory),
+		logger:  logger,
+		opts:    opts,
+		self:    self,
+		feed:    feed,
+		queue:   make(chan *datagram, opts.QueueSize),
+		engine:  newLocalEngine(opts.EngineBoots, time.Now),
+		informs: newInformCache(informCacheSize, informMemory),
 
 		superseding: opts.Superseding,
 
@@ -113,7 +113,7 @@ func New(logger log.Logger, opts Options, policy *Policy, counters *Counters, fe
 	if r.superseding == nil {
 		r.superseding = NewSuperseding()
 	}
-	counters.dropped.Prepare(feed.Duplicates())
+	self.dropped.Prepare(feed.Duplicates())
 	r.pool.New = func() any { return &datagram{buf: make([]byte, 0, smallDatagram)} }
 	if err := r.SetPolicy(policy); err != nil {
 		return nil, err
@@ -146,10 +146,10 @@ func (r *Input) SetPolicy(p *Policy) error {
 }
 
 // NewFromConfig is New with the policy of cfg (see PolicyFrom).
-func NewFromConfig(logger log.Logger, opts Options, cfg *config.Config, counters *Counters, feed *pipeline.Feed) (*Input, error) {
+func NewFromConfig(logger log.Logger, opts Options, cfg *config.Config, self *SelfMetrics, feed *pipeline.Feed) (*Input, error) {
 	p, derived := PolicyFrom(cfg, opts.Communities)
 	logDerivedEngineID(logger, derived, p)
-	return New(logger, opts, p, counters, feed)
+	return New(logger, opts, p, self, feed)
 }
 
 func logDerivedEngineID(logger log.Logger, derived bool, p *Policy) {

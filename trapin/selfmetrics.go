@@ -28,10 +28,10 @@ var dropReasons = []pipeline.DropReason{
 	DropUnsupportedSec, DropNotInTimeWindow, DropUnknownEngineID, DropDuplicateInform,
 }
 
-// Counters are the trap input's own counters: what arrived, what was
+// SelfMetrics are the trap input's own metrics: what arrived, what was
 // dropped and why, what was answered. The input owns them; the event sinks
 // never see packets.
-type Counters struct {
+type SelfMetrics struct {
 	dropped          *pipeline.Drops
 	informsAcked     prometheus.Counter
 	discoveryReports prometheus.Counter
@@ -40,11 +40,11 @@ type Counters struct {
 	receivedBy map[gosnmp.SnmpVersion]prometheus.Counter
 }
 
-// NewCounters registers the trap input's counters on reg.
-func NewCounters(reg prometheus.Registerer) *Counters {
+// NewSelfMetrics registers the trap input's own metrics on reg.
+func NewSelfMetrics(reg prometheus.Registerer) *SelfMetrics {
 	received := metricdef.TrapPacketsReceived.NewCounterVec()
 	dropped := metricdef.TrapPacketsDropped.NewCounterVec()
-	s := &Counters{
+	s := &SelfMetrics{
 		dropped:          pipeline.NewDrops(dropped, dropReasons...),
 		informsAcked:     metricdef.TrapInformsAcknowledged.NewCounter(),
 		discoveryReports: metricdef.TrapEngineDiscoveryReports.NewCounter(),
@@ -59,17 +59,17 @@ func NewCounters(reg prometheus.Registerer) *Counters {
 }
 
 // Drop counts a packet that did not become an event.
-func (s *Counters) Drop(reason pipeline.DropReason) { s.DropN(reason, 1) }
+func (s *SelfMetrics) Drop(reason pipeline.DropReason) { s.DropN(reason, 1) }
 
 // DropN counts n packets dropped for reason.
-func (s *Counters) DropN(reason pipeline.DropReason, n float64) { s.dropped.Add(reason, n) }
+func (s *SelfMetrics) DropN(reason pipeline.DropReason, n float64) { s.dropped.Add(reason, n) }
 
 // countReceived counts a packet whose SNMP version could be read.
-func (s *Counters) countReceived(v gosnmp.SnmpVersion) { s.receivedBy[v].Inc() }
+func (s *SelfMetrics) countReceived(v gosnmp.SnmpVersion) { s.receivedBy[v].Inc() }
 
 // discoveryAnswered counts a v3 engine discovery request answered with a
 // Report.
-func (s *Counters) discoveryAnswered() { s.discoveryReports.Inc() }
+func (s *SelfMetrics) discoveryAnswered() { s.discoveryReports.Inc() }
 
 // informAcknowledged counts an inform answered with a response.
-func (s *Counters) informAcknowledged() { s.informsAcked.Inc() }
+func (s *SelfMetrics) informAcknowledged() { s.informsAcked.Inc() }

@@ -43,11 +43,11 @@ const (
 	TransportTLS = "tls"
 )
 
-// counters are the syslog input's own counters. With the events it produces,
+// selfMetrics are the syslog input's own metrics. With the events it produces,
 // they add up: every message read (received) is either parsed into an event
 // or dropped under one reason; socket_overflow counts datagrams the kernel
 // dropped before they could be read, which received cannot see.
-type counters struct {
+type selfMetrics struct {
 	receivedBy map[string]prometheus.Counter
 	parsed     prometheus.Counter
 	dropped    *pipeline.Drops
@@ -58,7 +58,7 @@ type counters struct {
 	tlsFailed     map[string]prometheus.Counter
 }
 
-func newCounters(reg prometheus.Registerer) *counters {
+func newSelfMetrics(reg prometheus.Registerer) *selfMetrics {
 	received := metricdef.SyslogMessagesReceived.NewCounterVec()
 	parsed := metricdef.SyslogMessagesParsed.NewCounter()
 	dropped := metricdef.SyslogMessagesDropped.NewCounterVec()
@@ -68,7 +68,7 @@ func newCounters(reg prometheus.Registerer) *counters {
 	tlsFailed := metricdef.SyslogTLSHandshakeFailures.NewCounterVec()
 	reg.MustRegister(received, parsed, dropped, open, accepted, refused, tlsFailed)
 
-	m := &counters{
+	m := &selfMetrics{
 		receivedBy: map[string]prometheus.Counter{
 			TransportUDP: received.WithLabelValues(TransportUDP),
 			TransportTCP: received.WithLabelValues(TransportTCP),
@@ -90,6 +90,6 @@ func newCounters(reg prometheus.Registerer) *counters {
 	return m
 }
 
-func (m *counters) drop(reason pipeline.DropReason) { m.dropN(reason, 1) }
+func (m *selfMetrics) drop(reason pipeline.DropReason) { m.dropN(reason, 1) }
 
-func (m *counters) dropN(reason pipeline.DropReason, n float64) { m.dropped.Add(reason, n) }
+func (m *selfMetrics) dropN(reason pipeline.DropReason, n float64) { m.dropped.Add(reason, n) }
