@@ -25,7 +25,7 @@ lint:
 	./scripts/lint.sh
 
 generate:
-	go generate ./alerts ./dashboards ./internal/licenses
+	go generate . ./alerts ./dashboards ./internal/licenses
 
 # Archives, .deb and .rpm packages, SBOMs and checksums in dist/:
 # make release VERSION=v1.2.3 (scripts/release.sh says what is in them).

@@ -97,21 +97,21 @@ func TestExplainCommandLine(t *testing.T) {
 	}
 }
 
-// TestExplainExampleInREADME keeps the README's example true.
-func TestExplainExampleInREADME(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+// TestExplainExampleInDocs keeps the example of docs/pages.md true.
+func TestExplainExampleInDocs(t *testing.T) {
+	readme, err := os.ReadFile("docs/pages.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	const prompt = "$ ipsec_trap_exporter explain 6\n"
 	_, example, ok := strings.Cut(string(readme), prompt)
 	if !ok {
-		t.Fatal("README.md has no explain example")
+		t.Fatal("docs/pages.md has no explain example")
 	}
 	example, _, _ = strings.Cut(example, "```")
 	var out bytes.Buffer
 	explain(&out, &out, "6")
 	if out.String() != example {
-		t.Errorf("README.md's explain example differs from the output:\n%s\nwant:\n%s", example, out.String())
+		t.Errorf("docs/pages.md's explain example differs from the output:\n%s\nwant:\n%s", example, out.String())
 	}
 }

@@ -272,10 +272,10 @@ func TestMixinRulesPassPromtool(t *testing.T) {
 	}
 }
 
-// The README's example, evaluated as written, writes rule files and
+// The example of docs/alerting.md, evaluated as written, writes rule files and
 // dashboards with the _config it sets.
-func TestMixinReadmeExample(t *testing.T) {
-	files := goJsonnetMulti(t, readmeExample(t))
+func TestMixinDocsExample(t *testing.T) {
+	files := goJsonnetMulti(t, docsExample(t))
 	var names []string
 	for name, s := range files {
 		names = append(names, name)
@@ -294,16 +294,16 @@ func TestMixinReadmeExample(t *testing.T) {
 	}
 }
 
-func readmeExample(t *testing.T) string {
+func docsExample(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile("docs/alerting.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, rest, ok := strings.Cut(string(b), "```jsonnet\n")
 	example, _, ok2 := strings.Cut(rest, "```")
 	if !ok || !ok2 {
-		t.Fatal("no jsonnet example in README.md")
+		t.Fatal("no jsonnet example in docs/alerting.md")
 	}
 	return example
 }
@@ -379,7 +379,7 @@ func stderrOf(err error) []byte {
 
 // The C++ jsonnet (0.18 in Debian 12) evaluates the mixin to the same bytes
 // as go-jsonnet, with the default and with an overriding _config; and the
-// README's example writes the same files. Those files are compared as
+// docs' example writes the same files. Those files are compared as
 // values, not bytes, for the dashboards: std.manifestJsonEx prints numbers
 // with 17 significant digits in the C++ implementation (0.90000000000000002
 // for 0.9), the same double either way.
@@ -393,17 +393,17 @@ func TestMixinSameInCppJsonnet(t *testing.T) {
 		}
 	}
 
-	example := readmeExample(t)
+	example := docsExample(t)
 	want := goJsonnetMulti(t, example)
 	got := cppJsonnet(t, example, true)
 	if len(got) != len(want) {
-		t.Errorf("the README's example: C++ jsonnet writes %d files, go-jsonnet %d", len(got), len(want))
+		t.Errorf("the docs' example: C++ jsonnet writes %d files, go-jsonnet %d", len(got), len(want))
 	}
 	for name, w := range want {
 		g, ok := got[name]
 		switch {
 		case !ok:
-			t.Errorf("the README's example: C++ jsonnet does not write %s", name)
+			t.Errorf("the docs' example: C++ jsonnet does not write %s", name)
 		case strings.HasSuffix(name, ".json"):
 			var gv, wv any
 			if err := json.Unmarshal([]byte(g), &gv); err != nil {
@@ -439,7 +439,7 @@ func chdirFor(t *testing.T, dir string) func() {
 	}
 }
 
-// The mixin and the README name the retention the SLO rules need.
+// The mixin and docs/alerting.md name the retention the SLO rules need.
 func TestMixinNamesTheRetentionNeeded(t *testing.T) {
 	vm := jsonnet.MakeVM()
 	out, err := vm.EvaluateAnonymousSnippet("retention.jsonnet", `(import 'mixin.libsonnet').prometheusRetention`)
@@ -453,17 +453,17 @@ func TestMixinNamesTheRetentionNeeded(t *testing.T) {
 	if got != alerts.RetentionNeeded() {
 		t.Errorf("mixin prometheusRetention = %q, want %q (alerts.RetentionNeeded)", got, alerts.RetentionNeeded())
 	}
-	readme, err := os.ReadFile("README.md")
+	doc, err := os.ReadFile("docs/alerting.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := "--storage.tsdb.retention.time=" + got; !strings.Contains(string(readme), w) {
-		t.Errorf("README.md does not say %q", w)
+	if w := "--storage.tsdb.retention.time=" + got; !strings.Contains(string(doc), w) {
+		t.Errorf("docs/alerting.md does not say %q", w)
 	}
 }
 
-// The README's Prometheus 3 scrape configuration is the mixin's.
-func TestReadmeScrapeConfigIsTheMixins(t *testing.T) {
+// The Prometheus 3 scrape configuration of docs/alerting.md is the mixin's.
+func TestDocsScrapeConfigIsTheMixins(t *testing.T) {
 	vm := jsonnet.MakeVM()
 	out, err := vm.EvaluateAnonymousSnippet("scrape.jsonnet",
 		`local m = import 'mixin.libsonnet'; { protocols: m.prometheusScrapeConfig.scrape_protocols, features: m.prometheusEnableFeatures }`)
@@ -474,7 +474,7 @@ func TestReadmeScrapeConfigIsTheMixins(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("docs/alerting.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -484,7 +484,7 @@ func TestReadmeScrapeConfigIsTheMixins(t *testing.T) {
 	}
 	for _, w := range want {
 		if !strings.Contains(string(readme), w) {
-			t.Errorf("README.md does not say %q, which the mixin recommends", w)
+			t.Errorf("docs/alerting.md does not say %q, which the mixin recommends", w)
 		}
 	}
 }

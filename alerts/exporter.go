@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
 // ExporterJobSelector is the selector of the exporters' scrape job in the
@@ -21,7 +23,7 @@ const ExporterJobSelector = `job="ipsec_trap_exporter"`
 // and prometheusAlerts.
 func ExporterRules(o Options) []ruleGroup {
 	exporters := ruleGroup{Name: "ipsec_trap_exporter", Rules: slices.Concat(
-		exporterUpRules(o), trapInputRules(o), syslogInputRules(o), seriesLimitRules(o), exporterUpkeepRules(o),
+		exporterUpRules(o), inputRules(o), seriesLimitRules(o), exporterUpkeepRules(o),
 	)}
 	devices := ruleGroup{Name: "ipsec_trap_devices", Rules: []rule{deviceEventsRule()}}
 	deviceAlerts := ruleGroup{Name: "ipsec_trap_devices_alerts", Rules: []rule{deviceSilentRule(o)}}
@@ -41,7 +43,7 @@ func exporterUpRules(o Options) []rule {
 			Labels:  map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
 				"summary":     "Trap exporter {{ $labels.instance }} is down",
-				"description": "Prometheus cannot scrape the IPSec trap exporter {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes. Traps sent to it are lost; with a second trap host configured on the devices, the other exporter still has them.",
+				"description": "Prometheus cannot scrape the IPSec trap exporter {{ $labels.instance }} (job {{ $labels.job }}) for 5 minutes. Traps and log lines sent to it are lost; with a second trap (and log) host configured on the devices, the other exporter still has them.",
 				"remediation": ProjectGuidancePrefix + "check the exporter's process and logs (systemctl status, journalctl) and that its web port is reachable from Prometheus.",
 				"runbook_url": o.Runbook("exporter-down"),
 			},
@@ -62,69 +64,58 @@ func exporterUpRules(o Options) []rule {
 	}
 }
 
-// trapInputRules are the alerts on traps the trap input lost (queue,
-// socket) or refused (community, keys, replays).
-func trapInputRules(o Options) []rule {
-	return []rule{
-		{
-			Comment: "A full queue or a kernel socket overflow loses traps silently on the device's side: any is worth fixing.",
-			Alert:   "IPSecTrapsDropped",
-			Expr:    `max by (instance, reason) (increase(` + metricdef.TrapPacketsDropped.Name + `{reason=~"queue_full|socket_overflow"}[5m])) > 0`,
-			Labels:  map[string]string{"severity": "warning"},
-			Annotations: map[string]string{
-				"summary":     "Trap exporter {{ $labels.instance }} drops traps ({{ $labels.reason }})",
-				"description": `{{ $labels.instance }} dropped {{ $value | printf "%.0f" }} traps in the last 5 minutes because of {{ $labels.reason }}.`,
-				"remediation": ProjectGuidancePrefix + "queue_full means traps arrive faster than the exporter decodes them, socket_overflow that the kernel's receive buffer overflowed before the exporter read it. Give the exporter more CPU, raise net.core.rmem_max so it gets its receive buffer, and look for a trap storm (" + metricdef.TrapPacketsReceived.Name + ").",
-				"runbook_url": o.Runbook("traps-dropped"),
-			},
-		},
-		{
-			Comment: "A few bad packets happen (a scanner, a device being reconfigured); more than 10 in 15 minutes is a device with the wrong community or keys, or someone trying.",
-			Alert:   "IPSecTrapsRejected",
-			Expr:    `max by (instance, reason) (increase(` + metricdef.TrapPacketsDropped.Name + `{reason=~"malformed|auth_failure|unknown_community|not_in_time_window|unknown_engine_id"}[15m])) > 10`,
-			Labels:  map[string]string{"severity": "warning"},
-			Annotations: map[string]string{
-				"summary":     "Trap exporter {{ $labels.instance }} rejects traps ({{ $labels.reason }})",
-				"description": `{{ $labels.instance }} rejected {{ $value | printf "%.0f" }} packets in the last 15 minutes as {{ $labels.reason }}.`,
-				"remediation": ProjectGuidancePrefix + "auth_failure and unknown_community mean a sender whose SNMPv3 user, keys or community do not match the exporter's config file, or an attacker; malformed means packets that are not SNMP; not_in_time_window means SNMPv3 informs outside the time window (a replay, or a sender that keeps failing to resynchronise its clock with this engine); unknown_engine_id means informs keyed for another engine ID (set the device's inform target to this exporter's engine_id). Find the sender in the exporter's debug log and fix its trap target configuration, or block it.",
-				"runbook_url": o.Runbook("traps-rejected"),
-			},
+// inputRules are the alerts on what each input lost (queue, socket,
+// connections over the limit) or refused (credentials, allow-list, data
+// that is not its protocol), as its declaration words them.
+func inputRules(o Options) []rule {
+	var rules []rule
+	for _, in := range o.inputs() {
+		rules = append(rules,
+			inputRule(o, in.Health.Lost, "5m", "> 0"),
+			inputRule(o, in.Health.Refused, "15m", "> 10"))
+	}
+	return rules
+}
+
+// inputRule is one input alert: the increase of each counter it watches,
+// per instance and reason, against the threshold.
+func inputRule(o Options, a input.Alert, window, threshold string) rule {
+	arms := make([]string, len(a.Counts))
+	for i, c := range a.Counts {
+		arms[i] = `max by (instance, reason) (increase(` + c.Family.Name + `{reason` + reasonMatcher(c.Reasons) + `}[` + window + `])) ` + threshold
+	}
+	return rule{
+		Comment: a.Comment,
+		Alert:   a.Name,
+		Expr:    strings.Join(arms, " or "),
+		Labels:  map[string]string{"severity": "warning"},
+		Annotations: map[string]string{
+			"summary":     a.Summary,
+			"description": a.Description,
+			"remediation": ProjectGuidancePrefix + a.Remediation,
+			"runbook_url": o.Runbook(a.Runbook),
 		},
 	}
 }
 
-// syslogInputRules are the syslog input's counterpart of trapInputRules:
-// log lines and connections lost or refused.
-func syslogInputRules(o Options) []rule {
-	return []rule{
-		{
-			Comment: "The syslog input's socket overflowed, or its TCP listener turned connections away at --syslog.max-connections: log lines are lost before the exporter reads them.",
-			Alert:   "IPSecSyslogDropped",
-			Expr: `max by (instance, reason) (increase(` + metricdef.SyslogMessagesDropped.Name + `{reason="socket_overflow"}[5m])) > 0` +
-				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="limit"}[5m])) > 0`,
-			Labels: map[string]string{"severity": "warning"},
-			Annotations: map[string]string{
-				"summary":     "Trap exporter {{ $labels.instance }} loses syslog ({{ $labels.reason }})",
-				"description": `{{ $labels.instance }} lost {{ $value | printf "%.0f" }} syslog messages or connections in the last 5 minutes because of {{ $labels.reason }}.`,
-				"remediation": ProjectGuidancePrefix + "socket_overflow means the kernel's receive buffer of a syslog UDP socket overflowed before the exporter read it: raise net.core.rmem_max so the exporter gets --udp.receive-buffer, and look for a log storm (" + metricdef.SyslogMessagesReceived.Name + "). limit means more TCP senders than --syslog.max-connections: raise it, or send through a relay.",
-				"runbook_url": o.Runbook("syslog-dropped"),
-			},
-		},
-		{
-			Comment: "Log lines refused before they became events: senders outside allowed_sources, lines that are not syslog or are too long, TLS senders whose client certificate is missing or not signed by client_ca_file (timeouts and protocol failures are not refusals: a scanner or a slow link makes them). A few happen; more than 10 in 15 minutes is a misconfigured sender or someone trying.",
-			Alert:   "IPSecSyslogRejected",
-			Expr: `max by (instance, reason) (increase(` + metricdef.SyslogMessagesDropped.Name + `{reason=~"malformed|too_long|source_not_allowed"}[15m])) > 10` +
-				` or max by (instance, reason) (increase(` + metricdef.SyslogTCPConnectionsRefused.Name + `{reason="source_not_allowed"}[15m])) > 10` +
-				` or max by (instance, reason) (increase(` + metricdef.SyslogTLSHandshakeFailures.Name + `{reason="client_certificate"}[15m])) > 10`,
-			Labels: map[string]string{"severity": "warning"},
-			Annotations: map[string]string{
-				"summary":     "Trap exporter {{ $labels.instance }} rejects syslog ({{ $labels.reason }})",
-				"description": `{{ $labels.instance }} rejected {{ $value | printf "%.0f" }} syslog messages or connections in the last 15 minutes as {{ $labels.reason }}.`,
-				"remediation": ProjectGuidancePrefix + "source_not_allowed means a sender outside allowed_sources (add it, or block it); malformed means data that is not syslog or a broken TCP frame; too_long means messages longer than --syslog.max-message-size; client_certificate means a TLS sender without a client certificate, or with one that syslog.tls.client_ca_file did not sign (give the device a certificate from that CA, or block it). Find the sender in the exporter's debug log.",
-				"runbook_url": o.Runbook("syslog-rejected"),
-			},
-		},
+// reasonMatcher matches the reasons: = for one, =~ for several.
+func reasonMatcher(reasons []string) string {
+	if len(reasons) == 1 {
+		return `="` + reasons[0] + `"`
 	}
+	return `=~"` + strings.Join(reasons, "|") + `"`
+}
+
+// inputsIncrease is the increase over window of every input's drops under
+// reason, summed per instance. Each input's family carries its name in an
+// input label first: increase() drops the metric name, and two inputs'
+// series would otherwise have the same labels.
+func inputsIncrease(o Options, reason, window string) string {
+	var arms []string
+	for _, in := range o.inputs() {
+		arms = append(arms, `label_replace(increase(`+in.Dropped.Name+`{reason="`+reason+`"}[`+window+`]), "input", "`+string(in.Origin)+`", "", "")`)
+	}
+	return "sum by (instance) (" + strings.Join(arms, " or ") + ")"
 }
 
 // seriesLimitRules warn before and once limits.max_series stops new series,
@@ -144,9 +135,9 @@ func seriesLimitRules(o Options) []rule {
 			},
 		},
 		{
-			Comment: "Once the limit is reached, failures of new peers are not counted and their alerts cannot fire.",
+			Comment: "Once the limit is reached, failures of new peers are not counted and their alerts cannot fire, whichever input reported them.",
 			Alert:   "IPSecTrapSeriesLimitReached",
-			Expr:    `max by (instance) (increase(` + metricdef.TrapPacketsDropped.Name + `{reason="series_limit"}[15m])) > 0`,
+			Expr:    inputsIncrease(o, string(pipeline.DropSeriesLimit), "15m") + " > 0",
 			Labels:  map[string]string{"severity": "warning"},
 			Annotations: map[string]string{
 				"summary":     "Trap exporter {{ $labels.instance }} drops events at its series limit",
@@ -212,9 +203,9 @@ and on (device)
 		For:    "15m",
 		Labels: map[string]string{"severity": "warning"},
 		Annotations: map[string]string{
-			"summary":     "{{ $labels.device }} has sent no IPSec traps for 24 hours",
-			"description": "{{ $labels.device }} sent IPSec traps within the series TTL (7 days by default) but none in the last 24 hours.",
-			"remediation": ProjectGuidancePrefix + "check that the device still has the exporters as trap targets (display snmp-agent target-host), that the IPSec trap switches are on (snmp-agent trap enable feature-name ipsec), and that UDP 162 from the device reaches the exporters. If its tunnels were simply stable all day, silence the alert for that device.",
+			"summary":     "{{ $labels.device }} has reported no IPSec events for 24 hours",
+			"description": "{{ $labels.device }} sent IPSec traps or log lines within the series TTL (7 days by default) but none in the last 24 hours.",
+			"remediation": ProjectGuidancePrefix + "check that the device still has the exporters as trap targets (display snmp-agent target-host), that the IPSec trap switches are on (snmp-agent trap enable feature-name ipsec), and that UDP 162 from the device reaches the exporters; for a device that logs instead, that it still logs to them (display info-center). If its tunnels were simply stable all day, silence the alert for that device.",
 			"runbook_url": o.Runbook("device-silent"),
 		},
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/inputs"
 )
 
 // DefaultRunbookURL is where the shipped rules and dashboards link: the
@@ -22,6 +25,17 @@ type Options struct {
 	// runbook link points at; each appends #anchor, an anchor of
 	// docs/runbook.md (<a id="...">).
 	RunbookURL string
+	// Inputs are the inputs the exporter-health rules cover; nil is
+	// inputs.All.
+	Inputs []input.Declaration
+}
+
+// inputs are the inputs the rules cover.
+func (o Options) inputs() []input.Declaration {
+	if o.Inputs == nil {
+		return inputs.All
+	}
+	return o.Inputs
 }
 
 // DefaultOptions are the parameters of the files shipped in the repository.

@@ -2,8 +2,8 @@
 // communities, SNMPv3 users, the local engine ID, allowed sources, device
 // names, series limits and the syslog input's settings (the TLS listener's
 // certificate is read here too). Every error names the file, the line and
-// the reason, because a trap receiver that starts with half a config
-// silently drops traps.
+// the reason, because a receiver that starts with half a config silently
+// drops traps and log lines.
 package config
 
 import (

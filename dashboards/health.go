@@ -1,14 +1,23 @@
 package dashboards
 
 import (
+	"strings"
+
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/inputs"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 )
 
 // exporterHealth is about the exporters themselves, one line per instance:
 // an HA pair must show both members, so nothing here aggregates across
 // instances.
-func exporterHealth(rb runbook) *board {
+func exporterHealth(rb runbook) *board { return exporterHealthOf(rb, inputs.All) }
+
+// exporterHealthOf is the health dashboard of the inputs ins: each has its
+// panel of what it dropped.
+func exporterHealthOf(rb runbook, ins []input.Declaration) *board {
 	d := newBoard(UIDHealth, "ipsec-exporter-health.json", "IPSec / Exporter health",
 		"ipsec_trap_exporter itself, per instance: packets received and dropped, notifications, series against the limit, memory, CPU and scrape health.")
 
@@ -37,11 +46,9 @@ func exporterHealth(rb runbook) *board {
 		"SNMP packets per second parsed as v1, v2c or v3, per instance, whether or not they were accepted afterwards.",
 		"pps", false, series(rate(sel(metricdef.TrapPacketsReceived.Name)), "{{instance}} {{version}}")))
 
-	place(d, 12, 8, mustHaveData, timeseriesPanel("Packets dropped by reason",
-		"Packets per second that did not become an event, per instance and reason (malformed, unknown_community, auth_failure, queue_full, socket_overflow, series_limit, ...). Nothing is dropped silently.",
-		"pps", false, series(rate(sel(metricdef.TrapPacketsDropped.Name)), "{{instance}} {{reason}}")).
-		Thresholds(thresholds("green", from(0.001, "red"))).
-		Links(links(rb.section("traps-dropped", "traps dropped"), rb.section("traps-rejected", "traps rejected"))))
+	for _, in := range ins {
+		inputDropPanel(d, rb, in)
+	}
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Notifications by name",
 		"Accepted notifications per second by catalogue name (hwIPSecNegoFail, hwIPSecTunnelStart, ...; other for OIDs not in the catalogue), per instance.",
@@ -53,7 +60,7 @@ func exporterHealth(rb runbook) *board {
 		series(rate(sel(metricdef.TrapInformsAcknowledged.Name)), "{{instance}} informs acknowledged"),
 		series(rate(sel(metricdef.TrapEngineDiscoveryReports.Name)), "{{instance}} engine discovery reports")))
 
-	syslogPanels(d, rb)
+	syslogConnectionsPanel(d, rb)
 
 	place(d, 12, 8, mustHaveData, timeseriesPanel("Series per family against the limit",
 		"Series held per event-derived metric family ("+metricdef.Series.Name+") and the configured limits.max_series ("+metricdef.SeriesLimit.Name+", drawn only when set). At the limit, new label sets are dropped as series_limit.",
@@ -79,18 +86,26 @@ func exporterHealth(rb runbook) *board {
 	return d
 }
 
-// syslogPanels watch the syslog input as the trap panels watch traps: what
-// it drops and why, and its TCP connections. They are empty while the
-// syslog input is off.
-func syslogPanels(d *board, rb runbook) {
-	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Syslog messages dropped by reason",
-		"Syslog messages per second that did not become an event, per instance and reason (socket_overflow, malformed, too_long, source_not_allowed, not_huawei, other_message, duplicate_of_trap, series_limit), beside the messages received. Empty while the syslog input is off.",
+// inputDropPanel is what one input dropped per second, by reason, beside
+// what it received: nothing is dropped silently.
+func inputDropPanel(d *board, rb runbook, in input.Declaration) {
+	rule := mustHaveData
+	if in.Optional {
+		rule = mayBeEmpty
+	}
+	lost, refused := in.Health.Lost.Runbook, in.Health.Refused.Runbook
+	place(d, 12, 8, rule, timeseriesPanel(in.Title+" dropped by reason", in.Health.Panel,
 		"cps", false,
-		series(rate(sel(metricdef.SyslogMessagesDropped.Name)), "{{instance}} {{reason}}"),
-		series(sumBy("instance", rate(sel(metricdef.SyslogMessagesReceived.Name))), "{{instance}} received")).
+		series(rate(sel(in.Dropped.Name)), "{{instance}} {{reason}}"),
+		series(sumBy("instance", rate(sel(in.Received.Name))), "{{instance}} received")).
 		OverrideByRegexp("/ received$/", []dashboard.DynamicConfigValue{dashedLine()}).
-		Links(links(rb.section("syslog-dropped", "syslog dropped"), rb.section("syslog-rejected", "syslog rejected"))))
+		Thresholds(thresholds("green", from(0.001, "red"))).
+		Links(links(rb.section(lost, strings.ReplaceAll(lost, "-", " ")), rb.section(refused, strings.ReplaceAll(refused, "-", " ")))))
+}
 
+// syslogConnectionsPanel watches the syslog input's TCP and TLS
+// connections. It is empty while the syslog input is off.
+func syslogConnectionsPanel(d *board, rb runbook) {
 	place(d, 12, 8, mayBeEmpty, timeseriesPanel("Syslog TCP connections",
 		"Syslog TCP connections open per instance, and connections refused per second at accept, by reason (limit: --syslog.max-connections; source_not_allowed). Empty while the syslog input is off.",
 		"short", false,

@@ -302,7 +302,7 @@ func startReceiver(t *testing.T, addr string, boots uint32) *receiver {
 	}}
 	reg := prometheus.NewRegistry()
 	r, err := trapin.New(log.NewNopLogger(), trapin.Options{ListenAddresses: []string{addr}, EngineBoots: boots},
-		policy, trapin.NewStats(reg), pipeline.NewFeed(pipeline.NewMetrics(reg, config.Limits{})))
+		policy, trapin.NewSelfMetrics(reg), pipeline.NewFeed(pipeline.NewMetrics(reg, config.Limits{})))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,8 @@ func TestDedup(t *testing.T) {
 		ev    Event
 		want  bool // admitted
 	}
-	T, S := OriginTrap, OriginSyslog
+	// Three inputs: the third, a fake one, shows that nothing assumes two.
+	T, S, F := Origin("trap"), Origin("syslog"), Origin("fake")
 	tests := []struct {
 		name     string
 		arrivals []arrival
@@ -43,16 +44,26 @@ func TestDedup(t *testing.T) {
 		{"another kind is another event", []arrival{{0, T, fail, true}, {0, S, up, true}}},
 		{"another device is another event", []arrival{{0, T, fail, true}, {0, S, otherDevice, true}}},
 		{"counted by name only: never matched", []arrival{{0, T, notif, true}, {0, S, notif, true}}},
+		{"reported by three inputs: counted once", []arrival{{0, F, fail, true}, {0, T, fail, false}, {time.Second, S, fail, false}}},
+		{"each input matches each event once", []arrival{
+			{0, T, fail, true}, {0, S, fail, false}, {0, S, fail, true}, // a second failure, logged first
+			{0, F, fail, false}, {0, F, fail, false}, {0, F, fail, true}, // the fake saw both, then a third
+			{time.Second, T, fail, false}, // the trap of the second: the oldest the trap input has not seen
+		}},
 	}
 	base := time.Unix(1_800_000_000, 0)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := NewDedup(10 * time.Second)
+			for _, a := range tt.arrivals {
+				d.Gate(a.input) // every input's gate before the first event, as the exporter does
+			}
 			for i, a := range tt.arrivals {
 				ev := a.ev
 				ev.Time = base.Add(a.at)
-				if got := d.Gate(a.input).Admit(&ev); got != a.want {
-					t.Errorf("arrival %d (%s at %s through %d): admitted %v, want %v", i, ev.Kind, a.at, a.input, got, a.want)
+				twin := d.Gate(a.input).Admit(&ev)
+				if got := twin == ""; got != a.want {
+					t.Errorf("arrival %d (%s at %s through %s): admitted %v, want %v", i, ev.Kind, a.at, a.input, got, a.want)
 				}
 			}
 		})
@@ -62,7 +73,7 @@ func TestDedup(t *testing.T) {
 func TestDedupWindowOff(t *testing.T) {
 	d := NewDedup(0)
 	ev := Event{Kind: mib.KindTunnelUp, Device: "fw1", Peer: "p", Time: time.Now()}
-	if !d.Gate(OriginTrap).Admit(&ev) || !d.Gate(OriginSyslog).Admit(&ev) {
+	if d.Gate("trap").Admit(&ev) != "" || d.Gate("syslog").Admit(&ev) != "" {
 		t.Error("a zero window must admit everything")
 	}
 	if keys, pending := d.held(); keys != 0 || pending != 0 {
@@ -75,10 +86,10 @@ func TestDedupWindowOff(t *testing.T) {
 func TestDedupMemory(t *testing.T) {
 	d := NewDedup(time.Second)
 	base := time.Unix(1_800_000_000, 0)
-	gate := d.Gate(OriginTrap)
+	gate := d.Gate("trap")
 	for i := 0; i < maxDedupKeys+100; i++ {
 		ev := Event{Kind: mib.KindTunnelUp, Device: "fw", Peer: string(rune('a'+i%26)) + time.Duration(i).String(), Time: base}
-		if !gate.Admit(&ev) {
+		if gate.Admit(&ev) != "" {
 			t.Fatal("a new event was refused")
 		}
 	}
@@ -96,7 +107,7 @@ func TestDedupMemory(t *testing.T) {
 // decoders on every core, events a microsecond apart.
 func BenchmarkDedup(b *testing.B) {
 	d := NewDedup(10 * time.Second)
-	gate := d.Gate(OriginTrap)
+	gate := d.Gate("trap")
 	peers := make([]string, 1000)
 	for i := range peers {
 		peers[i] = "203.0.113." + time.Duration(i).String()
@@ -114,3 +125,27 @@ func BenchmarkDedup(b *testing.B) {
 		}
 	})
 }
+
+// TestFakeInputDuplicates: a third, fake input drops the twin under the name of the
+// input that counted it, and its counters know every other input's name.
+func TestFakeInputDuplicates(t *testing.T) {
+	p := New(NewDedup(10*time.Second), &countSink{})
+	trap, syslog, fake := p.Feed("trap"), p.Feed("syslog"), p.Feed("fake")
+	if got := fake.Duplicates(); len(got) != 2 || got[0] != "duplicate_of_trap" || got[1] != "duplicate_of_syslog" {
+		t.Errorf("the fake input's duplicate reasons: %v", got)
+	}
+	ev := Event{Kind: mib.KindTunnelUp, Device: "fw1", Peer: "p", Time: time.Unix(1_800_000_000, 0)}
+	for _, step := range []struct {
+		feed *Feed
+		want DropReason
+	}{{syslog, ""}, {trap, "duplicate_of_syslog"}, {fake, "duplicate_of_syslog"}} {
+		e := ev
+		if got := step.feed.Record(&e); got != step.want {
+			t.Errorf("Record = %q, want %q", got, step.want)
+		}
+	}
+}
+
+type countSink struct{ n int }
+
+func (s *countSink) Record(*Event) bool { s.n++; return true }

@@ -12,8 +12,8 @@ import (
 )
 
 // Metrics is the sink that turns Events into series. It is a pure consumer
-// of events, whatever their input; the inputs count their own packets and
-// drops (ReceiverStats for traps).
+// of events, whatever their input; the inputs count what they read and
+// dropped themselves (trapin.Counters, the syslog input's counters).
 type Metrics struct {
 	failures      *prometheus.CounterVec
 	lastFailure   *prometheus.GaugeVec

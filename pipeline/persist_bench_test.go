@@ -40,7 +40,7 @@ func storm(m *Metrics, n int) {
 // benchWrite runs write into a fresh store b.N times and reports the CPU
 // and the bytes of one write besides the wall time.
 func benchWrite(b *testing.B, write func(*state.Store) error) {
-	store, err := state.Open(b.TempDir(), state.NewMetrics(prometheus.NewRegistry()))
+	store, err := state.Open(b.TempDir(), state.NewSelfMetrics(prometheus.NewRegistry()))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func BenchmarkRecordDuringStorm(b *testing.B) {
 			storm(m, n)
 			stop := make(chan struct{})
 			var done sync.WaitGroup
-			sm := state.NewMetrics(prometheus.NewRegistry())
+			sm := state.NewSelfMetrics(prometheus.NewRegistry())
 			var writes, bytes atomic.Int64
 			if writer {
 				store, err := state.Open(b.TempDir(), sm)

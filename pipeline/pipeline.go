@@ -1,6 +1,6 @@
 // Package pipeline is where every input's events go: the one Event type,
-// the gate that counts an event reported both as a trap and as a log line
-// once, the series with their limits and expiry, the state they restore
+// the gate that counts once an event reported through several inputs (a trap
+// and a log line), the series with their limits and expiry, the state they restore
 // from, and the recent-events ring. The inputs (trapin/, syslogin/) are
 // siblings that parse their transport and hand events to a Feed; none of
 // them imports another.
@@ -8,18 +8,7 @@ package pipeline
 
 import (
 	"time"
-
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 )
-
-// Input is what main knows of an input: it starts, stops, and takes a new
-// configuration on reload (refusing one it cannot apply, before anything
-// changed). Events reach the pipeline through the Feed it was built with.
-type Input interface {
-	Start()
-	Stop()
-	Reload(cfg *config.Config) error
-}
 
 // DropReason is the value of an input's dropped-total reason label: every
 // packet or message that does not become an event is counted under exactly
@@ -35,11 +24,10 @@ const (
 	// DropSeriesLimit is an event a sink could not record because a metric
 	// family is at limits.max_series.
 	DropSeriesLimit DropReason = "series_limit"
-	// DropDuplicateOfSyslog is a trap whose event the device's log line
-	// already counted; DropDuplicateOfTrap the other way round (see Dedup).
-	DropDuplicateOfSyslog DropReason = "duplicate_of_syslog"
-	DropDuplicateOfTrap   DropReason = "duplicate_of_trap"
 )
+
+// An event whose twin another input already counted is dropped as
+// DuplicateOf that input (see Dedup).
 
 // Sink receives every accepted event. It returns false when it could not
 // record the event because of a series limit.
@@ -66,36 +54,51 @@ func (p *Pipeline) SetDedupWindow(window time.Duration) {
 	}
 }
 
-// Feed is one input's way into the pipeline.
+// Feed is one input's way into the pipeline. Every input's feed is made
+// before the first event.
 func (p *Pipeline) Feed(from Origin) *Feed {
-	f := &Feed{sinks: p.sinks}
+	f := &Feed{sinks: p.sinks, from: from, dedup: p.dedup}
 	if p.dedup != nil {
 		f.gate = p.dedup.Gate(from)
-	}
-	f.duplicate = DropDuplicateOfSyslog
-	if from == OriginSyslog {
-		f.duplicate = DropDuplicateOfTrap
 	}
 	return f
 }
 
 // Feed records one input's events: gate first, then every sink.
 type Feed struct {
-	gate      Gate
-	duplicate DropReason
-	sinks     []Sink
+	gate  Gate
+	sinks []Sink
+	from  Origin
+	dedup *Dedup
+}
+
+// Duplicates are the reasons under which the feed's input drops the twins
+// of the other inputs' events, one per other input: its counters expose
+// them from the start.
+func (f *Feed) Duplicates() []DropReason {
+	if f == nil || f.dedup == nil {
+		return nil
+	}
+	var out []DropReason
+	for _, o := range f.dedup.Origins() {
+		if o != f.from {
+			out = append(out, DuplicateOf(o))
+		}
+	}
+	return out
 }
 
 // NewFeed is a Feed with no gate, straight to sinks (tests, single input).
-func NewFeed(sinks ...Sink) *Feed { return New(nil, sinks...).Feed(OriginTrap) }
+func NewFeed(sinks ...Sink) *Feed { return &Feed{sinks: sinks} }
 
-// Record hands ev to every sink and returns why it was not recorded: the
-// input's duplicate reason for the twin of an event the other input already
-// counted, DropSeriesLimit when a limit kept a sink from recording it, ""
-// for an event recorded.
+// Record hands ev to every sink and returns why it was not recorded:
+// DuplicateOf the input that already counted its twin, DropSeriesLimit
+// when a limit kept a sink from recording it, "" for an event recorded.
 func (f *Feed) Record(ev *Event) DropReason {
-	if f.gate != nil && !f.gate.Admit(ev) {
-		return f.duplicate
+	if f.gate != nil {
+		if twin := f.gate.Admit(ev); twin != "" {
+			return DuplicateOf(twin)
+		}
 	}
 	accepted := true
 	for _, s := range f.sinks {

@@ -1,7 +1,8 @@
 // Package state keeps what the exporter cannot learn again after a restart:
-// a trap is sent once, so the tunnel states, last-failure times and SNMPv3
-// engine boots it taught the exporter live in a state file, and after a
-// clean shutdown the event counters too (counters.go). The package owns
+// a trap or a log line is sent once, so the tunnel states, last-failure
+// times and SNMPv3 engine boots it taught the exporter live in a state
+// file, and after a clean shutdown the event counters too (counters.go).
+// The package owns
 // that file's format and its crash-safe writing; what goes into it is the
 // caller's business.
 //
@@ -173,8 +174,8 @@ func (e *BadFileError) Error() string {
 
 func (e *BadFileError) Unwrap() error { return e.Err }
 
-// Metrics are the store's self-metrics.
-type Metrics struct {
+// SelfMetrics are the store's own metrics.
+type SelfMetrics struct {
 	lastWrite     prometheus.Gauge
 	size          prometheus.Gauge
 	writes        prometheus.Counter
@@ -184,11 +185,11 @@ type Metrics struct {
 	continued     prometheus.Gauge
 }
 
-// NewMetrics registers the store's self-metrics on reg. They exist whether
+// NewSelfMetrics registers the store's own metrics on reg. They exist whether
 // or not state is kept, so that "state is not kept" shows as
 // ipsec_trap_exporter_state_last_restore_successful 0 and a last write at 0.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
+func NewSelfMetrics(reg prometheus.Registerer) *SelfMetrics {
+	m := &SelfMetrics{
 		lastWrite:     metricdef.StateLastWrite.NewGauge(),
 		size:          metricdef.StateSize.NewGauge(),
 		writes:        metricdef.StateWrites.NewCounter(),
@@ -210,7 +211,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 type Store struct {
 	dir     string
 	path    string
-	metrics *Metrics
+	metrics *SelfMetrics
 	lock    *os.File
 
 	mu  sync.Mutex // one write at a time
@@ -220,7 +221,7 @@ type Store struct {
 // Open prepares dir (creating it if needed), locks it and checks that it
 // is writable, so that a directory the exporter cannot use is an error at
 // start rather than a failure at the first write.
-func Open(dir string, m *Metrics) (*Store, error) {
+func Open(dir string, m *SelfMetrics) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("creating the storage directory: %w", err)
 	}

@@ -18,9 +18,9 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
-func open(t *testing.T, dir string) (*Store, *Metrics) {
+func open(t *testing.T, dir string) (*Store, *SelfMetrics) {
 	t.Helper()
-	m := NewMetrics(prometheus.NewRegistry())
+	m := NewSelfMetrics(prometheus.NewRegistry())
 	s, err := Open(dir, m)
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +283,7 @@ func TestOpenRefusesWhatItCannotUse(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := Open(tc.dir, NewMetrics(prometheus.NewRegistry()))
+			_, err := Open(tc.dir, NewSelfMetrics(prometheus.NewRegistry()))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Open(%s) error %v, want one saying %q", tc.dir, err, tc.want)
 			}
@@ -313,11 +313,11 @@ func TestOpenRefusesAnUnwritableDirectoryToAUser(t *testing.T) {
 func TestOneExporterPerDirectory(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := open(t, dir)
-	if _, err := Open(dir, NewMetrics(prometheus.NewRegistry())); err == nil || !strings.Contains(err.Error(), "in use by another") {
+	if _, err := Open(dir, NewSelfMetrics(prometheus.NewRegistry())); err == nil || !strings.Contains(err.Error(), "in use by another") {
 		t.Fatalf("second Open error %v, want the directory in use", err)
 	}
 	s.Close()
-	s2, err := Open(dir, NewMetrics(prometheus.NewRegistry()))
+	s2, err := Open(dir, NewSelfMetrics(prometheus.NewRegistry()))
 	if err != nil {
 		t.Fatalf("Open after Close: %v", err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // Writer writes the state a few seconds after it changed: never more than
-// once per interval, however many traps a storm brings, and not at all
+// once per interval, however many events a storm brings, and not at all
 // while nothing changes.
 type Writer struct {
 	Store    *Store

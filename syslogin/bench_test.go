@@ -75,7 +75,7 @@ func BenchmarkMessage(b *testing.B) {
 		b.Run(format.name, func(b *testing.B) {
 			s, err := New(log.NewNopLogger(), Options{}, &Policy{Devices: map[string]string{"192.0.2.1": "fw-hq-01"}},
 				prometheus.NewRegistry(), pipeline.New(pipeline.NewDedup(10*time.Second),
-					pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 20000})).Feed(pipeline.OriginSyslog))
+					pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 20000})).Feed(Origin))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -140,7 +140,7 @@ func TestTrapAndLogCountOnce(t *testing.T) {
 	dedup := pipeline.NewDedup(10 * time.Second)
 	pipe := pipeline.New(dedup, metrics)
 	s, err := syslogin.New(log.NewNopLogger(), syslogin.Options{ListenAddresses: []string{"127.0.0.1:0"}},
-		&syslogin.Policy{Devices: map[string]string{"127.0.0.1": "fw-lab"}}, reg, pipe.Feed(pipeline.OriginSyslog))
+		&syslogin.Policy{Devices: map[string]string{"127.0.0.1": "fw-lab"}}, reg, pipe.Feed(syslogin.Origin))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestTrapAndLogCountOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	trapFeed := pipe.Feed(pipeline.OriginTrap)
+	trapFeed := pipe.Feed(trapin.Origin)
 	trap := func(tr sender.Trap) {
 		ev := decodeTrap(t, tr, time.Now())
 		ev.Device = "fw-lab" // the devices map, as the receiver applies it

@@ -1,7 +1,6 @@
 package syslogin
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -11,14 +10,17 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
-// The two ways a syslog message is not one of the events this input reads.
-var (
-	// ErrNotHuawei is a message without a Huawei information-centre header.
-	ErrNotHuawei = errors.New("no information-centre header (MODULE/SEVERITY/BRIEF:)")
-	// ErrOtherMessage is a Huawei message that is not an IPSec event the
-	// exporter counts (another module, or another IPSec message).
-	ErrOtherMessage = errors.New("not an IPSec negotiation or tunnel event")
-)
+// Huawei is the Format of Huawei's information centre (VRP, USG, NE, AR,
+// S-series): a header, an optional prefix, a description with a field
+// list.
+type Huawei struct{}
+
+// Parse is ParseMessage.
+func (Huawei) Parse(text string) (pipeline.Event, error) { return ParseMessage(text) }
+
+// ErrNotHuawei is a message without a Huawei information-centre header; it
+// is an ErrForeign.
+var ErrNotHuawei = fmt.Errorf("%w: no information-centre header (MODULE/SEVERITY/BRIEF:)", ErrForeign)
 
 // Header is the information-centre header that starts every Huawei log
 // message's text: %%01IPSEC/4/IPSECNEGOFAIL(t)[3]: is module IPSEC,

@@ -118,7 +118,7 @@ func TestParseMessage(t *testing.T) {
 
 // TestParseMessageLayouts holds the parser to the layouts Huawei's
 // references and public log parsers show beyond the basic one; each case
-// names where its layout comes from (README, "Message layouts").
+// names where its layout comes from (docs/syslog.md, "Message layouts").
 func TestParseMessageLayouts(t *testing.T) {
 	nego := func(peer, port, vsys string) pipeline.Event {
 		return pipeline.Event{Kind: mib.KindNegotiationFailure, Notification: mib.NotifNegoFail,
@@ -248,7 +248,7 @@ func TestParseMessageIgnored(t *testing.T) {
 		// USG firewalls log IKE events under module IKE (public SIEM parsers
 		// for USG6000 show them: a Vsys prefix, PeerAddress, PeerPort,
 		// Reason), but no public reference names their briefs or says which
-		// are failures: they are not counted (README, "Message layouts").
+		// are failures: they are not counted (docs/syslog.md, "Message layouts").
 		{"IKE module", "%%01IKE/4/IKE_ANY_BRIEF(l):Vsys public:An IKE event. (PeerAddress=203.0.113.9:500, PeerPort=500, Reason=phase1 proposal mismatch)", ErrOtherMessage},
 	}
 	for _, tt := range tests {

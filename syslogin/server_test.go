@@ -104,13 +104,13 @@ func (ts *testServer) sendTCP(t *testing.T, stream string) {
 
 // received is the number of messages read, parsed, and dropped by reason.
 func (ts *testServer) counts() (received, parsed float64, dropped map[pipeline.DropReason]float64) {
-	m := ts.metrics
+	m := ts.self
 	for _, c := range m.receivedBy {
 		received += testutil.ToFloat64(c)
 	}
 	dropped = map[pipeline.DropReason]float64{}
 	for _, r := range dropReasons {
-		if v := testutil.ToFloat64(m.droppedBy[r]); v != 0 {
+		if v := testutil.ToFloat64(m.dropped.Counter(r)); v != 0 {
 			dropped[r] = v
 		}
 	}
@@ -176,7 +176,7 @@ func TestUDP(t *testing.T) {
 	if events[3].Reason != "dpd_timeout" || events[0].Reason != "responder_dh_mismatch" {
 		t.Errorf("reasons %q, %q", events[0].Reason, events[3].Reason)
 	}
-	if got := testutil.ToFloat64(ts.metrics.receivedBy[TransportUDP]); got != 8 {
+	if got := testutil.ToFloat64(ts.self.receivedBy[TransportUDP]); got != 8 {
 		t.Errorf("received{udp} = %v", got)
 	}
 }
@@ -194,7 +194,7 @@ func TestTCPFraming(t *testing.T) {
 		notHuawei) // the last one without a trailer
 	ts.waitHandled(t, 9)
 	ts.wantDrops(t, map[pipeline.DropReason]float64{DropTooLong: 2, DropOtherMessage: 1, DropNotHuawei: 1})
-	if got := testutil.ToFloat64(ts.metrics.receivedBy[TransportTCP]); got != 9 {
+	if got := testutil.ToFloat64(ts.self.receivedBy[TransportTCP]); got != 9 {
 		t.Errorf("received{tcp} = %v", got)
 	}
 	var kinds []string
@@ -219,9 +219,9 @@ func TestTCPBrokenFrames(t *testing.T) {
 func (ts *testServer) waitConns(t *testing.T, n float64) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for testutil.ToFloat64(ts.metrics.connsOpen) != n {
+	for testutil.ToFloat64(ts.self.connsOpen) != n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%v connections open, want %v", testutil.ToFloat64(ts.metrics.connsOpen), n)
+			t.Fatalf("%v connections open, want %v", testutil.ToFloat64(ts.self.connsOpen), n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -254,7 +254,7 @@ func TestTCPConnectionLimit(t *testing.T) {
 	}
 	defer third.Close()
 	closedByServer(t, third)
-	if got := testutil.ToFloat64(ts.metrics.connsRefused[RefusedLimit]); got != 1 {
+	if got := testutil.ToFloat64(ts.self.connsRefused[RefusedLimit]); got != 1 {
 		t.Errorf("refused{limit} = %v", got)
 	}
 	// The open ones still work, and a freed slot is taken again.
@@ -266,7 +266,7 @@ func TestTCPConnectionLimit(t *testing.T) {
 	ts.waitConns(t, 1)
 	ts.sendTCP(t, rfc3164Fail+"\n")
 	ts.waitHandled(t, 2)
-	if got := testutil.ToFloat64(ts.metrics.connsAccepted); got != 3 {
+	if got := testutil.ToFloat64(ts.self.connsAccepted); got != 3 {
 		t.Errorf("accepted = %v, want 3", got)
 	}
 }
@@ -299,7 +299,7 @@ func TestAllowList(t *testing.T) {
 	}
 	defer c.Close()
 	closedByServer(t, c)
-	if got := testutil.ToFloat64(ts.metrics.connsRefused[RefusedSourceAllowed]); got != 1 {
+	if got := testutil.ToFloat64(ts.self.connsRefused[RefusedSourceAllowed]); got != 1 {
 		t.Errorf("refused{source_not_allowed} = %v", got)
 	}
 	// A reload that allows the source lets it in.

@@ -64,7 +64,7 @@ func dialTLS(t *testing.T, pki *testenv.PKI, addr, certFile, keyFile string) (*t
 
 func (ts *testServer) tlsFailures() map[string]float64 {
 	out := map[string]float64{}
-	for r, c := range ts.metrics.tlsFailed {
+	for r, c := range ts.self.tlsFailed {
 		if v := testutil.ToFloat64(c); v != 0 {
 			out[r] = v
 		}
@@ -96,7 +96,7 @@ func TestTLS(t *testing.T) {
 	}
 	ts.waitHandled(t, 3)
 	ts.wantDrops(t, map[pipeline.DropReason]float64{DropNotHuawei: 1})
-	if got := testutil.ToFloat64(ts.metrics.receivedBy[TransportTLS]); got != 3 {
+	if got := testutil.ToFloat64(ts.self.receivedBy[TransportTLS]); got != 3 {
 		t.Errorf("received{tls} = %v, want 3", got)
 	}
 	if events := ts.rec.all(); len(events) != 2 || events[0].Peer != "203.0.113.9" || events[1].Peer != "203.0.113.20" {
@@ -208,7 +208,7 @@ func TestTLSSharesTCPLimits(t *testing.T) {
 	}
 	defer tcp.Close()
 	closedByServer(t, tcp)
-	if got := testutil.ToFloat64(ts.metrics.connsRefused[RefusedLimit]); got != 1 {
+	if got := testutil.ToFloat64(ts.self.connsRefused[RefusedLimit]); got != 1 {
 		t.Errorf("refused{limit} = %v, want 1", got)
 	}
 	closedByServerTLS(t, c) // idle

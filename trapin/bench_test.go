@@ -43,7 +43,7 @@ func BenchmarkUnmarshalTrap(b *testing.B) {
 func BenchmarkBytesToSeries(b *testing.B) {
 	for _, fixture := range []string{"v2c_negofail", "v3_sha256_aes256"} {
 		b.Run(fixture, func(b *testing.B) {
-			r, err := New(log.NewNopLogger(), Options{}, testPolicy(), NewStats(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 20000})))
+			r, err := New(log.NewNopLogger(), Options{}, testPolicy(), NewSelfMetrics(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{MaxSeries: 20000})))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -45,9 +45,9 @@ func FuzzProcess(f *testing.F) {
 		// handle, as a worker calls it: its recover, not one of the
 		// test's, turns a panic into a drop, and the drop counters say
 		// which.
-		drops := dropCounts(r.stats)
+		drops := dropCounts(r.self)
 		r.handle(d, state, dec)
-		reasons := droppedSince(r.stats, drops)
+		reasons := droppedSince(r.self, drops)
 		events := len(rec.events) - before
 		switch {
 		case len(reasons) > 1:
@@ -69,16 +69,16 @@ func FuzzProcess(f *testing.F) {
 }
 
 // dropCounts reads every drop counter of s.
-func dropCounts(s *Stats) map[pipeline.DropReason]float64 {
-	out := make(map[pipeline.DropReason]float64, len(s.droppedBy))
-	for reason, c := range s.droppedBy {
-		out[reason] = testutil.ToFloat64(c)
+func dropCounts(s *SelfMetrics) map[pipeline.DropReason]float64 {
+	out := make(map[pipeline.DropReason]float64, len(dropReasons))
+	for _, reason := range dropReasons {
+		out[reason] = testutil.ToFloat64(s.dropped.Counter(reason))
 	}
 	return out
 }
 
 // droppedSince lists the drop reasons counted since before was read.
-func droppedSince(s *Stats, before map[pipeline.DropReason]float64) []pipeline.DropReason {
+func droppedSince(s *SelfMetrics, before map[pipeline.DropReason]float64) []pipeline.DropReason {
 	var out []pipeline.DropReason
 	for reason, n := range dropCounts(s) {
 		for range int(n - before[reason]) {
@@ -113,9 +113,9 @@ func TestDecoderPanicIsAMalformedDrop(t *testing.T) {
 	}
 	t.Logf("process panics: %v", panicked)
 
-	drops := dropCounts(r.stats)
+	drops := dropCounts(r.self)
 	r.handle(d, state, dec)
-	if got := droppedSince(r.stats, drops); len(got) != 1 || got[0] != pipeline.DropMalformed {
+	if got := droppedSince(r.self, drops); len(got) != 1 || got[0] != pipeline.DropMalformed {
 		t.Errorf("a decoder panic counted as %v, want one %s drop", got, pipeline.DropMalformed)
 	}
 	if len(rec.events) != 0 {

@@ -23,18 +23,18 @@ func TestReceiverGate(t *testing.T) {
 	metrics := pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{})
 	rec := &recorder{}
 	dedup := pipeline.NewDedup(time.Minute)
-	stats := NewStats(prometheus.NewRegistry())
-	r, err := New(log.NewNopLogger(), Options{}, testPolicy(), stats, pipeline.New(dedup, metrics, rec).Feed(pipeline.OriginTrap))
+	stats := NewSelfMetrics(prometheus.NewRegistry())
+	r, err := New(log.NewNopLogger(), Options{}, testPolicy(), stats, pipeline.New(dedup, metrics, rec).Feed(Origin))
 	if err != nil {
 		t.Fatal(err)
 	}
 	logLine := pipeline.Event{Kind: mib.KindNegotiationFailure, Device: "127.0.0.1", Peer: "203.0.113.9",
 		ReasonCode: "1", Reason: "phase1_proposal_mismatch", Time: time.Now()}
-	if !dedup.Gate(pipeline.OriginSyslog).Admit(&logLine) {
+	if twin := dedup.Gate("syslog").Admit(&logLine); twin != "" {
 		t.Fatal("the first of the twins was refused")
 	}
-	if drop, err := processFixture(t, r, "v2c_inform"); drop != pipeline.DropDuplicateOfSyslog {
-		t.Fatalf("drop = %q (%v), want %q", drop, err, pipeline.DropDuplicateOfSyslog)
+	if drop, err := processFixture(t, r, "v2c_inform"); drop != pipeline.DuplicateOf("syslog") {
+		t.Fatalf("drop = %q (%v), want %q", drop, err, pipeline.DuplicateOf("syslog"))
 	}
 	if len(rec.events) != 0 {
 		t.Errorf("a duplicate reached the sinks: %+v", rec.events)
@@ -53,7 +53,7 @@ func TestReceiverGate(t *testing.T) {
 func TestDiscoveryReportCarriesEngineBoots(t *testing.T) {
 	p := testPolicy()
 	p.EngineID = "\x80\x00\x1f\x88\x80\x01\x02\x03\x04\xaa"
-	r, err := New(log.NewNopLogger(), Options{EngineBoots: 42}, p, NewStats(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{})))
+	r, err := New(log.NewNopLogger(), Options{EngineBoots: 42}, p, NewSelfMetrics(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{})))
 	if err != nil {
 		t.Fatal(err)
 	}

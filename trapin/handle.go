@@ -44,13 +44,13 @@ func (r *Input) work() {
 func (r *Input) handle(d *datagram, state *policyState, dec *workerDecoders) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.stats.Drop(pipeline.DropMalformed)
+			r.self.Drop(pipeline.DropMalformed)
 			level.Debug(r.logger).Log("msg", "Decoding panicked; packet dropped", "source", d.src, "panic", fmt.Sprint(p))
 		}
 	}()
 	reason, err := r.process(d, state, dec)
 	if reason != "" {
-		r.stats.Drop(reason)
+		r.self.Drop(reason)
 		level.Debug(r.logger).Log("msg", "Packet dropped", "source", d.src, "reason", reason, "err", err)
 	}
 }
@@ -62,7 +62,7 @@ func (r *Input) process(d *datagram, state *policyState, dec *workerDecoders) (p
 	if !ok {
 		return pipeline.DropMalformed, errNotSNMP
 	}
-	r.stats.countReceived(version)
+	r.self.countReceived(version)
 
 	if version != gosnmp.Version3 {
 		// The common case of a storm, v1 and v2c traps, walked in place;
@@ -153,7 +153,7 @@ func (r *Input) answerInform(d *datagram, pkt *gosnmp.SnmpPacket) {
 		level.Warn(r.logger).Log("msg", "Acknowledging an inform failed", "source", d.src, "err", err)
 		return
 	}
-	r.stats.informAcknowledged()
+	r.self.informAcknowledged()
 }
 
 // acknowledge answers an inform with a response carrying the same

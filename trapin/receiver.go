@@ -26,7 +26,7 @@ var (
 // small enough to stay well under 100 MiB.
 const DefaultQueueSize = 32768
 
-// ReceiverOptions size the receiver.
+// Options size the trap input.
 type Options struct {
 	ListenAddresses []string
 	// ReceiveBuffer is the socket receive buffer to ask the kernel for.
@@ -49,13 +49,13 @@ type Options struct {
 	Communities []string
 }
 
-// Receiver reads SNMP notifications from UDP sockets, checks them against
+// Input reads SNMP notifications from UDP sockets, checks them against
 // the Policy, decodes them and hands the events to the sinks. Socket
 // readers never block on decoding: a full queue drops and counts.
 type Input struct {
 	logger log.Logger
 	opts   Options
-	stats  *Stats
+	self   *SelfMetrics
 	feed   *pipeline.Feed
 
 	policy atomic.Pointer[policyState]
@@ -88,9 +88,9 @@ type policyState struct {
 	decoder    Decoder
 }
 
-// NewReceiver binds every listen address. Binding errors say which address
+// New binds every listen address. Binding errors say which address
 // failed and, for privileged ports, how to get the right to bind.
-func New(logger log.Logger, opts Options, policy *Policy, stats *Stats, feed *pipeline.Feed) (*Input, error) {
+func New(logger log.Logger, opts Options, policy *Policy, self *SelfMetrics, feed *pipeline.Feed) (*Input, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -100,7 +100,7 @@ func New(logger log.Logger, opts Options, policy *Policy, stats *Stats, feed *pi
 	r := &Input{
 		logger:  logger,
 		opts:    opts,
-		stats:   stats,
+		self:    self,
 		feed:    feed,
 		queue:   make(chan *datagram, opts.QueueSize),
 		engine:  newLocalEngine(opts.EngineBoots, time.Now),
@@ -113,6 +113,7 @@ func New(logger log.Logger, opts Options, policy *Policy, stats *Stats, feed *pi
 	if r.superseding == nil {
 		r.superseding = NewSuperseding()
 	}
+	self.dropped.Prepare(feed.Duplicates())
 	r.pool.New = func() any { return &datagram{buf: make([]byte, 0, smallDatagram)} }
 	if err := r.SetPolicy(policy); err != nil {
 		return nil, err
@@ -145,10 +146,10 @@ func (r *Input) SetPolicy(p *Policy) error {
 }
 
 // NewFromConfig is New with the policy of cfg (see PolicyFrom).
-func NewFromConfig(logger log.Logger, opts Options, cfg *config.Config, stats *Stats, feed *pipeline.Feed) (*Input, error) {
+func NewFromConfig(logger log.Logger, opts Options, cfg *config.Config, self *SelfMetrics, feed *pipeline.Feed) (*Input, error) {
 	p, derived := PolicyFrom(cfg, opts.Communities)
 	logDerivedEngineID(logger, derived, p)
-	return New(logger, opts, p, stats, feed)
+	return New(logger, opts, p, self, feed)
 }
 
 func logDerivedEngineID(logger log.Logger, derived bool, p *Policy) {

@@ -47,7 +47,7 @@ func testPolicy() *Policy {
 func newTestReceiver(t testing.TB, p *Policy) (*Input, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	r, err := New(log.NewNopLogger(), Options{}, p, NewStats(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}), rec))
+	r, err := New(log.NewNopLogger(), Options{}, p, NewSelfMetrics(prometheus.NewRegistry()), pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}), rec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestTruncationsAreDropped(t *testing.T) {
 // socket) and never lost silently; what was queued is decoded.
 func TestFullQueueIsCountedAsQueueFull(t *testing.T) {
 	rec := &recorder{}
-	r, err := New(log.NewNopLogger(), Options{QueueSize: 2, Workers: 1}, testPolicy(), NewStats(prometheus.NewRegistry()),
+	r, err := New(log.NewNopLogger(), Options{QueueSize: 2, Workers: 1}, testPolicy(), NewSelfMetrics(prometheus.NewRegistry()),
 		pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}), rec))
 	if err != nil {
 		t.Fatal(err)
@@ -286,7 +286,7 @@ func TestFullQueueIsCountedAsQueueFull(t *testing.T) {
 	for range 5 {
 		r.enqueue(nil, pkt, netip.MustParseAddrPort("127.0.0.1:40000"))
 	}
-	if got := testutil.ToFloat64(r.stats.droppedBy[DropQueueFull]); got != 3 {
+	if got := testutil.ToFloat64(r.self.dropped.Counter(DropQueueFull)); got != 3 {
 		t.Errorf("queue_full drops = %v, want 3", got)
 	}
 	r.Start()

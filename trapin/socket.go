@@ -54,7 +54,7 @@ func listenUDP(addr string) (*net.UDPConn, error) {
 // socket_overflow drops: datagrams lost before the exporter could read
 // them, which it would otherwise never see.
 func (r *Input) watchOverflow(done chan struct{}) {
-	udpsock.WatchDrops(r.conns, func(n float64) { r.stats.DropN(pipeline.DropSocketOverflow, n) }, done)
+	udpsock.WatchDrops(r.conns, func(n float64) { r.self.DropN(pipeline.DropSocketOverflow, n) }, done)
 	close(r.overflowStopped)
 }
 
@@ -104,7 +104,7 @@ func (r *Input) read(conn *net.UDPConn) {
 // enqueue hands one datagram to the decoders, or counts why it cannot.
 func (r *Input) enqueue(conn *net.UDPConn, payload []byte, src netip.AddrPort) {
 	if !r.policy.Load().policy.AllowedSources.Allow(src.Addr()) {
-		r.stats.Drop(pipeline.DropSourceNotAllowed)
+		r.self.Drop(pipeline.DropSourceNotAllowed)
 		return
 	}
 	d := r.pool.Get().(*datagram)
@@ -117,7 +117,7 @@ func (r *Input) enqueue(conn *net.UDPConn, payload []byte, src netip.AddrPort) {
 	select {
 	case r.queue <- d:
 	default:
-		r.stats.Drop(DropQueueFull)
+		r.self.Drop(DropQueueFull)
 		r.release(d)
 	}
 }

@@ -146,7 +146,7 @@ func (r *Input) answerDiscovery(d *datagram, pkt *gosnmp.SnmpPacket, engineID st
 	if err := r.sendReport(d, pkt, engineID, usmStatsUnknownEngineIDs, r.engine.unknownEngineIDs.Add(1), false); err != nil {
 		return fmt.Errorf("engine discovery: %w", err)
 	}
-	r.stats.discoveryAnswered()
+	r.self.discoveryAnswered()
 	return nil
 }
 
@@ -186,7 +186,7 @@ func (r *Input) checkAuthoritative(d *datagram, pkt *gosnmp.SnmpPacket, engineID
 			return true, DropNotInTimeWindow, fmt.Errorf("%w: %w", errNotInTimeWindow, err)
 		}
 		if timeSync {
-			r.stats.discoveryAnswered()
+			r.self.discoveryAnswered()
 			return true, "", nil
 		}
 	}

@@ -78,7 +78,7 @@ func (u *usmTest) sendFrom(client *net.UDPConn, b []byte) (pipeline.DropReason, 
 }
 
 func (u *usmTest) dropped(reason pipeline.DropReason) float64 {
-	return testutil.ToFloat64(u.r.stats.droppedBy[reason])
+	return testutil.ToFloat64(u.r.self.dropped.Counter(reason))
 }
 
 // user returns a sender's copy of a configured user.
@@ -260,7 +260,7 @@ func TestDiscoveryProbes(t *testing.T) {
 				t.Fatalf("drop %q, answered %v; want an answer", drop, answer != nil)
 			}
 			wantReport(t, decodeUnauthenticated(t, answer), usmStatsUnknownEngineIDs, 3, 42, 77, 78)
-			if got := testutil.ToFloat64(u.r.stats.discoveryReports); got != 1 {
+			if got := testutil.ToFloat64(u.r.self.discoveryReports); got != 1 {
 				t.Errorf("discovery reports = %v, want 1", got)
 			}
 		})
@@ -343,7 +343,7 @@ func TestTimeWindow(t *testing.T) {
 				t.Errorf("report flags %v, want authNoPriv (RFC 3414 3.2.7)", report.MsgFlags)
 			}
 			wantReport(t, report, usmStatsNotInTimeWindows, boots, now, m.msgID, m.reqID)
-			if got := testutil.ToFloat64(u.r.stats.informsAcked); got != 0 {
+			if got := testutil.ToFloat64(u.r.self.informsAcked); got != 0 {
 				t.Errorf("%v informs acknowledged", got)
 			}
 		})
@@ -366,7 +366,7 @@ func TestTimeSynchronisation(t *testing.T) {
 	report := decodeAuthenticated(t, answer)
 	wantReport(t, report, usmStatsNotInTimeWindows, 2, 300, m.msgID, 11)
 	usm := report.SecurityParameters.(*gosnmp.UsmSecurityParameters)
-	if got := testutil.ToFloat64(u.r.stats.discoveryReports); got != 1 {
+	if got := testutil.ToFloat64(u.r.self.discoveryReports); got != 1 {
 		t.Errorf("discovery reports = %v, want 1", got)
 	}
 
@@ -432,8 +432,8 @@ func TestRetransmission(t *testing.T) {
 		}
 		u.clock.Advance(time.Second)
 	}
-	if len(u.rec.events) != 1 || testutil.ToFloat64(u.r.stats.informsAcked) != 3 {
-		t.Fatalf("%d events, %v acknowledged; want 1 and 3", len(u.rec.events), testutil.ToFloat64(u.r.stats.informsAcked))
+	if len(u.rec.events) != 1 || testutil.ToFloat64(u.r.self.informsAcked) != 3 {
+		t.Fatalf("%d events, %v acknowledged; want 1 and 3", len(u.rec.events), testutil.ToFloat64(u.r.self.informsAcked))
 	}
 	// A new request ID, or new content under the old one, is a new inform.
 	m.reqID = 32
@@ -498,7 +498,7 @@ func TestUnknownEngineID(t *testing.T) {
 		t.Fatalf("drop %q, %d events", drop, len(u.rec.events))
 	}
 	wantReport(t, decodeUnauthenticated(t, answer), usmStatsUnknownEngineIDs, 4, 5, m.msgID, 41)
-	if got := testutil.ToFloat64(u.r.stats.discoveryReports); got != 0 {
+	if got := testutil.ToFloat64(u.r.self.discoveryReports); got != 0 {
 		t.Errorf("counted as %v discovery reports", got)
 	}
 }

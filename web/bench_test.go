@@ -29,7 +29,7 @@ func benchPages(b *testing.B) http.Handler {
 	// the exporter's own metrics also in a small one for the pages.
 	metrics := pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{})
 	self := prometheus.NewRegistry()
-	trapin.NewStats(self)
+	trapin.NewSelfMetrics(self)
 	self.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	recent := pipeline.NewRecent(1000)
 	reasons := mib.Reasons()

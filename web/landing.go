@@ -14,13 +14,11 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 )
 
-// The self-metrics the landing page reads.
+// The self-metrics the landing page reads, beside each input's received
+// and dropped families (Options.Inputs).
 var (
-	lastReloadMetric    = metricdef.ConfigLastReloadSuccessful.Name
-	reloadsMetric       = metricdef.ConfigReloads.Name
-	receivedMetric      = metricdef.TrapPacketsReceived.Name
-	droppedMetric       = metricdef.TrapPacketsDropped.Name
-	syslogDroppedMetric = metricdef.SyslogMessagesDropped.Name
+	lastReloadMetric = metricdef.ConfigLastReloadSuccessful.Name
+	reloadsMetric    = metricdef.ConfigReloads.Name
 )
 
 // failingWindow is how recent a failure must be for the landing page to
@@ -39,8 +37,7 @@ type landingPage struct {
 	ReloadKnown, ReloadOK           bool
 	ReloadSuccesses, ReloadFailures float64
 	Lifecycle                       bool
-	Received, Dropped               float64
-	DroppedBy                       map[string]float64
+	Inputs                          []inputCounts
 	EventsHeld, EventsKept          int
 	Build                           buildInfo
 }
@@ -59,6 +56,13 @@ type summary struct {
 	DropsTotal    float64
 	DropsSince    string
 	DropsFullHour bool
+}
+
+// inputCounts is what one input received and dropped since the start.
+type inputCounts struct {
+	Title             string
+	Received, Dropped float64
+	DroppedBy         map[string]float64
 }
 
 type failingReason struct {
@@ -105,7 +109,7 @@ func (p *Pages) summary(now time.Time, families []*dto.MetricFamily) summary {
 		return cmp.Or(cmp.Compare(b.Peers, a.Peers), cmp.Compare(a.Reason, b.Reason))
 	})
 
-	drops, since := p.drops.since(now, dropWindow, dropCounts(families))
+	drops, since := p.drops.since(now, dropWindow, p.drops.counts(families))
 	s.DropsSince, s.DropsFullHour = since.UTC().Format(time.RFC3339), now.Sub(since) >= dropWindow-time.Minute
 	for k, n := range drops {
 		s.Drops = append(s.Drops, dropLine{k, n})
@@ -121,7 +125,6 @@ func (p *Pages) landing(w http.ResponseWriter, r *http.Request) {
 	data := landingPage{
 		MetricsPath: p.opts.MetricsPath, ConfigFile: p.opts.ConfigFile, Lifecycle: p.opts.Lifecycle,
 		EventsHeld: p.opts.Recent.Len(), EventsKept: p.opts.EventsKept,
-		DroppedBy: map[string]float64{},
 		Build: buildInfo{
 			Version: version.Version, Revision: version.GetRevision(), Branch: version.Branch,
 			BuildUser: version.BuildUser, BuildDate: version.BuildDate, GoVersion: version.GoVersion,
@@ -144,16 +147,37 @@ func (p *Pages) landing(w http.ResponseWriter, r *http.Request) {
 				case "failure":
 					data.ReloadFailures = m.GetCounter().GetValue()
 				}
-			case receivedMetric:
-				data.Received += m.GetCounter().GetValue()
-			case droppedMetric:
+			}
+		}
+	}
+	data.Inputs = p.inputCounts(families)
+	data.Summary = p.summary(p.now(), families)
+	p.render(w, r, http.StatusOK, "landing.html", page{Title: "ipsec_trap_exporter", Nav: "home", Data: data})
+}
+
+// inputCounts sums what each input received and dropped, from its
+// declared families.
+func (p *Pages) inputCounts(families []*dto.MetricFamily) []inputCounts {
+	received, dropped := map[string]*inputCounts{}, map[string]*inputCounts{}
+	out := make([]inputCounts, len(p.opts.Inputs))
+	for i, in := range p.opts.Inputs {
+		out[i] = inputCounts{Title: in.Title, DroppedBy: map[string]float64{}}
+		received[in.Received.Name], dropped[in.Dropped.Name] = &out[i], &out[i]
+	}
+	for _, mf := range families {
+		if in, ok := received[mf.GetName()]; ok {
+			for _, m := range mf.GetMetric() {
+				in.Received += m.GetCounter().GetValue()
+			}
+		}
+		if in, ok := dropped[mf.GetName()]; ok {
+			for _, m := range mf.GetMetric() {
 				if v := m.GetCounter().GetValue(); v > 0 {
-					data.Dropped += v
-					data.DroppedBy[labelsOf(m)["reason"]] = v
+					in.Dropped += v
+					in.DroppedBy[labelsOf(m)["reason"]] = v
 				}
 			}
 		}
 	}
-	data.Summary = p.summary(p.now(), families)
-	p.render(w, r, http.StatusOK, "landing.html", page{Title: "ipsec_trap_exporter", Nav: "home", Data: data})
+	return out
 }

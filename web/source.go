@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
@@ -25,13 +26,6 @@ type StateSource interface {
 	// their loop bodies must be short and must not call another view.
 	FailureSeries() iter.Seq[pipeline.FailureView]
 	StateChanges() iter.Seq[pipeline.StateChangeView]
-}
-
-// The drop counters of each input, by the name the landing page gives the
-// input.
-var dropFamilies = map[string]string{
-	droppedMetric:       "trap",
-	syslogDroppedMetric: "syslog",
 }
 
 // dropWindow is how far back the landing page counts drops.
@@ -57,13 +51,18 @@ type dropSample struct {
 // "since the start", and the page says so.
 type dropHistory struct {
 	gatherer prometheus.Gatherer
+	// families are the inputs' drop families: input name by family name.
+	families map[string]string
 	mu       sync.Mutex
 	samples  []dropSample // ring of at most dropSamples, oldest at start
 	start    int
 }
 
-func newDropHistory(g prometheus.Gatherer, now time.Time) *dropHistory {
-	h := &dropHistory{gatherer: g}
+func newDropHistory(g prometheus.Gatherer, inputs []input.Declaration, now time.Time) *dropHistory {
+	h := &dropHistory{gatherer: g, families: map[string]string{}}
+	for _, in := range inputs {
+		h.families[in.Dropped.Name] = string(in.Origin)
+	}
 	h.sample(now)
 	return h
 }
@@ -75,14 +74,14 @@ func (h *dropHistory) read() map[dropKey]float64 {
 		return map[dropKey]float64{}
 	}
 	families, _ := h.gatherer.Gather()
-	return dropCounts(families)
+	return h.counts(families)
 }
 
-// dropCounts picks the drop counters out of gathered families.
-func dropCounts(families []*dto.MetricFamily) map[dropKey]float64 {
+// counts picks the drop counters out of gathered families.
+func (h *dropHistory) counts(families []*dto.MetricFamily) map[dropKey]float64 {
 	counts := map[dropKey]float64{}
 	for _, mf := range families {
-		input, ok := dropFamilies[mf.GetName()]
+		input, ok := h.families[mf.GetName()]
 		if !ok {
 			continue
 		}

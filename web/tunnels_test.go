@@ -14,6 +14,8 @@ import (
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/inputs"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
@@ -289,13 +291,13 @@ func TestLandingSummary(t *testing.T) {
 // so.
 func TestLandingDropsOfTheLastHour(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	trapDrops := prometheus.NewCounterVec(prometheus.CounterOpts{Name: droppedMetric, Help: "h"}, []string{"reason"})
-	syslogDrops := prometheus.NewCounterVec(prometheus.CounterOpts{Name: syslogDroppedMetric, Help: "h"}, []string{"reason"})
+	trapDrops := metricdef.TrapPacketsDropped.NewCounterVec()
+	syslogDrops := metricdef.SyslogMessagesDropped.NewCounterVec()
 	reg.MustRegister(trapDrops, syslogDrops)
 	start := testNow
 	now := start
 	p, err := New(Options{Recent: pipeline.NewRecent(1), State: pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}),
-		SelfMetrics: reg, MetricsPath: "/metrics", Now: func() time.Time { return now }})
+		SelfMetrics: reg, MetricsPath: "/metrics", Inputs: inputs.All, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

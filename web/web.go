@@ -23,6 +23,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 )
 
@@ -43,7 +44,7 @@ type Options struct {
 	// page's summary come from it.
 	State StateSource
 	// SelfMetrics gathers the exporter's own metrics (configuration
-	// reloads, packets received and dropped), the same collectors /metrics
+	// reloads, what each input received and dropped), the same collectors /metrics
 	// serves, so the pages never disagree with it. It must not hold the
 	// event series: the landing page gathers it on every request.
 	SelfMetrics prometheus.Gatherer
@@ -53,6 +54,9 @@ type Options struct {
 	// (--web.enable-lifecycle); Reload is what it calls.
 	Lifecycle bool
 	Reload    func() error
+	// Inputs are the inputs that run: the landing page counts what each
+	// received and dropped.
+	Inputs []input.Declaration
 	// Metrics serves MetricsPath; nil leaves the path to the caller.
 	Metrics http.Handler
 	// Now is the clock; nil is time.Now.
@@ -82,7 +86,7 @@ func New(opts Options) (*Pages, error) {
 		opts.Now = time.Now
 	}
 	p := &Pages{opts: opts, templates: map[string]*template.Template{}, advice: map[[2]string]template.HTML{}}
-	p.drops = newDropHistory(opts.SelfMetrics, opts.Now())
+	p.drops = newDropHistory(opts.SelfMetrics, opts.Inputs, opts.Now())
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("parsing the page layout: %w", err)

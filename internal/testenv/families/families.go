@@ -33,7 +33,7 @@ type Device struct {
 // router, which reports a negotiation both ways: .57 and .35 for a failure,
 // .58 and .36 (the clears) beside .1 (the tunnel up) for a success. The
 // newer router's .57 comes before its .35 here: the other order counts the
-// very first failure twice (README, "What each notification does").
+// very first failure twice (docs/metrics.md, "What each notification does").
 func Devices() []Device {
 	peer := Peer
 	fwFail := sender.Trap{Notification: mib.NotifNegoFail, ReasonCode: 6, Peer: peer, Interface: "GigabitEthernet0/0/1", Vsys: "public"}

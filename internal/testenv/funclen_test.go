@@ -1,4 +1,4 @@
-package main
+package testenv
 
 import (
 	"go/ast"
@@ -19,18 +19,20 @@ const maxFuncLines = 80
 // longer than maxFuncLines. The mib/ tables (*_table.go) are exempt: they
 // are data transcribed from the vendor's reference, read row by row.
 func TestFunctionsFitOnAScreen(t *testing.T) {
+	root := RepoRoot()
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			if name := d.Name(); path != "." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "vendor") {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "vendor") {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || isMIBTable(path) {
+		rel, _ := filepath.Rel(root, path)
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || isMIBTable(rel) {
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
@@ -44,7 +46,7 @@ func TestFunctionsFitOnAScreen(t *testing.T) {
 			}
 			start, end := fset.Position(fn.Pos()), fset.Position(fn.End())
 			if lines := end.Line - start.Line + 1; lines > maxFuncLines {
-				t.Errorf("%s:%d: %s is %d lines (at most %d): split it into named steps", path, start.Line, funcName(fn), lines, maxFuncLines)
+				t.Errorf("%s:%d: %s is %d lines (at most %d): split it into named steps", rel, start.Line, funcName(fn), lines, maxFuncLines)
 			}
 		}
 		return nil

@@ -1,8 +1,14 @@
-package main
+// Package exporter is the exporter's run command: it wires the inputs
+// (inputs.All), the pipeline, the state, the pages and the web server
+// together, runs them, reloads the configuration on SIGHUP or POST
+// /-/reload, and stops them in order. The root package's main parses the
+// command line and calls Run.
+package exporter
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -21,21 +27,38 @@ import (
 	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/inputs"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/metricdef"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/syslogin"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
 	pages "github.com/ipsec-trap-exporter/ipsec_trap_exporter/web"
 )
 
+// Name is the exporter's name: its version collector's and its log's.
+const Name = "ipsec_trap_exporter"
+
+// Run runs the exporter with the flags parsed and returns the exit code:
+// 0 after a signal to stop, 1 when it cannot start or the web server
+// fails, 2 for flags it cannot run with.
+func Run(f *Flags) int {
+	if *f.writeInterval <= 0 {
+		fmt.Fprintf(os.Stderr, "%s: --storage.write-interval must be positive, got %v\n", Name, *f.writeInterval)
+		return 2
+	}
+	logger, webLogger := newLogger(*f.logLevel, *f.logFormat)
+	e := &exporter{logger: logger, webLogger: webLogger, configFile: *f.configFile}
+	return e.run(f.exporterOptions())
+}
+
 type exporterOptions struct {
-	trap        trapin.Options
-	syslog      syslogin.Options
-	metricsPath string
-	eventsKept  int
-	webFlags    *web.FlagConfig
-	storage     storageOptions
-	lifecycle   bool
+	inputs        []input.Builder // by inputs.All
+	receiveBuffer int
+	metricsPath   string
+	eventsKept    int
+	webFlags      *web.FlagConfig
+	storage       storageOptions
+	lifecycle     bool
 }
 
 type storageOptions struct {
@@ -52,8 +75,9 @@ type exporter struct {
 	webLogger  *slog.Logger
 	configFile string
 
-	mu       sync.Mutex // serializes reloads
-	inputs   []pipeline.Input
+	mu       sync.Mutex    // serializes reloads
+	inputs   []input.Input // the ones turned on, in the order of inputs.All
+	running  []input.Declaration
 	pipeline *pipeline.Pipeline
 	metrics  *pipeline.Metrics
 	reloads  *prometheus.CounterVec
@@ -64,7 +88,7 @@ type exporter struct {
 // the inputs and the web server, wait for a signal, and stop in the
 // reverse order so that every queued event is recorded and written.
 func (e *exporter) run(opts exporterOptions) int {
-	level.Info(e.logger).Log("msg", "Starting "+exporterName, "version", version.Info())
+	level.Info(e.logger).Log("msg", "Starting "+Name, "version", version.Info())
 	level.Info(e.logger).Log("msg", "Build context", "build_context", version.BuildContext())
 	cfg, err := e.loadConfig()
 	if err != nil {
@@ -72,21 +96,21 @@ func (e *exporter) run(opts exporterOptions) int {
 		return 1
 	}
 	reg := e.newRegistry()
-	keeper, err := e.restoreState(cfg, &opts, reg)
+	keeper, restored, err := e.restoreState(cfg, opts, reg)
 	if err != nil {
 		level.Error(e.logger).Log("msg", "Cannot keep state", "err", err)
 		return 1
 	}
 	defer keeper.close()
 	recent := pipeline.NewRecent(opts.eventsKept)
-	if err := e.buildInputs(cfg, opts, reg, recent); err != nil {
+	if err := e.buildInputs(cfg, opts, reg, recent, restored); err != nil {
 		level.Error(e.logger).Log("msg", "Cannot receive", "err", err)
 		return 1
 	}
 	// The new engine boots are on disk before any sender can see them.
 	keeper.start(e.logger)
 	for i := len(e.inputs) - 1; i >= 0; i-- {
-		e.inputs[i].Start() // syslog first, then traps
+		e.inputs[i].Start() // the last of inputs.All first, traps last
 	}
 	stopExpiry := make(chan struct{})
 	go e.expireSeries(stopExpiry)
@@ -98,7 +122,7 @@ func (e *exporter) run(opts exporterOptions) int {
 	}
 	code := e.waitForSignal(serveErr)
 	for i := len(e.inputs) - 1; i >= 0; i-- {
-		e.inputs[i].Stop() // syslog first, then traps: each drains its queue
+		e.inputs[i].Stop() // in the same order: each drains its queue
 	}
 	close(stopExpiry)
 	keeper.stop(e.logger)
@@ -146,7 +170,7 @@ func (r registries) Unregister(c prometheus.Collector) bool {
 func (e *exporter) newRegistry() registries {
 	reg := registries{prometheus.NewRegistry(), prometheus.NewRegistry()}
 	reg.MustRegister(
-		versioncollector.NewCollector(exporterName),
+		versioncollector.NewCollector(Name),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -159,26 +183,37 @@ func (e *exporter) newRegistry() registries {
 	return reg
 }
 
-// buildInputs builds the pipeline and binds the inputs: the trap input
-// always, the syslog input when it has an address (plain or TLS). With both, they share a
-// de-duplication window (README, "No double counting").
-func (e *exporter) buildInputs(cfg *config.Config, opts exporterOptions, reg registries, recent *pipeline.Recent) error {
+// buildInputs builds the pipeline and the inputs the flags turn on, in
+// the order of inputs.All. With more than one, they share a
+// de-duplication window (docs/syslog.md, "No double counting").
+func (e *exporter) buildInputs(cfg *config.Config, opts exporterOptions, reg registries, recent *pipeline.Recent, restored *state.State) error {
+	var builders []input.Builder
+	for i, d := range inputs.All {
+		if opts.inputs[i].Enabled() {
+			e.running = append(e.running, d)
+			builders = append(builders, opts.inputs[i])
+		}
+	}
 	var dedup *pipeline.Dedup
-	if len(opts.syslog.ListenAddresses) > 0 || len(opts.syslog.TLSListenAddresses) > 0 {
+	if len(builders) > 1 {
 		dedup = pipeline.NewDedup(time.Duration(cfg.Syslog.DedupWindow))
 	}
 	e.pipeline = pipeline.New(dedup, e.metrics, recent)
-	traps, err := trapin.NewFromConfig(e.logger, opts.trap, cfg, trapin.NewStats(reg), e.pipeline.Feed(pipeline.OriginTrap))
-	if err != nil {
-		return err
+	// Every feed before any input: each input's counters expose a
+	// duplicate reason per other input.
+	feeds := make([]*pipeline.Feed, len(builders))
+	for i, d := range e.running {
+		feeds[i] = e.pipeline.Feed(d.Origin)
 	}
-	e.inputs = append(e.inputs, traps)
-	if dedup != nil {
-		logs, err := syslogin.New(e.logger, opts.syslog, syslogin.PolicyFrom(cfg), reg, e.pipeline.Feed(pipeline.OriginSyslog))
+	for i, b := range builders {
+		in, err := b.New(input.Env{Logger: e.logger, Config: cfg, Registerer: reg, Feed: feeds[i], ReceiveBuffer: opts.receiveBuffer, Restored: restored})
 		if err != nil {
-			return err
+			for _, built := range e.inputs {
+				built.Stop()
+			}
+			return fmt.Errorf("%s input: %w", e.running[i].Origin, err)
 		}
-		e.inputs = append(e.inputs, logs)
+		e.inputs = append(e.inputs, in)
 	}
 	return nil
 }
@@ -194,6 +229,7 @@ func (e *exporter) serve(opts exporterOptions, reg registries, recent *pipeline.
 		MetricsPath: opts.metricsPath,
 		ConfigFile:  e.configFile,
 		Lifecycle:   opts.lifecycle,
+		Inputs:      e.running,
 		Reload:      e.reload,
 		Metrics: promhttp.HandlerFor(reg.all, promhttp.HandlerOpts{
 			ErrorLog:            stdLogger{e.logger},
@@ -229,7 +265,7 @@ func (e *exporter) waitForSignal(serveErr <-chan error) int {
 				}
 				continue
 			}
-			level.Info(e.logger).Log("msg", "Shutting down: draining the trap queue", "signal", sig)
+			level.Info(e.logger).Log("msg", "Shutting down: draining the inputs' queues", "signal", sig)
 			return 0
 		case err := <-serveErr:
 			if !errors.Is(err, http.ErrServerClosed) {
@@ -237,6 +273,21 @@ func (e *exporter) waitForSignal(serveErr <-chan error) int {
 				return 1
 			}
 			return 0
+		}
+	}
+}
+
+// expireSeries deletes the series not updated for limits.series_ttl, every
+// minute, until stop is closed.
+func (e *exporter) expireSeries(stop <-chan struct{}) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			e.metrics.Expire(now)
 		}
 	}
 }

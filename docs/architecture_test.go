@@ -1,4 +1,4 @@
-package main
+package docs
 
 import (
 	"io/fs"
@@ -14,7 +14,7 @@ import (
 // (`lean.go`) is looked up in the package of its table row or paragraph, so
 // the test accepts it when any directory of the repository holds it.
 func TestArchitectureNamesExist(t *testing.T) {
-	doc, err := os.ReadFile("docs/architecture.md")
+	doc, err := os.ReadFile("architecture.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,19 +39,19 @@ func TestArchitectureNamesExist(t *testing.T) {
 	}
 }
 
-// repoFiles lists the repository's files, relative to its root (this
-// directory), without .git and installed npm packages.
+// repoFiles lists the repository's files, relative to its root (the
+// parent directory), without .git and installed npm packages.
 func repoFiles() ([]string, error) {
 	var out []string
-	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() {
-			out = append(out, filepath.ToSlash(path))
+		if rel, err := filepath.Rel("..", path); err == nil && !d.IsDir() {
+			out = append(out, filepath.ToSlash(rel))
 		}
 		return nil
 	})

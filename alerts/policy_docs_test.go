@@ -20,11 +20,11 @@ import (
 // The generated promtool tests (tests/ipsec_negotiation_failures.test.yml)
 // take their thresholds, windows and for: from Policies, as the rules do: a
 // wrong value there changes rule and test together. The tests of this file
-// hold the rules to the README's table instead, a statement written by hand,
+// hold the rules to the table of docs/alerting.md instead, a statement written by hand,
 // and test every reason of the catalogue, not one per group: a reason left
 // out of its group's rule, or put into another group, fails here.
 
-// statedPolicy is one row of the README's table of failure alert policies.
+// statedPolicy is one row of the table of docs/alerting.md of failure alert policies.
 type statedPolicy struct {
 	severity  string
 	threshold int
@@ -32,11 +32,11 @@ type statedPolicy struct {
 	forDur    time.Duration
 }
 
-// readmePolicies parses the table under "| class | severity | fires at |
-// within | for |" in README.md.
-func readmePolicies(t *testing.T) map[mib.Class]statedPolicy {
+// statedPolicies parses the table under "| class | severity | fires at |
+// within | for |" in docs/alerting.md.
+func statedPolicies(t *testing.T) map[mib.Class]statedPolicy {
 	t.Helper()
-	f, err := os.Open(filepath.Join(testenv.RepoRoot(), "README.md"))
+	f, err := os.Open(filepath.Join(testenv.RepoRoot(), "docs", "alerting.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func readmePolicies(t *testing.T) map[mib.Class]statedPolicy {
 		}
 		cells := strings.Split(strings.Trim(line, "|"), "|")
 		if len(cells) != 5 {
-			t.Fatalf("README policy row %q: want 5 cells", line)
+			t.Fatalf("docs/alerting.md policy row %q: want 5 cells", line)
 		}
 		for i := range cells {
 			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
@@ -66,12 +66,12 @@ func readmePolicies(t *testing.T) map[mib.Class]statedPolicy {
 		n, _, _ := strings.Cut(cells[2], " ")
 		th, err := strconv.Atoi(n)
 		if err != nil {
-			t.Fatalf("README policy row %q: fires at %q: %v", line, cells[2], err)
+			t.Fatalf("docs/alerting.md policy row %q: fires at %q: %v", line, cells[2], err)
 		}
 		out[mib.Class(cells[0])] = statedPolicy{severity: cells[1], threshold: th, window: statedDuration(t, cells[3]), forDur: statedDuration(t, cells[4])}
 	}
 	if len(out) == 0 {
-		t.Fatal("no failure alert policy table in README.md")
+		t.Fatal("no failure alert policy table in docs/alerting.md")
 	}
 	return out
 }
@@ -80,33 +80,33 @@ func statedDuration(t *testing.T, s string) time.Duration {
 	t.Helper()
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		t.Fatalf("README policy table: %q: %v", s, err)
+		t.Fatalf("docs/alerting.md policy table: %q: %v", s, err)
 	}
 	return d
 }
 
-// Policies says what the README says: a change of a threshold is a change
+// Policies says what docs/alerting.md says: a change of a threshold is a change
 // of the documented contract, made in both places.
-func TestPoliciesAreTheREADMEs(t *testing.T) {
-	stated := readmePolicies(t)
+func TestPoliciesAreTheDocs(t *testing.T) {
+	stated := statedPolicies(t)
 	if len(stated) != len(Policies) {
-		t.Errorf("README states %d classes, Policies has %d", len(stated), len(Policies))
+		t.Errorf("docs/alerting.md states %d classes, Policies has %d", len(stated), len(Policies))
 	}
 	for class, p := range Policies {
 		s, ok := stated[class]
 		if !ok {
-			t.Errorf("class %s: not in the README's table", class)
+			t.Errorf("class %s: not in the table of docs/alerting.md", class)
 			continue
 		}
 		got := statedPolicy{severity: p.Severity, threshold: p.Threshold, window: statedDuration(t, p.Window), forDur: statedDuration(t, p.For)}
 		if got != s {
-			t.Errorf("class %s: Policies %+v, README %+v", class, got, s)
+			t.Errorf("class %s: Policies %+v, docs/alerting.md %+v", class, got, s)
 		}
 	}
 }
 
 // reasonCase is one reason's test: the alert of its group, the class of
-// its group in mib/ (the facts), the policy the README states for it.
+// its group in mib/ (the facts), the policy the docs/alerting.md states for it.
 type reasonCase struct {
 	slug, code, alert string
 	class             mib.Class
@@ -115,12 +115,12 @@ type reasonCase struct {
 
 func reasonCases(t *testing.T) []reasonCase {
 	t.Helper()
-	stated := readmePolicies(t)
+	stated := statedPolicies(t)
 	var cases []reasonCase
 	add := func(slug, code, group string, class mib.Class) {
 		p, ok := stated[class]
 		if !ok {
-			t.Fatalf("reason %s: class %s is not in the README's table", slug, class)
+			t.Fatalf("reason %s: class %s is not in the table of docs/alerting.md", slug, class)
 		}
 		cases = append(cases, reasonCase{slug: slug, code: code, alert: FailureAlertName(group), class: class, p: p})
 	}
@@ -131,7 +131,7 @@ func reasonCases(t *testing.T) []reasonCase {
 		}
 		add(r.Slug, strconv.Itoa(r.Code), g.Name, g.Class)
 	}
-	// A code from newer software; the README says how it counts.
+	// A code from newer software; docs/alerting.md says how it counts.
 	add(mib.UnknownReason, "99", UnknownGroup.Name, mib.ClassConfigurationMismatch)
 	return cases
 }
@@ -180,9 +180,9 @@ func (c reasonCase) group() unitTestGroup {
 	return tg
 }
 
-// The failure alerts as the README states them, for every reason, in each
+// The failure alerts as the docs/alerting.md states them, for every reason, in each
 // supported Prometheus release's promtool.
-func TestFailureAlertsFollowTheREADME(t *testing.T) {
+func TestFailureAlertsFollowTheDocs(t *testing.T) {
 	testenv.Need(t)
 	rules, err := filepath.Abs("ipsec_negotiation_failures.rules.yml")
 	if err != nil {
@@ -197,7 +197,7 @@ func TestFailureAlertsFollowTheREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := testenv.WriteFile(t, "readme_policies.test.yml", string(b))
+	file := testenv.WriteFile(t, "stated_policies.test.yml", string(b))
 	t.Logf("%d reasons", len(cases))
 	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
 		out, err := testenv.Run(5*time.Minute, p.Promtool, "test", "rules", file)

@@ -1,4 +1,6 @@
-package main
+// Package examples holds what a production install starts from: the
+// systemd unit, its sysusers file, the example config.
+package examples
 
 // Tests of what a production install uses: the systemd unit, its sysusers
 // file, the example config and the Dockerfile. systemd is not PID 1 on the
@@ -19,13 +21,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
 const (
-	unitFile     = "examples/systemd/ipsec_trap_exporter.service"
-	sysusersFile = "examples/systemd/ipsec_trap_exporter.sysusers"
-	exampleCfg   = "examples/ipsec_trap_exporter.yml"
+	unitFile     = "systemd/ipsec_trap_exporter.service"
+	sysusersFile = "systemd/ipsec_trap_exporter.sysusers"
+	exampleCfg   = "ipsec_trap_exporter.yml"
 	installedBin = "/usr/local/bin/ipsec_trap_exporter"
 )
 
@@ -122,8 +125,8 @@ func localArgs(t *testing.T, args []string) ([]string, string) {
 }
 
 func TestExampleConfigIsValid(t *testing.T) {
-	if code := run([]string{"check-config", "--config.file=" + exampleCfg}); code != 0 {
-		t.Fatalf("check-config %s: exit %d", exampleCfg, code)
+	if _, err := config.Load(exampleCfg); err != nil {
+		t.Fatalf("check-config %s: %v", exampleCfg, err)
 	}
 }
 
@@ -251,7 +254,7 @@ type instruction struct{ cmd, args string }
 
 func parseDockerfile(t *testing.T) []instruction {
 	t.Helper()
-	b, err := os.ReadFile("Dockerfile")
+	b, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +312,7 @@ func TestDockerfileBuildsAStaticBinary(t *testing.T) {
 	builder, image := stages[0], stages[1]
 
 	// The builder's Go is the go.mod's.
-	gomod, err := os.ReadFile("go.mod")
+	gomod, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "go.mod"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,6 +331,7 @@ func TestDockerfileBuildsAStaticBinary(t *testing.T) {
 			continue
 		}
 		cmd := exec.Command("sh", "-c", strings.ReplaceAll(in.args, "/out/", out+"/"))
+		cmd.Dir = testenv.RepoRoot()
 		cmd.Env = env
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("RUN %s: %v\n%s", in.args, err, b)

@@ -9,8 +9,8 @@ import (
 
 // Drop reasons of the trap input, beside the ones every input shares
 // (pipeline.DropMalformed, DropSourceNotAllowed, DropSocketOverflow,
-// DropSeriesLimit, DropDuplicateOfSyslog): every packet that does not become
-// an event is counted under exactly one.
+// DropSeriesLimit, and pipeline.DuplicateOf each other input): every packet
+// that does not become an event is counted under exactly one.
 const (
 	DropUnknownCommunity pipeline.DropReason = "unknown_community"
 	DropAuthFailure      pipeline.DropReason = "auth_failure"
@@ -26,63 +26,50 @@ var dropReasons = []pipeline.DropReason{
 	pipeline.DropMalformed, DropUnknownCommunity, DropAuthFailure, pipeline.DropSourceNotAllowed,
 	DropQueueFull, pipeline.DropSocketOverflow, DropUnsupportedPDU, pipeline.DropSeriesLimit,
 	DropUnsupportedSec, DropNotInTimeWindow, DropUnknownEngineID, DropDuplicateInform,
-	pipeline.DropDuplicateOfSyslog,
 }
 
-// ReceiverStats are the trap receiver's own counters: what arrived, what
-// was dropped and why, what was answered. The receiver owns them; the event
-// sinks never see packets.
-type Stats struct {
-	received         *prometheus.CounterVec
-	dropped          *prometheus.CounterVec
+// SelfMetrics are the trap input's own metrics: what arrived, what was
+// dropped and why, what was answered. The input owns them; the event sinks
+// never see packets.
+type SelfMetrics struct {
+	dropped          *pipeline.Drops
 	informsAcked     prometheus.Counter
 	discoveryReports prometheus.Counter
-
-	// Handles of the bounded label sets, resolved once so that the hot path
-	// never hashes labels.
-	droppedBy  map[pipeline.DropReason]prometheus.Counter
+	// receivedBy are the counters of the versions, resolved once so that
+	// the hot path never hashes labels.
 	receivedBy map[gosnmp.SnmpVersion]prometheus.Counter
 }
 
-// NewReceiverStats registers the receiver's counters on reg.
-func NewStats(reg prometheus.Registerer) *Stats {
-	s := &Stats{
-		received:         metricdef.TrapPacketsReceived.NewCounterVec(),
-		dropped:          metricdef.TrapPacketsDropped.NewCounterVec(),
+// NewSelfMetrics registers the trap input's own metrics on reg.
+func NewSelfMetrics(reg prometheus.Registerer) *SelfMetrics {
+	received := metricdef.TrapPacketsReceived.NewCounterVec()
+	dropped := metricdef.TrapPacketsDropped.NewCounterVec()
+	s := &SelfMetrics{
+		dropped:          pipeline.NewDrops(dropped, dropReasons...),
 		informsAcked:     metricdef.TrapInformsAcknowledged.NewCounter(),
 		discoveryReports: metricdef.TrapEngineDiscoveryReports.NewCounter(),
+		receivedBy: map[gosnmp.SnmpVersion]prometheus.Counter{
+			gosnmp.Version1:  received.WithLabelValues("v1"),
+			gosnmp.Version2c: received.WithLabelValues("v2c"),
+			gosnmp.Version3:  received.WithLabelValues("v3"),
+		},
 	}
-	reg.MustRegister(s.received, s.dropped, s.informsAcked, s.discoveryReports)
-	s.droppedBy = make(map[pipeline.DropReason]prometheus.Counter, len(dropReasons))
-	for _, r := range dropReasons {
-		s.droppedBy[r] = s.dropped.WithLabelValues(string(r))
-	}
-	s.receivedBy = map[gosnmp.SnmpVersion]prometheus.Counter{
-		gosnmp.Version1:  s.received.WithLabelValues("v1"),
-		gosnmp.Version2c: s.received.WithLabelValues("v2c"),
-		gosnmp.Version3:  s.received.WithLabelValues("v3"),
-	}
+	reg.MustRegister(received, dropped, s.informsAcked, s.discoveryReports)
 	return s
 }
 
 // Drop counts a packet that did not become an event.
-func (s *Stats) Drop(reason pipeline.DropReason) { s.DropN(reason, 1) }
+func (s *SelfMetrics) Drop(reason pipeline.DropReason) { s.DropN(reason, 1) }
 
 // DropN counts n packets dropped for reason.
-func (s *Stats) DropN(reason pipeline.DropReason, n float64) {
-	c, ok := s.droppedBy[reason]
-	if !ok {
-		c = s.dropped.WithLabelValues(string(reason))
-	}
-	c.Add(n)
-}
+func (s *SelfMetrics) DropN(reason pipeline.DropReason, n float64) { s.dropped.Add(reason, n) }
 
 // countReceived counts a packet whose SNMP version could be read.
-func (s *Stats) countReceived(v gosnmp.SnmpVersion) { s.receivedBy[v].Inc() }
+func (s *SelfMetrics) countReceived(v gosnmp.SnmpVersion) { s.receivedBy[v].Inc() }
 
 // discoveryAnswered counts a v3 engine discovery request answered with a
 // Report.
-func (s *Stats) discoveryAnswered() { s.discoveryReports.Inc() }
+func (s *SelfMetrics) discoveryAnswered() { s.discoveryReports.Inc() }
 
 // informAcknowledged counts an inform answered with a response.
-func (s *Stats) informAcknowledged() { s.informsAcked.Inc() }
+func (s *SelfMetrics) informAcknowledged() { s.informsAcked.Inc() }

@@ -1,15 +1,17 @@
-package main
+package exporter
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/config"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/input"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
-	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/trapin"
 )
 
 // stateKeeper writes what the exporter cannot learn again after a restart:
@@ -26,32 +28,23 @@ type stateKeeper struct {
 	done     chan struct{}
 }
 
-// restoreState opens the state directory, builds the series sink from what
-// it holds and hands the trap input its engine boots and superseding
-// devices.
-func (e *exporter) restoreState(cfg *config.Config, opts *exporterOptions, reg registries) (*stateKeeper, error) {
-	store, restored, err := e.openState(opts.storage, state.NewMetrics(reg))
+// restoreState opens the state directory and builds the series sink from
+// what it holds; the inputs take their part of it (input.Env.Restored)
+// and add it to every state written (input.StateKeeper).
+func (e *exporter) restoreState(cfg *config.Config, opts exporterOptions, reg registries) (*stateKeeper, *state.State, error) {
+	store, restored, err := e.openState(opts.storage, state.NewSelfMetrics(reg))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// A new run is a new SNMPv3 engine incarnation (RFC 3414 2.2.2).
-	opts.trap.EngineBoots = state.NextEngineBoots(restored.EngineBoots)
 	e.metrics = pipeline.NewMetrics(reg.all, cfg.Limits)
 	now := time.Now()
 	stats := e.metrics.Restore(restored.Tunnels, restored.Failures, now)
 	counters := e.metrics.RestoreCounters(restored.Counters, now)
 	if store != nil {
 		level.Info(e.logger).Log("msg", "State restored", "file", store.Path(), "tunnels", stats.Tunnels, "failure_series", stats.Failures,
-			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit, "engine_boots", opts.trap.EngineBoots,
+			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit,
 			"counters_continued", counters.Restored, "counters_not_continued", counters.Expired+counters.OverLimit+counters.NoSeries+counters.Invalid)
 	}
-	opts.trap.Superseding = trapin.NewSuperseding()
-	for name, devices := range restored.Superseding {
-		for _, device := range devices {
-			opts.trap.Superseding.Remember(name, device)
-		}
-	}
-	boots, superseding := opts.trap.EngineBoots, opts.trap.Superseding
 	return &stateKeeper{
 		store:    store,
 		interval: opts.storage.writeInterval,
@@ -59,11 +52,17 @@ func (e *exporter) restoreState(cfg *config.Config, opts *exporterOptions, reg r
 		counters: e.metrics.CounterSnapshot,
 		snapshot: func() *state.State {
 			tunnels, failures := e.metrics.Snapshot()
-			return &state.State{EngineBoots: boots, Tunnels: tunnels, Failures: failures, Superseding: superseding.Devices()}
+			st := &state.State{Tunnels: tunnels, Failures: failures}
+			for _, in := range e.inputs {
+				if k, ok := in.(input.StateKeeper); ok {
+					k.KeepState(st)
+				}
+			}
+			return st
 		},
 		stopped: make(chan struct{}),
 		done:    make(chan struct{}),
-	}, nil
+	}, restored, nil
 }
 
 // start writes the state once and runs the periodic writer.
@@ -101,4 +100,36 @@ func (k *stateKeeper) close() {
 	if k.store != nil {
 		k.store.Close()
 	}
+}
+
+// openState opens the storage directory and reads the state file. It
+// returns a nil store when state is not kept: --storage.path is empty, or
+// the default directory cannot be used (a warning: an exporter that ran
+// before state existed keeps running). A directory given explicitly that
+// cannot be used is an error. An unusable state file is never an error: it
+// is set aside and the exporter starts empty.
+func (e *exporter) openState(opts storageOptions, m *state.SelfMetrics) (*state.Store, *state.State, error) {
+	if opts.path == "" {
+		level.Warn(e.logger).Log("msg", "State is not kept (--storage.path is empty): a restart forgets tunnel states and last-failure times, and SNMPv3 engine boots stay at 1")
+		return nil, &state.State{}, nil
+	}
+	store, err := state.Open(opts.path, m)
+	if err != nil {
+		if opts.explicit {
+			return nil, nil, fmt.Errorf("--storage.path=%s: %w", opts.path, err)
+		}
+		level.Warn(e.logger).Log("msg", "State is not kept: the default storage directory cannot be used; set --storage.path to a writable directory",
+			"path", opts.path, "err", err)
+		return nil, &state.State{}, nil
+	}
+	restored, err := store.Load()
+	var dropped *state.CountersDroppedError
+	switch {
+	case errors.As(err, &dropped):
+		level.Error(e.logger).Log("msg", "The counters start at 0", "err", err)
+	case err != nil:
+		level.Error(e.logger).Log("msg", "The state file is unusable; starting without the tunnel states and failure times it held",
+			"err", err, "engine_boots_read", restored.EngineBoots)
+	}
+	return store, restored, nil
 }

@@ -8,17 +8,17 @@ import (
 
 // Drop reasons of the syslog input, beside the ones every input shares
 // (pipeline.DropSourceNotAllowed, DropMalformed, DropSeriesLimit,
-// DropSocketOverflow, DropDuplicateOfTrap): every message that does not
-// become an event is counted under exactly one.
+// DropSocketOverflow, and pipeline.DuplicateOf each other input): every
+// message that does not become an event is counted under exactly one.
 const (
 	DropTooLong      pipeline.DropReason = "too_long"      // longer than --syslog.max-message-size
-	DropNotHuawei    pipeline.DropReason = "not_huawei"    // syslog, but without an information-centre header
-	DropOtherMessage pipeline.DropReason = "other_message" // a Huawei message that is not an IPSec event the exporter counts
+	DropNotHuawei    pipeline.DropReason = "not_huawei"    // syslog, but in no Format's layout (Huawei's: no information-centre header)
+	DropOtherMessage pipeline.DropReason = "other_message" // in a Format's layout, but not an IPSec event the exporter counts
 )
 
 var dropReasons = []pipeline.DropReason{
 	pipeline.DropSourceNotAllowed, pipeline.DropMalformed, DropTooLong, DropNotHuawei, DropOtherMessage,
-	pipeline.DropDuplicateOfTrap, pipeline.DropSeriesLimit, pipeline.DropSocketOverflow,
+	pipeline.DropSeriesLimit, pipeline.DropSocketOverflow,
 }
 
 // Reasons a TCP or TLS connection is refused at accept.
@@ -43,15 +43,14 @@ const (
 	TransportTLS = "tls"
 )
 
-// metrics are the syslog input's self-metrics. With the events it produces,
+// selfMetrics are the syslog input's own metrics. With the events it produces,
 // they add up: every message read (received) is either parsed into an event
 // or dropped under one reason; socket_overflow counts datagrams the kernel
 // dropped before they could be read, which received cannot see.
-type metrics struct {
+type selfMetrics struct {
 	receivedBy map[string]prometheus.Counter
 	parsed     prometheus.Counter
-	droppedBy  map[pipeline.DropReason]prometheus.Counter
-	dropped    *prometheus.CounterVec
+	dropped    *pipeline.Drops
 
 	connsOpen     prometheus.Gauge
 	connsAccepted prometheus.Counter
@@ -59,7 +58,7 @@ type metrics struct {
 	tlsFailed     map[string]prometheus.Counter
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+func newSelfMetrics(reg prometheus.Registerer) *selfMetrics {
 	received := metricdef.SyslogMessagesReceived.NewCounterVec()
 	parsed := metricdef.SyslogMessagesParsed.NewCounter()
 	dropped := metricdef.SyslogMessagesDropped.NewCounterVec()
@@ -69,24 +68,20 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	tlsFailed := metricdef.SyslogTLSHandshakeFailures.NewCounterVec()
 	reg.MustRegister(received, parsed, dropped, open, accepted, refused, tlsFailed)
 
-	m := &metrics{
+	m := &selfMetrics{
 		receivedBy: map[string]prometheus.Counter{
 			TransportUDP: received.WithLabelValues(TransportUDP),
 			TransportTCP: received.WithLabelValues(TransportTCP),
 			TransportTLS: received.WithLabelValues(TransportTLS),
 		},
 		parsed:        parsed,
-		dropped:       dropped,
-		droppedBy:     make(map[pipeline.DropReason]prometheus.Counter, len(dropReasons)),
+		dropped:       pipeline.NewDrops(dropped, dropReasons...),
 		connsOpen:     open,
 		connsAccepted: accepted,
 		connsRefused: map[string]prometheus.Counter{
 			RefusedLimit:         refused.WithLabelValues(RefusedLimit),
 			RefusedSourceAllowed: refused.WithLabelValues(RefusedSourceAllowed),
 		},
-	}
-	for _, r := range dropReasons {
-		m.droppedBy[r] = dropped.WithLabelValues(string(r))
 	}
 	m.tlsFailed = make(map[string]prometheus.Counter, len(tlsFailReasons))
 	for _, r := range tlsFailReasons {
@@ -95,12 +90,6 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
-func (m *metrics) drop(reason pipeline.DropReason) { m.dropN(reason, 1) }
+func (m *selfMetrics) drop(reason pipeline.DropReason) { m.dropN(reason, 1) }
 
-func (m *metrics) dropN(reason pipeline.DropReason, n float64) {
-	c, ok := m.droppedBy[reason]
-	if !ok {
-		c = m.dropped.WithLabelValues(string(reason))
-	}
-	c.Add(n)
-}
+func (m *selfMetrics) dropN(reason pipeline.DropReason, n float64) { m.dropped.Add(reason, n) }
