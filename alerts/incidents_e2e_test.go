@@ -27,14 +27,18 @@ type incidentStack struct {
 	msgs     *messages
 }
 
-func startIncidentStack(t *testing.T, p testenv.PrometheusRelease, rules []string) *incidentStack {
+func startIncidentStack(t *testing.T, engine testenv.RuleEngine, rules []string) *incidentStack {
 	t.Helper()
 	s := &incidentStack{msgs: &messages{byPath: map[string][]string{}}}
 	hook := httptest.NewServer(s.msgs)
 	t.Cleanup(hook.Close)
 	s.exporter = testenv.StartExporter(t)
 	s.am = testenv.StartAlertmanager(t, testAlertmanagerConfig(t, hook.URL))
-	s.prom = p.StartPrometheus(t, []string{strings.TrimPrefix(s.exporter.WebURL, "http://")}, rules, s.am.URL)
+	s.prom = engine.Start(t, testenv.PrometheusOptions{
+		ScrapeTargets:   []string{strings.TrimPrefix(s.exporter.WebURL, "http://")},
+		RuleFiles:       rules,
+		AlertmanagerURL: s.am.URL,
+	})
 	s.prom.WaitQuery(t, `up{job="ipsec_trap_exporter"} == 1`, func(v model.Value) bool { return len(v.(model.Vector)) == 1 })
 	return s
 }
@@ -173,7 +177,7 @@ func peerAddr(i int) string { return fmt.Sprintf("198.51.%d.%d", 100+i/250, 1+i%
 // tunnel down pages once, although its availability budget burns.
 func TestEndToEndOnePagePerIncident(t *testing.T) {
 	testenv.Need(t, testenv.AlertmanagerBin, "snmptrap")
-	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
+	testenv.ForEachRuleEngine(t, func(t *testing.T, p testenv.RuleEngine) {
 		for _, peers := range []int{200, 3} {
 			t.Run(fmt.Sprintf("%d peers fail", peers), func(t *testing.T) {
 				t.Parallel()
@@ -187,7 +191,7 @@ func TestEndToEndOnePagePerIncident(t *testing.T) {
 	})
 }
 
-func devicePeersFail(t *testing.T, p testenv.PrometheusRelease, peers int) {
+func devicePeersFail(t *testing.T, p testenv.RuleEngine, peers int) {
 	s := startIncidentStack(t, p, ruleFiles(t))
 	trapEach(t, peers, func(i int) []string {
 		return []string{"-v", "2c", "-c", "public", s.exporter.TrapAddr, "", oidNegoFail,
@@ -226,7 +230,7 @@ func devicePeersFail(t *testing.T, p testenv.PrometheusRelease, peers int) {
 			t.Errorf("notification %v went to %s, want pager", n.titles, n.receiver)
 		}
 	}
-	t.Logf("Prometheus %s, %d peers failing: %d notifications (%d device-wide, %d per peer), the first: %+v", p.Version, peers, len(got), deviceWide, individual, got[:min(len(got), 5)])
+	t.Logf("%s, %d peers failing: %d notifications (%d device-wide, %d per peer), the first: %+v", p.Name(), peers, len(got), deviceWide, individual, got[:min(len(got), 5)])
 	if peers >= DeviceWidePeers {
 		if len(got) > 2 || deviceWide != 1 || individual != 0 {
 			t.Errorf("%d notifications (%d device-wide, %d per peer), want at most 2: the device-wide one, no per-peer one", len(got), deviceWide, individual)
@@ -243,7 +247,7 @@ func devicePeersFail(t *testing.T, p testenv.PrometheusRelease, peers int) {
 // to seconds (its expression untouched), so that the outage is long enough
 // to page; the peer's availability burns fire meanwhile, and keep firing
 // after the tunnel is back and IPSecTunnelDown has resolved. One page.
-func tunnelDownPagesOnce(t *testing.T, p testenv.PrometheusRelease) {
+func tunnelDownPagesOnce(t *testing.T, p testenv.RuleEngine) {
 	var rules []string
 	for _, f := range ruleFiles(t) {
 		if f == "ipsec_tunnels.rules.yml" {
@@ -305,7 +309,7 @@ func tunnelDownPagesOnce(t *testing.T, p testenv.PrometheusRelease) {
 		t.Fatal("the availability burn stopped before IPSecTunnelDown resolved in Alertmanager: nothing left to hold back")
 	}
 	got := s.settle(t)
-	t.Logf("Prometheus %s, one tunnel down and back: %d notifications: %+v", p.Version, len(got), got)
+	t.Logf("%s, one tunnel down and back: %d notifications: %+v", p.Name(), len(got), got)
 	if len(got) != 1 || got[0].receiver != "pager" || !strings.Contains(strings.Join(got[0].titles, " "), "IPSecTunnelDown") {
 		t.Errorf("notifications %+v, want one page, IPSecTunnelDown", got)
 	}
