@@ -2,9 +2,9 @@
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
 # logger, rsyslog over TLS, openssl s_client, Prometheus 2.x and 3.x,
-# VictoriaMetrics, Alertmanager, headless Chromium, the C++ jsonnet, sloth), the release
-# (scripts/release.sh, lintian, dpkg install and purge, rpm, podman) and the
-# generated-file staleness checks. Installs the Debian packages and the npm
+# VictoriaMetrics, Alertmanager, headless Chromium, the C++ jsonnet,
+# sloth), the release (scripts/release.sh, lintian, dpkg install and
+# purge, rpm, podman) and the generated-file staleness checks. Installs the Debian packages and the npm
 # packages the end-to-end tests need when they are missing, and builds
 # Prometheus 3, sloth and VictoriaMetrics once (scripts/prometheus3.sh,
 # scripts/sloth.sh, scripts/victoriametrics.sh).
