@@ -17,8 +17,9 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
-// incidentStack is one exporter, a Prometheus with every shipped rule file
-// and an Alertmanager with the shipped routes and inhibitions, whose
+// incidentStack is one exporter, a rule engine (a Prometheus, or
+// VictoriaMetrics with vmalert) with every shipped rule file and an
+// Alertmanager with the shipped routes and inhibitions, whose
 // receivers post to a webhook that counts the notifications.
 type incidentStack struct {
 	exporter *testenv.Exporter
@@ -168,9 +169,9 @@ const (
 func peerAddr(i int) string { return fmt.Sprintf("198.51.%d.%d", 100+i/250, 1+i%250) }
 
 // One page per incident, end to end: real traps from net-snmp, the real
-// exporter, Prometheus with every shipped rule file, Alertmanager with the
-// shipped alertmanager.yml (short group timings), counting what its
-// receivers send. A device at its IPSec tunnel limit makes its peers fail
+// exporter, Prometheus (2 and 3) or VictoriaMetrics with vmalert, with
+// every shipped rule file, Alertmanager with the shipped alertmanager.yml
+// (short group timings), counting what its receivers send. A device at its IPSec tunnel limit makes its peers fail
 // with reason 41 (a capacity limit: the per-peer alert pages on the first
 // failure, for: 1m): with 200 peers, the device-wide alert pages once and
 // the 200 per-peer alerts are held back; with 3 peers, each pages. A

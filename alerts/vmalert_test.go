@@ -109,12 +109,17 @@ func TestVMAlertToolUnitTests(t *testing.T) {
 	}
 }
 
-// Every rule file loads in vmalert: its MetricsQL parser reads the
-// expressions, its template engine the annotations.
+// Every rule file loads in vmalert, and so does the one file of
+// `ipsec_trap_exporter rules`: its MetricsQL parser reads the expressions,
+// its template engine the annotations.
 func TestVMAlertDryRun(t *testing.T) {
 	vm := testenv.VictoriaMetrics(t)
-	for _, f := range ruleFiles(t) {
-		t.Run(f, func(t *testing.T) {
+	var bundle bytes.Buffer
+	if err := RenderRulesBundle(&bundle, DefaultOptions(), "all rules"); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(ruleFiles(t), testenv.WriteFile(t, "bundle.rules.yml", bundle.String())) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
 			out, err := testenv.Run(time.Minute, vm.VMAlert, "-dryRun", "-rule="+f)
 			if err != nil {
 				t.Fatalf("vmalert %s -dryRun -rule=%s: %v\n%s", vm.Version, f, err, out)
