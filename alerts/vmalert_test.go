@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -125,5 +126,72 @@ func TestVMAlertDryRun(t *testing.T) {
 				t.Fatalf("vmalert %s -dryRun -rule=%s: %v\n%s", vm.Version, f, err, out)
 			}
 		})
+	}
+}
+
+// A difference replaces exactly the expectation it names, says why, and
+// is refused when it names none or changes nothing.
+func TestVMDifferencesApply(t *testing.T) {
+	const src = `rule_files: [../ipsec_slo.rules.yml]
+tests:
+  - name: t
+    promql_expr_test:
+      - expr: slo:objective:ratio{slo="negotiation_success"}
+        eval_time: 5m
+        exp_samples:
+          - labels: 'slo:objective:ratio{slo="negotiation_success"}'
+            value: 0.99
+`
+	cause := vmCause{"a test cause", "because."}
+	diff := func(expr, want string) vmDifference {
+		return vmDifference{file: "tests/x.test.yml", test: "t", expr: expr, evalTime: "5m", want: want, cause: cause}
+	}
+	const other = "- labels: 'slo:objective:ratio{slo=\"negotiation_success\"}'\n  value: 0.5\n"
+	for _, tc := range []struct {
+		name    string
+		diff    vmDifference
+		want    []string
+		wantErr string
+	}{
+		{"replaces the samples", diff(`slo:objective:ratio{slo="negotiation_success"}`, other), []string{"value: 0.5", "(a test cause, docs/victoriametrics.md): because."}, ""},
+		{"names no test", diff(`nothing`, other), nil, "matches 0 expectations"},
+		{"changes nothing", diff(`slo:objective:ratio{slo="negotiation_success"}`, "- labels: 'slo:objective:ratio{slo=\"negotiation_success\"}'\n  value: 0.99\n"), nil, "no difference"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			saved := vmDifferences
+			t.Cleanup(func() { vmDifferences = saved })
+			vmDifferences = []vmDifference{tc.diff}
+			out, err := toVMAlertTests("tests/x.test.yml", []byte(src), DefaultOptions())
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one saying %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(commentBreaks.ReplaceAllString(string(out), " "), w) {
+					t.Errorf("the vmalert-tool form lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// commentBreaks are where a comment wraps onto its next line.
+var commentBreaks = regexp.MustCompile(`\n *# `)
+
+// Every cause of a difference has its section in docs/victoriametrics.md.
+func TestVMDifferencesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/victoriametrics.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range vmDifferences {
+		if !bytes.Contains(doc, []byte("### "+d.cause.name+"\n")) {
+			t.Errorf("docs/victoriametrics.md has no section %q, the cause of the difference in %s, test %q", d.cause.name, d.file, d.test)
+		}
 	}
 }
