@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -134,7 +135,11 @@ func (e *exporter) openState(opts storageOptions, m *state.Metrics) (*state.Stor
 		return nil, &state.State{}, nil
 	}
 	restored, err := store.Load()
-	if err != nil {
+	var dropped *state.CountersDroppedError
+	switch {
+	case errors.As(err, &dropped):
+		level.Error(e.logger).Log("msg", "The counters start at 0", "err", err)
+	case err != nil:
 		level.Error(e.logger).Log("msg", "The state file is unusable; starting without the tunnel states and failure times it held",
 			"err", err, "engine_boots_read", restored.EngineBoots)
 	}

@@ -225,7 +225,7 @@ func TestSystemdUnitCommandsRun(t *testing.T) {
 	u := parseUnit(t, unitFile)
 	start, webURL := localArgs(t, words(t, u.one(t, "Service.ExecStart")))
 	p := testenv.Start(t, bin, start[1:]...)
-	testenv.WaitHTTP(t, p, webURL+"/-/ready", nil)
+	testenv.WaitReady(t, p, webURL+"/-/ready", nil, testenv.ExporterReady)
 	e := &testenv.Exporter{Process: p, WebURL: webURL}
 
 	reload := u["Service.ExecReload"]
@@ -408,5 +408,5 @@ func TestDockerfileBuildsAStaticBinary(t *testing.T) {
 	// The entrypoint with its default arguments starts an exporter.
 	args, webURL := localArgs(t, cmdArgs)
 	p := testenv.Start(t, bin, args...)
-	testenv.WaitHTTP(t, p, webURL+"/-/ready", nil)
+	testenv.WaitReady(t, p, webURL+"/-/ready", nil, testenv.ExporterReady)
 }

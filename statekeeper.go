@@ -14,10 +14,12 @@ import (
 
 // stateKeeper writes what the exporter cannot learn again after a restart:
 // once at start (the new engine boots), a few seconds after each change,
-// and at shutdown, after every queued event was recorded.
+// and at shutdown, after every queued event was recorded: only that last
+// write holds the counters (state/counters.go).
 type stateKeeper struct {
 	store    *state.Store // nil when state is not kept
 	snapshot func() *state.State
+	counters func() []state.Counter
 	interval time.Duration
 	changed  func() bool
 	stopped  chan struct{}
@@ -35,10 +37,13 @@ func (e *exporter) restoreState(cfg *config.Config, opts *exporterOptions, reg r
 	// A new run is a new SNMPv3 engine incarnation (RFC 3414 2.2.2).
 	opts.trap.EngineBoots = state.NextEngineBoots(restored.EngineBoots)
 	e.metrics = pipeline.NewMetrics(reg.all, cfg.Limits)
-	stats := e.metrics.Restore(restored.Tunnels, restored.Failures, time.Now())
+	now := time.Now()
+	stats := e.metrics.Restore(restored.Tunnels, restored.Failures, now)
+	counters := e.metrics.RestoreCounters(restored.Counters, now)
 	if store != nil {
 		level.Info(e.logger).Log("msg", "State restored", "file", store.Path(), "tunnels", stats.Tunnels, "failure_series", stats.Failures,
-			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit, "engine_boots", opts.trap.EngineBoots)
+			"skipped_older_than_series_ttl", stats.Expired, "skipped_over_max_series", stats.OverLimit, "engine_boots", opts.trap.EngineBoots,
+			"counters_continued", counters.Restored, "counters_not_continued", counters.Expired+counters.OverLimit+counters.NoSeries+counters.Invalid)
 	}
 	opts.trap.Superseding = trapin.NewSuperseding()
 	for name, devices := range restored.Superseding {
@@ -51,6 +56,7 @@ func (e *exporter) restoreState(cfg *config.Config, opts *exporterOptions, reg r
 		store:    store,
 		interval: opts.storage.writeInterval,
 		changed:  e.metrics.StateChanged,
+		counters: e.metrics.CounterSnapshot,
 		snapshot: func() *state.State {
 			tunnels, failures := e.metrics.Snapshot()
 			return &state.State{EngineBoots: boots, Tunnels: tunnels, Failures: failures, Superseding: superseding.Devices()}
@@ -73,15 +79,18 @@ func (k *stateKeeper) start(logger log.Logger) {
 	go func() { w.Run(k.stopped); close(k.done) }()
 }
 
-// stop ends the periodic writer and writes the state a last time: every
-// queued event has been recorded, so this write holds them all.
+// stop ends the periodic writer and writes the state a last time: the
+// inputs have stopped and every queued event has been recorded, so this
+// write holds them all, and the counters may continue from it.
 func (k *stateKeeper) stop(logger log.Logger) {
 	close(k.stopped)
 	<-k.done
 	if k.store == nil {
 		return
 	}
-	if err := k.store.Save(k.snapshot()); err != nil {
+	final := k.snapshot()
+	final.Counters = k.counters()
+	if err := k.store.SaveAtShutdown(final); err != nil {
 		level.Error(logger).Log("msg", "Writing the state at shutdown failed", "err", err)
 	} else {
 		level.Info(logger).Log("msg", "State written", "file", k.store.Path())

@@ -21,6 +21,20 @@ type unitTestGroup struct {
 	Interval      string          `yaml:"interval"`
 	InputSeries   []inputSeries   `yaml:"input_series"`
 	AlertRuleTest []alertRuleTest `yaml:"alert_rule_test"`
+	// PromQLExprTest is for tests that read ALERTS rather than expect
+	// whole alerts (annotations included); the generated files have none.
+	PromQLExprTest []promqlExprTest `yaml:"promql_expr_test,omitempty"`
+}
+
+type promqlExprTest struct {
+	Expr       string      `yaml:"expr"`
+	EvalTime   string      `yaml:"eval_time"`
+	ExpSamples []expSample `yaml:"exp_samples"`
+}
+
+type expSample struct {
+	Labels string  `yaml:"labels"`
+	Value  float64 `yaml:"value"`
 }
 
 type inputSeries struct {

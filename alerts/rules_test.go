@@ -11,6 +11,7 @@ import (
 
 // Every rule file loads in each supported Prometheus release.
 func TestPromtoolCheckRules(t *testing.T) {
+	testenv.Need(t)
 	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
 		for _, f := range ruleFiles(t) {
 			t.Run(f, func(t *testing.T) {
@@ -27,6 +28,7 @@ func TestPromtoolCheckRules(t *testing.T) {
 // and their expected values must not depend on the version (Prometheus 3
 // selects left-open ranges, see tests/ipsec_slo.test.yml).
 func TestPromtoolTestRules(t *testing.T) {
+	testenv.Need(t)
 	files, err := filepath.Glob("tests/*.yml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no unit tests in tests/: %v", err)

@@ -21,6 +21,7 @@ import (
 // windows (Sloth validates by generating the rules, so every SLI query must
 // parse as PromQL).
 func TestSlothValidatesTheSpec(t *testing.T) {
+	testenv.Need(t)
 	sloth := testenv.Sloth(t)
 	out, err := testenv.Run(time.Minute, sloth, "validate", "--no-color",
 		"-i", "ipsec_slo.sloth.yml", "--slo-period-windows-path", "sloth-windows")
@@ -33,6 +34,7 @@ func TestSlothValidatesTheSpec(t *testing.T) {
 // windows of BurnAlerts, on both levels of every objective, and load in
 // each supported Prometheus release.
 func TestSlothGeneratesTheBurnAlerts(t *testing.T) {
+	testenv.Need(t)
 	sloth := testenv.Sloth(t)
 	generated := filepath.Join(t.TempDir(), "sloth.rules.yml")
 	out, err := testenv.Run(time.Minute, sloth, "generate", "--no-color",
@@ -92,6 +94,7 @@ func errorBudget(target float64) float64 {
 // in each supported release, next to the shipped SLO rules whose input the
 // availability queries read.
 func TestOpenSLOQueriesRunInPrometheus(t *testing.T) {
+	testenv.Need(t)
 	var queries []string
 	b, err := os.ReadFile("ipsec_slo.openslo.yml")
 	if err != nil {

@@ -94,6 +94,7 @@ func TestVMAlertFormChangesOnlyWhatDiffers(t *testing.T) {
 // The rule unit tests pass in vmalert-tool, VictoriaMetrics' promtool: the
 // rules compute on VictoriaMetrics what they compute on Prometheus.
 func TestVMAlertToolUnitTests(t *testing.T) {
+	testenv.Need(t)
 	vm := testenv.VictoriaMetrics(t)
 	files, err := filepath.Glob(VMAlertTestDir + "/*.test.yml")
 	if err != nil || len(files) == 0 {
@@ -114,6 +115,7 @@ func TestVMAlertToolUnitTests(t *testing.T) {
 // `ipsec_trap_exporter rules`: its MetricsQL parser reads the expressions,
 // its template engine the annotations.
 func TestVMAlertDryRun(t *testing.T) {
+	testenv.Need(t)
 	vm := testenv.VictoriaMetrics(t)
 	var bundle bytes.Buffer
 	if err := RenderRulesBundle(&bundle, DefaultOptions(), "all rules"); err != nil {

@@ -128,33 +128,8 @@ func toVMAlertTests(srcPath string, src []byte, o Options) ([]byte, error) {
 	if tests == nil || tests.Kind != yaml.SequenceNode {
 		return nil, fmt.Errorf("no tests")
 	}
-	for _, tg := range tests.Content {
-		name := scalarValue(tg, "name")
-		for i := 0; i+1 < len(tg.Content); i += 2 {
-			if tg.Content[i].Value == "promql_expr_test" {
-				tg.Content[i].Value = "metricsql_expr_test"
-			}
-		}
-		if err := onlyKeys(tg, vmalertGroupKeys, "test "+name); err != nil {
-			return nil, err
-		}
-		if at := mappingValue(tg, "alert_rule_test"); at != nil {
-			for _, c := range at.Content {
-				if err := nameGroup(c, groupOf); err != nil {
-					return nil, fmt.Errorf("test %s: %w", name, err)
-				}
-				if err := onlyKeys(c, vmalertAlertKeys, "test "+name); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if et := mappingValue(tg, "metricsql_expr_test"); et != nil {
-			for _, c := range et.Content {
-				if err := onlyKeys(c, vmalertExprKeys, "test "+name); err != nil {
-					return nil, err
-				}
-			}
-		}
+	if err := convertTests(tests, groupOf); err != nil {
+		return nil, err
 	}
 	if err := applyVMDifferences(srcPath, tests, vmDifferences); err != nil {
 		return nil, err
@@ -177,6 +152,41 @@ func toVMAlertTests(srcPath string, src []byte, o Options) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// convertTests rewrites each test of the sequence tests: promql_expr_test
+// renamed, the group of each alert test named, and no key vmalert-tool
+// would refuse.
+func convertTests(tests *yaml.Node, groupOf map[string]string) error {
+	for _, tg := range tests.Content {
+		name := scalarValue(tg, "name")
+		for i := 0; i+1 < len(tg.Content); i += 2 {
+			if tg.Content[i].Value == "promql_expr_test" {
+				tg.Content[i].Value = "metricsql_expr_test"
+			}
+		}
+		if err := onlyKeys(tg, vmalertGroupKeys, "test "+name); err != nil {
+			return err
+		}
+		if at := mappingValue(tg, "alert_rule_test"); at != nil {
+			for _, c := range at.Content {
+				if err := nameGroup(c, groupOf); err != nil {
+					return fmt.Errorf("test %s: %w", name, err)
+				}
+				if err := onlyKeys(c, vmalertAlertKeys, "test "+name); err != nil {
+					return err
+				}
+			}
+		}
+		if et := mappingValue(tg, "metricsql_expr_test"); et != nil {
+			for _, c := range et.Content {
+				if err := onlyKeys(c, vmalertExprKeys, "test "+name); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // alertGroups maps each alert of the rule files a test file names (paths

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/state"
 )
 
 // recommendedScrape is the scrape configuration the mixin (and the README)
@@ -188,20 +190,25 @@ func sampleTime(t *testing.T, prom *testenv.Prometheus, query string) time.Time 
 	return time.UnixMilli(ms)
 }
 
-// A failure series the exporter restores from its state directory starts
-// its counter at 0 at the restart, and says so: its created timestamp is the
-// restart, not the first failure before it. Prometheus reads the 0 as the
-// counter reset it is, and the next failure as a step from 0 to 1.
+// After a crash, a failure series the exporter restores from its state
+// directory starts its counter at 0 at the restart, and says so: its
+// created timestamp is the restart, not the first failure before it.
+// Prometheus reads the 0 as the counter reset it is, and the next failure
+// as a step from 0 to 1. (After a clean stop the counter continues:
+// restart_counters_test.go.)
 func TestEndToEndRestoredCounterIsCreatedAtTheRestart(t *testing.T) {
 	testenv.Need(t, "snmptrap")
 	const peer = "203.0.113.78"
-	e := testenv.StartExporter(t)
+	e := testenv.StartExporter(t, "--storage.write-interval=1s")
 	e.TrapV2c(t, "public", fw+".6.14",
 		fw+".5.11.0", "u", "6", fw+".5.7.0", "s", peer, fw+".5.14.0", "s", "GigabitEthernet0/0/1")
 	e.WaitValue(t, "ipsec_negotiation_failures_total", map[string]string{"peer": peer}, 1)
 	born := createdTimestamp(t, e.ScrapeProto(t), "ipsec_negotiation_failures_total", peer)
+	waitStateHolds(t, e, func(st *state.State) bool {
+		return slices.ContainsFunc(st.Failures, func(f state.Failure) bool { return f.Peer == peer })
+	})
 
-	e.Stop(t)
+	e.Kill(t)
 	restart := time.Now()
 	e.Restart(t)
 	families := e.ScrapeProto(t)
@@ -209,10 +216,10 @@ func TestEndToEndRestoredCounterIsCreatedAtTheRestart(t *testing.T) {
 	if ct.Before(restart.Truncate(time.Millisecond)) || ct.After(time.Now()) {
 		t.Errorf("restored series created %v, want the restart (after %v); it was first created %v", ct, restart, born)
 	}
-	if v, _ := testenv.Value(families, "ipsec_negotiation_failures_total", map[string]string{"peer": peer}); v != 0 {
+	if v := testenv.MustValue(t, families, "ipsec_negotiation_failures_total", map[string]string{"peer": peer}); v != 0 {
 		t.Errorf("restored failure counter = %v, want 0", v)
 	}
-	last, _ := testenv.Value(families, "ipsec_negotiation_last_failure_timestamp_seconds", map[string]string{"peer": peer})
+	last := testenv.MustValue(t, families, "ipsec_negotiation_last_failure_timestamp_seconds", map[string]string{"peer": peer})
 	if at := time.Unix(0, int64(last*1e9)); at.After(restart) || at.Before(born.Add(-time.Second)) {
 		t.Errorf("restored last failure %v, want the failure before the restart (%v)", last, born)
 	}

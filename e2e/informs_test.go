@@ -145,16 +145,16 @@ func TestEndToEndInformsThreeStacks(t *testing.T) {
 	e.WaitValue(t, "ipsec_negotiation_failures_total", nil, float64(len(accepted)))
 	m := e.Scrape(t)
 	for _, p := range accepted {
-		if got, _ := testenv.Value(m, "ipsec_negotiation_failures_total", map[string]string{"peer": p}); got != 1 {
+		if got := testenv.MustValue(t, m, "ipsec_negotiation_failures_total", map[string]string{"peer": p}); got != 1 {
 			t.Errorf("peer %s counted %v times, want 1", p, got)
 		}
 	}
-	if got, _ := testenv.Value(m, "ipsec_negotiation_failures_total", nil); got != float64(len(accepted)) {
+	if got := testenv.MustValue(t, m, "ipsec_negotiation_failures_total", nil); got != float64(len(accepted)) {
 		t.Errorf("%v failures counted, want %d", got, len(accepted))
 	}
 	waitAcknowledged(t, e, informs)
 	for _, reason := range []string{"not_in_time_window", "malformed", "unsupported_pdu"} {
-		if got, _ := testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": reason}); got != 0 {
+		if got := testenv.MustValue(t, m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": reason}); got != 0 {
 			t.Errorf("%v packets dropped as %s, want none", got, reason)
 		}
 	}
@@ -239,7 +239,7 @@ func TestEndToEndInformRetransmitted(t *testing.T) {
 			// At least the one retransmission the lost response caused; more
 			// if a loaded machine made the sender time out again.
 			duplicates = waitAtLeast(t, e, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "duplicate_inform"}, duplicates+1)
-			if got, _ := testenv.Value(e.Scrape(t), "ipsec_negotiation_failures_total", map[string]string{"peer": n.Varbinds[1][2]}); got != 1 {
+			if got := testenv.MustValue(t, e.Scrape(t), "ipsec_negotiation_failures_total", map[string]string{"peer": n.Varbinds[1][2]}); got != 1 {
 				t.Errorf("%s v%s: counted %v times, want once", stack.name, version, got)
 			}
 		}
@@ -257,8 +257,8 @@ func waitAcknowledged(t *testing.T, e *testenv.Exporter, informs int) {
 	var acked, retries float64
 	for time.Now().Before(deadline) {
 		m := e.Scrape(t)
-		acked, _ = testenv.Value(m, "ipsec_trap_informs_acknowledged_total", nil)
-		retries, _ = testenv.Value(m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "duplicate_inform"})
+		acked = testenv.MustValue(t, m, "ipsec_trap_informs_acknowledged_total", nil)
+		retries = testenv.MustValue(t, m, "ipsec_trap_packets_dropped_total", map[string]string{"reason": "duplicate_inform"})
 		if acked == float64(informs)+retries {
 			return
 		}
@@ -330,13 +330,15 @@ func (r *receiver) waitValue(t *testing.T, metric string, labels map[string]stri
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	var got float64
+	var present bool
 	for time.Now().Before(deadline) {
-		if got, _ = testenv.Value(r.families(t), metric, labels); got == want {
+		// An absent series is not a 0.
+		if got, present = testenv.Value(r.families(t), metric, labels); present && got == want {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("%s%v = %v, want %v", metric, labels, got, want)
+	t.Fatalf("%s%v = %v (present %v), want %v", metric, labels, got, present, want)
 }
 
 // TestEndToEndInformReplay records an authenticated inform on the wire and

@@ -51,6 +51,23 @@ func tunnelRulesFastFor(t *testing.T) string {
 	return testenv.WriteFile(t, "ipsec_tunnels.rules.yml", string(out))
 }
 
+// waitStateHolds waits until the exporter's periodic writer has written a
+// state file for which holds is true: what a crash then keeps.
+func waitStateHolds(t *testing.T, e *testenv.Exporter, holds func(*state.State) bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st := readState(t, e.StoragePath)
+		if holds(st) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the state file does not hold what the test waits for 30s later: %+v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // readState reads the exporter's state file as the next run will.
 func readState(t *testing.T, dir string) *state.State {
 	t.Helper()
@@ -92,7 +109,8 @@ func keptValues(t *testing.T, families map[string]*dto.MetricFamily, peer string
 // rule keeps IPSecTunnelDown firing through the failed scrapes of the
 // restart: it never resolves (its activeAt never changes).
 // apiTunnel is what /api/v1/tunnels keeps across a restart (failure counts
-// start again at 0, as the counters do).
+// are left out: they continue after a clean stop and start at 0 after a
+// crash, as the counters do).
 type apiTunnel struct {
 	Device     string     `json:"device"`
 	Peer       string     `json:"peer"`
@@ -205,7 +223,7 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 		if got := tunnelsAPI(t, e); !reflect.DeepEqual(got, wantTunnels) {
 			t.Errorf("after %s: /api/v1/tunnels\n got %+v\nwant %+v as before", how, got, wantTunnels)
 		}
-		if n, _ := testenv.Value(families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 1 {
+		if n := testenv.MustValue(t, families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 1 {
 			t.Errorf("after %s: last restore successful = %v, want 1", how, n)
 		}
 		prom.WaitQuery(t, target, upIs(1))
@@ -232,19 +250,11 @@ func TestEndToEndStateSurvivesRestart(t *testing.T) {
 	// writer has had its interval: wait for the file to hold it.
 	tunnelDown(second)
 	negotiationFailure(second)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		st := readState(t, e.StoragePath)
+	waitStateHolds(t, e, func(st *state.State) bool {
 		i := slices.IndexFunc(st.Tunnels, func(tu state.Tunnel) bool { return tu.Peer == second })
 		j := slices.IndexFunc(st.Failures, func(f state.Failure) bool { return f.Peer == second })
-		if i >= 0 && j >= 0 && !st.Tunnels[i].Up {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the state file does not hold peer %s 30s after its traps: %+v", second, st)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return i >= 0 && j >= 0 && !st.Tunnels[i].Up
+	})
 	restart("killed with SIGKILL", e.Kill, first, second)
 	if boots := readState(t, e.StoragePath).EngineBoots; boots != 3 {
 		t.Errorf("engine boots %d after two restarts, want 3", boots)
@@ -278,10 +288,10 @@ func TestEndToEndBadStateFile(t *testing.T) {
 			}
 			e := testenv.StartExporter(t, "--storage.path="+dir)
 			families := e.Scrape(t)
-			if n, _ := testenv.Value(families, "ipsec_trap_exporter_state_bad_files_total", map[string]string{"reason": tc.reason}); n != 1 {
+			if n := testenv.MustValue(t, families, "ipsec_trap_exporter_state_bad_files_total", map[string]string{"reason": tc.reason}); n != 1 {
 				t.Errorf("bad files{reason=%q} = %v, want 1", tc.reason, n)
 			}
-			if n, _ := testenv.Value(families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 0 {
+			if n := testenv.MustValue(t, families, "ipsec_trap_exporter_state_last_restore_successful", nil); n != 0 {
 				t.Errorf("last restore successful = %v, want 0", n)
 			}
 			if n := testenv.SeriesCount(families, "ipsec_tunnel_up"); n != 0 {

@@ -92,7 +92,7 @@ func TestEndToEndSyslogSameSeriesAsTraps(t *testing.T) {
 			{"ipsec_tunnel_state_changes_total", with(with(peer, "state", "down"), "reason", "peer_request"), 1},
 		}
 		for _, w := range want {
-			if got, _ := testenv.Value(m, w.metric, w.labels); got != w.value {
+			if got := testenv.MustValue(t, m, w.metric, w.labels); got != w.value {
 				t.Errorf("%s%v = %v, want %v", w.metric, w.labels, got, w.value)
 			}
 		}
@@ -108,7 +108,7 @@ func TestEndToEndSyslogSameSeriesAsTraps(t *testing.T) {
 		{"ipsec_syslog_messages_dropped_total", nil, 0},
 		{"ipsec_syslog_tcp_connections_accepted_total", nil, 4},
 	} {
-		if got, _ := testenv.Value(m, c.metric, c.labels); got != c.value {
+		if got := testenv.MustValue(t, m, c.metric, c.labels); got != c.value {
 			t.Errorf("%s%v = %v, want %v", c.metric, c.labels, got, c.value)
 		}
 	}
@@ -151,7 +151,7 @@ func TestEndToEndSyslogAndTrapCountOnce(t *testing.T) {
 		{"ipsec_device_notifications_total", map[string]string{"device": "fw-lab"}, 2},
 		{"ipsec_syslog_messages_parsed_total", nil, 1},
 	} {
-		if got, _ := testenv.Value(m, c.metric, c.labels); got != c.value {
+		if got := testenv.MustValue(t, m, c.metric, c.labels); got != c.value {
 			t.Errorf("%s%v = %v, want %v", c.metric, c.labels, got, c.value)
 		}
 	}

@@ -109,6 +109,8 @@ var (
 		"1 if the state file was read at start (or there was none yet), 0 if it was unusable and set aside, or state is not kept.")
 	StateBadFiles = family(ExporterSubsystem, "state_bad_files_total",
 		"State files that could not be used, by reason; each was moved aside and the exporter started empty.", "reason")
+	StateCountersContinued = family(ExporterSubsystem, "state_counters_continued",
+		"1 if the event counters continue the values of the last clean shutdown, 0 if they started at 0 (first start, after a crash, or state is not kept).")
 )
 
 // Trap input families (trapin/stats.go).
@@ -148,7 +150,7 @@ func All() []Family {
 		NegotiationFailures, NegotiationLastFailure, NegotiationSuccesses, TunnelUp, TunnelDownPlanned, TunnelLastChange,
 		TunnelLastNotification, TunnelStateChanges, DeviceNotifications, Notifications,
 		Series, SeriesLimit, ConfigReloads, ConfigLastReloadSuccessful,
-		StateLastWrite, StateSize, StateWrites, StateWriteFailures, StateLastRestoreSuccessful, StateBadFiles,
+		StateLastWrite, StateSize, StateWrites, StateWriteFailures, StateLastRestoreSuccessful, StateBadFiles, StateCountersContinued,
 		TrapPacketsReceived, TrapPacketsDropped, TrapInformsAcknowledged, TrapEngineDiscoveryReports,
 		SyslogMessagesReceived, SyslogMessagesParsed, SyslogMessagesDropped, SyslogTCPConnections,
 		SyslogTCPConnectionsAccepted, SyslogTCPConnectionsRefused, SyslogTLSHandshakeFailures,

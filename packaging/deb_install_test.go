@@ -244,7 +244,7 @@ func runInstalled(t *testing.T, with func(e *testenv.Exporter)) {
 	}
 	e.Process = testenv.Start(t, "setpriv", asService("--config.file="+confFile, "--storage.path="+stateDir,
 		"--storage.write-interval=100ms", "--trap.listen-address="+e.TrapAddr, fmt.Sprintf("--web.listen-address=127.0.0.1:%d", web))...)
-	testenv.WaitHTTP(t, e.Process, e.WebURL+"/-/ready", nil)
+	testenv.WaitReady(t, e.Process, e.WebURL+"/-/ready", nil, testenv.ExporterReady)
 	if v, ok := testenv.Value(e.Scrape(t), "ipsec_trap_exporter_state_last_restore_successful", nil); !ok || v != 1 {
 		t.Errorf("the installed exporter cannot use %s: state_last_restore_successful %v", stateDir, v)
 	}

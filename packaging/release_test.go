@@ -438,7 +438,7 @@ func TestReleaseVersionStamp(t *testing.T) {
 	p := testenv.Start(t, bin, fmt.Sprintf("--web.listen-address=127.0.0.1:%d", web),
 		fmt.Sprintf("--trap.listen-address=127.0.0.1:%d", testenv.FreeUDPPort(t)), "--storage.path="+t.TempDir())
 	e := &testenv.Exporter{Process: p, WebURL: fmt.Sprintf("http://127.0.0.1:%d", web)}
-	testenv.WaitHTTP(t, p, e.WebURL+"/-/ready", nil)
+	testenv.WaitReady(t, p, e.WebURL+"/-/ready", nil, testenv.ExporterReady)
 	labels := map[string]string{"version": r.version, "revision": revision, "branch": branch}
 	if v, ok := testenv.Value(e.Scrape(t), "ipsec_trap_exporter_build_info", labels); !ok || v != 1 {
 		t.Errorf("ipsec_trap_exporter_build_info%v = %v (found %v), want 1", labels, v, ok)

@@ -36,6 +36,10 @@ type Metrics struct {
 	stateSeries   *seriesIndex[[4]string]
 	notifSeries   *seriesIndex[[2]string]
 
+	// kept holds the created timestamps of counters restored from a
+	// clean shutdown (counters.go).
+	kept *keptCreated
+
 	// changed is set when something the state file keeps changes (a
 	// tunnel state, a last-failure time, an expiry), so that the state
 	// writer writes only after a change.
@@ -60,10 +64,12 @@ func NewMetrics(reg prometheus.Registerer, limits config.Limits) *Metrics {
 		tunnelSeries:  newSeriesIndex[[2]string](),
 		stateSeries:   newSeriesIndex[[4]string](),
 		notifSeries:   newSeriesIndex[[2]string](),
+		kept:          newKeptCreated(),
 	}
 	m.SetLimits(limits)
-	reg.MustRegister(seriesCollector{m}, m.failures, m.lastFailure, m.successes, m.tunnelUp, m.tunnelPlanned, m.tunnelChange, m.tunnelHeard, m.stateChanges, m.deviceNotifs,
-		m.notifications)
+	counters := func(v *prometheus.CounterVec) prometheus.Collector { return keptCreatedCollector{vec: v, kept: m.kept} }
+	reg.MustRegister(seriesCollector{m}, counters(m.failures), m.lastFailure, counters(m.successes), m.tunnelUp, m.tunnelPlanned, m.tunnelChange, m.tunnelHeard,
+		counters(m.stateChanges), counters(m.deviceNotifs), counters(m.notifications))
 
 	m.notificationsBy = make(map[string]prometheus.Counter)
 	for _, n := range mib.Notifications() {
@@ -171,19 +177,29 @@ func (m *Metrics) tunnelState(ev *Event, now int64, state string) bool {
 
 // Expire deletes the series not updated since now minus the TTL.
 func (m *Metrics) Expire(now time.Time) {
-	m.failureSeries.expire(now.UnixNano(), func(l [6]string) {
+	m.failureSeries.expire(now.UnixNano(), func(l [6]string, s *series) {
+		m.kept.forget(s.counter)
 		m.failures.DeleteLabelValues(l[:]...)
 		m.lastFailure.DeleteLabelValues(l[:]...)
 		m.markChanged()
 	})
-	m.successSeries.expire(now.UnixNano(), func(l [2]string) { m.successes.DeleteLabelValues(l[:]...) })
-	m.tunnelSeries.expire(now.UnixNano(), func(l [2]string) {
+	m.successSeries.expire(now.UnixNano(), func(l [2]string, s *series) {
+		m.kept.forget(s.counter)
+		m.successes.DeleteLabelValues(l[:]...)
+	})
+	m.tunnelSeries.expire(now.UnixNano(), func(l [2]string, _ *series) {
 		m.tunnelUp.DeleteLabelValues(l[:]...)
 		m.tunnelPlanned.DeleteLabelValues(l[:]...)
 		m.tunnelChange.DeleteLabelValues(l[:]...)
 		m.tunnelHeard.DeleteLabelValues(l[:]...)
 		m.markChanged()
 	})
-	m.notifSeries.expire(now.UnixNano(), func(l [2]string) { m.deviceNotifs.DeleteLabelValues(l[:]...) })
-	m.stateSeries.expire(now.UnixNano(), func(l [4]string) { m.stateChanges.DeleteLabelValues(l[:]...) })
+	m.notifSeries.expire(now.UnixNano(), func(l [2]string, s *series) {
+		m.kept.forget(s.counter)
+		m.deviceNotifs.DeleteLabelValues(l[:]...)
+	})
+	m.stateSeries.expire(now.UnixNano(), func(l [4]string, s *series) {
+		m.kept.forget(s.counter)
+		m.stateChanges.DeleteLabelValues(l[:]...)
+	})
 }

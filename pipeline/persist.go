@@ -143,8 +143,9 @@ type RestoreStats struct {
 // Restore brings back the tunnel states and last-failure times of a state
 // file. It obeys the limits as events do: an entry whose last update is
 // older than series_ttl is not restored, and no family grows beyond
-// max_series. Counters of restored failure series start at 0. Call it
-// before the receiver starts.
+// max_series. Counters of restored failure series start at 0, unless
+// RestoreCounters continues them (a clean shutdown's). Call it before the
+// receiver starts.
 func (m *Metrics) Restore(tunnels []state.Tunnel, failures []state.Failure, now time.Time) RestoreStats {
 	var st RestoreStats
 	tunnels = slices.Clone(tunnels)
@@ -199,6 +200,8 @@ const (
 	restoreExpired
 	restoreOverLimit
 	restoreDuplicate
+	restoreNoSeries // a failure counter whose series Restore did not bring back
+	restoreInvalid  // an unknown family or label set
 )
 
 // count tallies an outcome other than restored and reports whether the

@@ -37,6 +37,31 @@ func storm(m *Metrics, n int) {
 	}
 }
 
+// benchWrite runs write into a fresh store b.N times and reports the CPU
+// and the bytes of one write besides the wall time.
+func benchWrite(b *testing.B, write func(*state.Store) error) {
+	store, err := state.Open(b.TempDir(), state.NewMetrics(prometheus.NewRegistry()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		if err := write(store); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// ns/op is wall time, which includes waiting for the disk in fsync;
+	// this is the CPU the process spent.
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/write")
+	fi, err := os.Stat(store.Path())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(fi.Size()), "bytes/write")
+}
+
 // BenchmarkStateWrite is one write of the state file: a snapshot of the
 // series and an atomic, fsynced replacement of the file. The state writer
 // does this at most once per --storage.write-interval, however many traps
@@ -53,27 +78,18 @@ func BenchmarkStateWrite(b *testing.B) {
 			}
 		})
 		b.Run(fmt.Sprintf("series=%d/snapshot+write", n), func(b *testing.B) {
-			store, err := state.Open(b.TempDir(), state.NewMetrics(prometheus.NewRegistry()))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer store.Close()
-			b.ReportAllocs()
-			cpu := cpuTime()
-			for b.Loop() {
+			benchWrite(b, func(store *state.Store) error {
 				tunnels, failures := m.Snapshot()
-				if err := store.Save(&state.State{EngineBoots: 1, Tunnels: tunnels, Failures: failures}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			// ns/op is wall time, which includes waiting for the disk in
-			// fsync; this is the CPU the process spent.
-			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/write")
-			fi, err := os.Stat(store.Path())
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(fi.Size()), "bytes/write")
+				return store.Save(&state.State{EngineBoots: 1, Tunnels: tunnels, Failures: failures})
+			})
+		})
+		b.Run(fmt.Sprintf("series=%d/shutdown", n), func(b *testing.B) {
+			// The write at a clean stop: the state and every event
+			// counter (state/counters.go), written once per stop.
+			benchWrite(b, func(store *state.Store) error {
+				tunnels, failures := m.Snapshot()
+				return store.SaveAtShutdown(&state.State{EngineBoots: 1, Tunnels: tunnels, Failures: failures, Counters: m.CounterSnapshot()})
+			})
 		})
 	}
 }

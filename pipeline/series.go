@@ -67,7 +67,7 @@ func (s *seriesIndex[K]) len() int {
 	return len(s.entries)
 }
 
-func (s *seriesIndex[K]) expire(now int64, remove func(K)) {
+func (s *seriesIndex[K]) expire(now int64, remove func(K, *series)) {
 	ttl := s.ttl.Load()
 	if ttl <= 0 {
 		return
@@ -77,7 +77,7 @@ func (s *seriesIndex[K]) expire(now int64, remove func(K)) {
 	for k, e := range s.entries {
 		if now-e.lastUpdate.Load() > ttl {
 			delete(s.entries, k)
-			remove(k)
+			remove(k, e)
 		}
 	}
 }

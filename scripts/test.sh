@@ -76,6 +76,8 @@ export SLOTH
 VICTORIAMETRICS_DIR=$(./scripts/victoriametrics.sh)
 export VICTORIAMETRICS_DIR
 
-# The packages with concurrency of their own, under the race detector.
-go test -race -count=1 ./pipeline ./trapin ./internal/udpsock ./metricdef ./config ./sender ./mib ./state ./syslogin
+# The packages with concurrency of their own, under the race detector: web
+# (the pages read the pipeline while events arrive, the drop sampler) and
+# the root package (the exporter's wiring) included.
+go test -race -count=1 . ./web ./pipeline ./trapin ./internal/udpsock ./metricdef ./config ./sender ./mib ./state ./syslogin
 go test -count=1 ./...

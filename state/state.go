@@ -1,6 +1,7 @@
 // Package state keeps what the exporter cannot learn again after a restart:
 // a trap is sent once, so the tunnel states, last-failure times and SNMPv3
-// engine boots it taught the exporter live in a state file. The package owns
+// engine boots it taught the exporter live in a state file, and after a
+// clean shutdown the event counters too (counters.go). The package owns
 // that file's format and its crash-safe writing; what goes into it is the
 // caller's business.
 //
@@ -68,6 +69,10 @@ type State struct {
 	// router's hwIPSecNegotiationFail), the devices seen sending it: without
 	// it a restarted exporter would count their next failure twice.
 	Superseding map[string][]string `json:"superseding,omitempty"`
+	// Counters are the event counters as they stood at a clean shutdown
+	// (counters.go): only SaveAtShutdown writes them, and Load consumes
+	// them, so that they are restored at most once.
+	Counters []Counter `json:"counters,omitempty"`
 }
 
 // Tunnel is the last known state of one tunnel.
@@ -176,6 +181,7 @@ type Metrics struct {
 	writeFailures prometheus.Counter
 	restoreOK     prometheus.Gauge
 	badFiles      *prometheus.CounterVec
+	continued     prometheus.Gauge
 }
 
 // NewMetrics registers the store's self-metrics on reg. They exist whether
@@ -189,11 +195,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		writeFailures: metricdef.StateWriteFailures.NewCounter(),
 		restoreOK:     metricdef.StateLastRestoreSuccessful.NewGauge(),
 		badFiles:      metricdef.StateBadFiles.NewCounterVec(),
+		continued:     metricdef.StateCountersContinued.NewGauge(),
 	}
 	for _, r := range badReasons {
 		m.badFiles.WithLabelValues(r)
 	}
-	reg.MustRegister(m.lastWrite, m.size, m.writes, m.writeFailures, m.restoreOK, m.badFiles)
+	reg.MustRegister(m.lastWrite, m.size, m.writes, m.writeFailures, m.restoreOK, m.badFiles, m.continued)
 	return m
 }
 
@@ -273,7 +280,9 @@ func (s *Store) removeTemps() error {
 // Load reads the state file. It always returns a usable state: an empty one
 // when there is no file yet, or when the file is unusable, which it then
 // moves aside and reports as a *BadFileError. From an unusable file only
-// the engine boots are kept, when they can be read.
+// the engine boots are kept, when they can be read. The counters of a
+// clean shutdown are consumed (see consumeCounters): a state returned with
+// counters is one whose file no longer holds them.
 func (s *Store) Load() (*State, error) {
 	b, err := os.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -283,7 +292,7 @@ func (s *Store) Load() (*State, error) {
 	st, reason, err := decode(b, err)
 	if reason == "" {
 		s.metrics.restoreOK.Set(1)
-		return st, nil
+		return st, s.consumeCounters(st)
 	}
 	s.metrics.restoreOK.Set(0)
 	s.metrics.badFiles.WithLabelValues(reason).Inc()
@@ -399,8 +408,15 @@ func (s *Store) pruneBad() error {
 
 // Save replaces the state file with st: written to a temporary file,
 // flushed to disk, renamed over the old file, and the directory flushed,
-// so that a crash at any point leaves the old file or the new one.
+// so that a crash at any point leaves the old file or the new one. It
+// never writes st.Counters: only SaveAtShutdown does.
 func (s *Store) Save(st *State) error {
+	without := *st
+	without.Counters = nil
+	return s.save(&without)
+}
+
+func (s *Store) save(st *State) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.metrics.writes.Inc()

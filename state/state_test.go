@@ -14,6 +14,8 @@ import (
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
 func open(t *testing.T, dir string) (*Store, *Metrics) {
@@ -57,6 +59,9 @@ func sample() *State {
 			// non-UTF-8 survive the round trip as JSON escapes.
 			{Device: "a\"b\nc", Peer: "\u00e9", Vsys: "vsys\\1", Reason: "unknown", LastFailure: down},
 		},
+		// The routers seen sending hwIPSecNegotiationFail, whose SA
+		// failures a restarted exporter must keep ignoring.
+		Superseding: map[string][]string{"hwIPSecNegotiationFail": {"ar-branch-07", "ar-branch-12"}},
 	}
 }
 
@@ -283,6 +288,25 @@ func TestOpenRefusesWhatItCannotUse(t *testing.T) {
 				t.Fatalf("Open(%s) error %v, want one saying %q", tc.dir, err, tc.want)
 			}
 		})
+	}
+}
+
+// As root (CI) a directory without write permission is writable, and
+// TestOpenRefusesWhatItCannotUse leaves that case out; this test runs it
+// again as nobody, so that it runs wherever the suite runs.
+func TestOpenRefusesAnUnwritableDirectoryToAUser(t *testing.T) {
+	testenv.Need(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, args := testenv.Unprivileged(t, testenv.Reachable(t, self), "-test.run=^TestOpenRefusesWhatItCannotUse$", "-test.v", "-test.count=1")
+	out, err := testenv.Run(time.Minute, name, args...)
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	if !strings.Contains(out, "--- PASS: TestOpenRefusesWhatItCannotUse/directory_without_write_permission") {
+		t.Fatalf("the unwritable directory case did not run and pass as a user:\n%s", out)
 	}
 }
 

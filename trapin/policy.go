@@ -106,14 +106,21 @@ func PolicyFrom(cfg *config.Config, communities []string) (p *Policy, derived bo
 	return p, derived
 }
 
-// derivedEngineID is stable across restarts on one host (RFC 3411 format 4,
-// text, under a private enterprise number), so devices need not rediscover
-// it after every restart.
+// derivedEngineID is stable across restarts on one host, so devices need
+// not rediscover it after every restart: engineIDOf the host name.
 func derivedEngineID() string {
 	host, _ := os.Hostname()
+	return engineIDOf(host)
+}
+
+// engineIDOf is the engine ID derived from a host name, in the RFC 3411
+// SnmpEngineID layout: the first bit set, enterprise 8072 (net-snmp, as a
+// generic receiver: 0x80001f88), format 5 (octets, administratively
+// assigned; not format 4, text: the octets are a hash), then the first 8
+// octets of a SHA-256 of the host name. 13 octets, within the 5 to 32
+// RFC 3411 allows.
+func engineIDOf(host string) string {
 	sum := sha256.Sum256([]byte("ipsec_trap_exporter\x00" + host))
-	// 0x80001f88: RFC 3411 format under enterprise 8072 (net-snmp), as a
-	// generic receiver; format 5 (octets), then 8 octets of the hash.
 	id := []byte{0x80, 0x00, 0x1f, 0x88, 0x05}
 	id = append(id, sum[:8]...)
 	return string(id)

@@ -14,6 +14,7 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/mib"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/pipeline"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // recorder is a sink that keeps the events it is given.
@@ -266,6 +267,32 @@ func TestTruncationsAreDropped(t *testing.T) {
 		if len(rec.events) != 0 {
 			t.Errorf("%s: a truncated packet became an event: %+v", fixture, rec.events[0])
 		}
+	}
+}
+
+// A datagram that finds the decoders' queue full is dropped and counted
+// as queue_full, never waited for (the reader must keep draining the
+// socket) and never lost silently; what was queued is decoded.
+func TestFullQueueIsCountedAsQueueFull(t *testing.T) {
+	rec := &recorder{}
+	r, err := New(log.NewNopLogger(), Options{QueueSize: 2, Workers: 1}, testPolicy(), NewStats(prometheus.NewRegistry()),
+		pipeline.NewFeed(pipeline.NewMetrics(prometheus.NewRegistry(), config.Limits{}), rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkt := readFixture(t, "v2c_negofail")
+	// No decoder runs yet: the queue takes two, the other three are
+	// dropped.
+	for range 5 {
+		r.enqueue(nil, pkt, netip.MustParseAddrPort("127.0.0.1:40000"))
+	}
+	if got := testutil.ToFloat64(r.stats.droppedBy[DropQueueFull]); got != 3 {
+		t.Errorf("queue_full drops = %v, want 3", got)
+	}
+	r.Start()
+	r.Stop()
+	if len(rec.events) != 2 {
+		t.Errorf("%d events, want the 2 queued", len(rec.events))
 	}
 }
 

@@ -18,9 +18,31 @@ import (
 // could skip in the full suite, where a missing tool must fail under CI.
 // Every test in e2e/ is end to end, so each begins with testenv.Need.
 func TestOneShortConvention(t *testing.T) {
+	fset := token.NewFileSet()
+	for _, tf := range testFiles(t, fset) {
+		for _, bad := range secondConventions(tf.f) {
+			t.Errorf("%s:%d: %s: an end-to-end test calls testenv.Need as its first statement instead", tf.rel, fset.Position(bad.Pos()).Line, bad.what)
+		}
+		if filepath.Dir(tf.rel) == "e2e" {
+			for _, name := range testsWithoutNeed(tf.f) {
+				t.Errorf("%s: %s does not begin with testenv.Need", tf.rel, name)
+			}
+		}
+	}
+}
+
+type testFile struct {
+	rel string // from the repository root
+	f   *ast.File
+}
+
+// testFiles parses every _test.go file of the repository but this
+// package's (which names the helpers it checks).
+func testFiles(t *testing.T, fset *token.FileSet) []testFile {
+	t.Helper()
 	root := RepoRoot()
 	self := filepath.Join(root, "internal", "testenv")
-	fset := token.NewFileSet()
+	var files []testFile
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -39,19 +61,13 @@ func TestOneShortConvention(t *testing.T) {
 			return err
 		}
 		rel, _ := filepath.Rel(root, path)
-		for _, bad := range secondConventions(f) {
-			t.Errorf("%s:%d: %s: an end-to-end test calls testenv.Need as its first statement instead", rel, fset.Position(bad.Pos()).Line, bad.what)
-		}
-		if filepath.Dir(rel) == "e2e" {
-			for _, name := range testsWithoutNeed(f) {
-				t.Errorf("%s: %s does not begin with testenv.Need", rel, name)
-			}
-		}
+		files = append(files, testFile{rel, f})
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
 }
 
 type misuse struct {
@@ -154,4 +170,96 @@ func TestNeed(t *testing.T) {
 	if r := need(t, "true", "go"); r.skipped != "" || r.failed != "" {
 		t.Errorf("go is on PATH: skipped %q, failed %q", r.skipped, r.failed)
 	}
+}
+
+// e2eHelpers are the testenv functions that run something outside the test
+// process (a binary, a server, a command): a test that reaches one, itself
+// or through a helper of its package, is an end-to-end test.
+var e2eHelpers = map[string]bool{
+	"Binary": true, "Start": true, "StartCmd": true, "StartExporter": true, "StartPrometheus": true, "StartAlertmanager": true,
+	"ForEachPrometheus": true, "Run": true, "SNMPTrap": true, "SendNetSNMP": true, "SendPySNMP": true, "SendNPM": true,
+	"Logger": true, "StartRsyslogTLSRelay": true, "OpenSSLClient": true, "Browser": true, "Sloth": true, "Unprivileged": true,
+	"VictoriaMetrics": true, "ForEachRuleEngine": true,
+}
+
+// TestNeedOutsideE2E extends the rule of e2e/ to every package: a test that
+// runs a binary, a server or a command (e2eHelpers, exec.Command), itself
+// or through a function of its package, begins with testenv.Need.
+func TestNeedOutsideE2E(t *testing.T) {
+	packages := map[string][]*ast.File{}
+	for _, tf := range testFiles(t, token.NewFileSet()) {
+		packages[filepath.Dir(tf.rel)] = append(packages[filepath.Dir(tf.rel)], tf.f)
+	}
+	if len(packages) < 10 {
+		t.Fatalf("only %d packages with tests found", len(packages))
+	}
+	for dir, files := range packages {
+		for _, name := range endToEndWithoutNeed(files) {
+			t.Errorf("%s: %s runs something outside the test process but does not begin with testenv.Need", dir, name)
+		}
+	}
+}
+
+// endToEndWithoutNeed names the Test functions of one package's test files
+// that reach an e2eHelper or exec.Command, directly or through the
+// package's functions, and do not begin with testenv.Need.
+func endToEndWithoutNeed(files []*ast.File) []string {
+	bodies := map[string]*ast.BlockStmt{}
+	for _, f := range files {
+		for _, decl := range f.Decls {
+			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Body != nil && fn.Recv == nil {
+				bodies[fn.Name.Name] = fn.Body
+			}
+		}
+	}
+	direct := map[string]bool{}
+	calls := map[string][]string{}
+	for name, body := range bodies {
+		ast.Inspect(body, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.FuncLit:
+				// A subtest that begins with Need answers for itself.
+				return len(x.Body.List) == 0 || !callsNeed(x.Body.List[0])
+			case *ast.SelectorExpr:
+				if pkg, ok := x.X.(*ast.Ident); ok {
+					if (pkg.Name == "testenv" && e2eHelpers[x.Sel.Name]) || (pkg.Name == "exec" && strings.HasPrefix(x.Sel.Name, "Command")) {
+						direct[name] = true
+					}
+				}
+			case *ast.Ident:
+				if _, ok := bodies[x.Name]; ok && x.Name != name {
+					calls[name] = append(calls[name], x.Name)
+				}
+			}
+			return true
+		})
+	}
+	e2e := map[string]bool{}
+	var reach func(name string, seen map[string]bool) bool
+	reach = func(name string, seen map[string]bool) bool {
+		if direct[name] {
+			return true
+		}
+		if seen[name] {
+			return false
+		}
+		seen[name] = true
+		for _, c := range calls[name] {
+			if reach(c, seen) {
+				return true
+			}
+		}
+		return false
+	}
+	var names []string
+	for name, body := range bodies {
+		if !strings.HasPrefix(name, "Test") || name == "TestMain" {
+			continue
+		}
+		e2e[name] = reach(name, map[string]bool{})
+		if e2e[name] && (len(body.List) == 0 || !callsNeed(body.List[0])) {
+			names = append(names, name)
+		}
+	}
+	return names
 }

@@ -113,7 +113,7 @@ func startPrometheus(t testing.TB, bin string, o PrometheusOptions) *Prometheus 
 		args = append(args, "--enable-feature="+f)
 	}
 	p.Process = Start(t, bin, args...)
-	WaitHTTP(t, p.Process, p.URL+"/-/ready", nil)
+	WaitReady(t, p.Process, p.URL+"/-/ready", nil, PrometheusReady)
 	return p
 }
 
@@ -402,7 +402,7 @@ func StartAlertmanager(t testing.TB, configFile string) *Alertmanager {
 		"--cluster.listen-address=",
 		"--log.level=warn",
 	)
-	WaitHTTP(t, am.Process, am.URL+"/-/ready", nil)
+	WaitReady(t, am.Process, am.URL+"/-/ready", nil, AlertmanagerReady)
 	return am
 }
 

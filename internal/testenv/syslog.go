@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,27 +8,6 @@ import (
 	"testing"
 	"time"
 )
-
-// FreeUDPTCPPort returns a port that is free on 127.0.0.1 for both UDP and
-// TCP right now, as a syslog listener needs.
-func FreeUDPTCPPort(t testing.TB) int {
-	t.Helper()
-	for i := 0; i < 50; i++ {
-		c, err := net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := c.LocalAddr().(*net.UDPAddr).Port
-		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-		c.Close()
-		if err == nil {
-			l.Close()
-			return port
-		}
-	}
-	t.Fatal("no port free on both UDP and TCP")
-	return 0
-}
 
 // Logger sends lines with util-linux logger(1) to 127.0.0.1:port, one
 // message per line, in one invocation (so one TCP connection), with the

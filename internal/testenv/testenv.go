@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -109,28 +108,6 @@ func skipShort(t testing.TB) {
 	}
 }
 
-// FreeTCPPort returns a TCP port nothing listens on right now.
-func FreeTCPPort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// FreeUDPPort returns a UDP port nothing listens on right now.
-func FreeUDPPort(t testing.TB) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
-
 // Process is a started command whose output is kept for failure reports.
 type Process struct {
 	Cmd    *exec.Cmd
@@ -155,8 +132,15 @@ func (p *Process) Exited() bool {
 // test ends, logging its output if the test failed.
 func Start(t testing.TB, name string, args ...string) *Process {
 	t.Helper()
+	return StartCmd(t, exec.Command(name, args...))
+}
+
+// StartCmd is Start for a command the test has prepared (its directory,
+// its environment).
+func StartCmd(t testing.TB, cmd *exec.Cmd) *Process {
+	t.Helper()
 	skipShort(t)
-	cmd := exec.Command(name, args...)
+	name := cmd.Path
 	buf := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = buf, buf
 	if err := cmd.Start(); err != nil {
@@ -179,9 +163,20 @@ func Start(t testing.TB, name string, args ...string) *Process {
 	return p
 }
 
-// WaitHTTP polls url until it answers 200, the process exits, or the
-// deadline passes.
-func WaitHTTP(t testing.TB, p *Process, url string, client *http.Client) {
+// What each server's /-/ready says once it is ready. Readiness is checked
+// against it: a 200 from another kind of server on the port (a test that
+// reached Prometheus where it started an exporter) is a failure, never a
+// start.
+const (
+	ExporterReady     = "Ready"
+	PrometheusReady   = "Prometheus Server is Ready."
+	AlertmanagerReady = "OK"
+)
+
+// WaitReady polls url until it answers 200 with the body want (spaces
+// around it aside), and fails when the process exits first, when another
+// body answers, or after 60 seconds.
+func WaitReady(t testing.TB, p *Process, url string, client *http.Client, want string) {
 	t.Helper()
 	if client == nil {
 		client = http.DefaultClient
@@ -193,8 +188,12 @@ func WaitHTTP(t testing.TB, p *Process, url string, client *http.Client) {
 		}
 		resp, err := client.Get(url)
 		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
+				if got := strings.TrimSpace(string(body)); got != want {
+					t.Fatalf("%s answered %q, want %q: another server holds the port", url, got, want)
+				}
 				return
 			}
 		}
@@ -250,7 +249,7 @@ func StartExporter(t testing.TB, args ...string) *Exporter {
 func (e *Exporter) start(t testing.TB) {
 	t.Helper()
 	e.Process = Start(t, Binary(t), e.args...)
-	WaitHTTP(t, e.Process, e.WebURL+"/-/ready", nil)
+	WaitReady(t, e.Process, e.WebURL+"/-/ready", nil, ExporterReady)
 }
 
 // Stop sends SIGTERM, as systemd does, and waits for the exporter to exit.
@@ -386,21 +385,52 @@ func SeriesCount(families map[string]*dto.MetricFamily, metric string) int {
 	return 0
 }
 
-// WaitValue polls /metrics until metric{labels} equals want, and fails with
-// the last scrape if it does not within 20 seconds. Traps are UDP and are
-// decoded asynchronously, so tests wait for the count instead of sleeping.
+// MustValue is Value for a series that must be there: it fails the test
+// when no series of metric matches labels, so that a renamed metric or a
+// label set that was never created cannot pass for a 0.
+func MustValue(t testing.TB, families map[string]*dto.MetricFamily, metric string, labels map[string]string) float64 {
+	t.Helper()
+	v, ok := Value(families, metric, labels)
+	if !ok {
+		t.Fatalf("no series %s%v (the exposition has %d series of %s)", metric, labels, SeriesCount(families, metric), metric)
+	}
+	return v
+}
+
+// WaitValue polls /metrics until metric{labels} is there and equals want,
+// and fails with the last scrape if it does not within 20 seconds. Traps
+// are UDP and are decoded asynchronously, so tests wait for the count
+// instead of sleeping. An absent series never equals anything, 0
+// included: waiting for 0 waits for the series to exist.
 func (e *Exporter) WaitValue(t testing.TB, metric string, labels map[string]string, want float64) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	var got float64
+	var present bool
 	for time.Now().Before(deadline) {
-		got, _ = Value(e.Scrape(t), metric, labels)
-		if got == want {
+		got, present = Value(e.Scrape(t), metric, labels)
+		if present && got == want {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	if !present {
+		t.Fatalf("%s%v is absent, want %v", metric, labels, want)
+	}
 	t.Fatalf("%s%v = %v, want %v", metric, labels, got, want)
+}
+
+// WaitAbsent polls /metrics until no series of metric matches labels.
+func (e *Exporter) WaitAbsent(t testing.TB, metric string, labels map[string]string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, present := Value(e.Scrape(t), metric, labels); !present {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s%v is still there after 20s", metric, labels)
 }
 
 // Run runs a command to completion with a timeout and returns its combined

@@ -22,6 +22,10 @@ type VictoriaMetricsRelease struct {
 	VMAlertTool string // path of vmalert-tool
 }
 
+// VictoriaMetricsReady is what /health of the single node and of vmalert
+// says once they are ready (see WaitReady).
+const VictoriaMetricsReady = "OK"
+
 var (
 	vmOnce    sync.Once
 	vmFound   VictoriaMetricsRelease
@@ -115,7 +119,7 @@ func (r VictoriaMetricsRelease) Start(t testing.TB, o PrometheusOptions) *Promet
 		"-search.disableCache",
 		"-loggerLevel=WARN",
 	)
-	WaitHTTP(t, p.Process, p.URL+"/health", nil)
+	WaitReady(t, p.Process, p.URL+"/health", nil, VictoriaMetricsReady)
 
 	args := []string{
 		fmt.Sprintf("-httpListenAddr=127.0.0.1:%d", alertPort),
@@ -140,7 +144,7 @@ func (r VictoriaMetricsRelease) Start(t testing.TB, o PrometheusOptions) *Promet
 		args = append(args, "-notifier.blackhole")
 	}
 	vmalert := Start(t, r.VMAlert, args...)
-	WaitHTTP(t, vmalert, fmt.Sprintf("http://127.0.0.1:%d/health", alertPort), nil)
+	WaitReady(t, vmalert, fmt.Sprintf("http://127.0.0.1:%d/health", alertPort), nil, VictoriaMetricsReady)
 	p.companions = append(p.companions, vmalert)
 	return p
 }
