@@ -32,10 +32,11 @@
 // files to it), so prometheusRules has every group of recording rules and
 // prometheusAlerts every group of alerts.
 //
-// prometheusScrapeConfig and prometheusEnableFeatures (hidden, not part of
-// what mixtool writes) are the scrape job and Prometheus 3 features to pair
-// with the rules: the protobuf format first, and
-// created-timestamp-zero-ingestion, so that a peer's first failure (a counter
+// prometheusScrapeConfig, prometheusEnableFeatures and prometheusRetention
+// (hidden, not part of what mixtool writes) are the scrape job, Prometheus 3
+// features and retention to pair with the rules: the retention the 30-day
+// SLO window needs (31d; Prometheus keeps 15d by default); the protobuf
+// format first, and created-timestamp-zero-ingestion, so that a peer's first failure (a counter
 // born at 1) is a step from 0 that increase() and the SLO rules see. With the
 // Prometheus Operator: scrapeProtocols in the ServiceMonitor or PodMonitor,
 // enableFeatures in the Prometheus resource. Prometheus 2 has neither before
@@ -55,6 +56,7 @@
       import 'alerts/json/ipsec_incidents.rules.json',
       import 'alerts/json/ipsec_negotiation_failures.rules.json',
       import 'alerts/json/ipsec_slo.rules.json',
+      import 'alerts/json/ipsec_slo_retention.rules.json',
       import 'alerts/json/ipsec_trap_exporter.rules.json',
       import 'alerts/json/ipsec_tunnels.rules.json',
     ],
@@ -71,6 +73,11 @@
     scrape_protocols: ['PrometheusProto', 'OpenMetricsText1.0.0', 'OpenMetricsText0.0.1', 'PrometheusText0.0.4'],
   },
   prometheusEnableFeatures:: ['created-timestamp-zero-ingestion'],
+  // The retention the SLO rules need: the 30-day window and a day
+  // (--storage.tsdb.retention.time; with the Prometheus Operator, retention
+  // in the Prometheus resource). With less, the 30-day SLIs cover what is
+  // kept, and IPSecSLORetentionTooShort says so.
+  prometheusRetention:: '31d',
 
   local mixin = self,
   local cfg = mixin._config,

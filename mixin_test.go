@@ -439,6 +439,29 @@ func chdirFor(t *testing.T, dir string) func() {
 	}
 }
 
+// The mixin and the README name the retention the SLO rules need.
+func TestMixinNamesTheRetentionNeeded(t *testing.T) {
+	vm := jsonnet.MakeVM()
+	out, err := vm.EvaluateAnonymousSnippet("retention.jsonnet", `(import 'mixin.libsonnet').prometheusRetention`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got != alerts.RetentionNeeded() {
+		t.Errorf("mixin prometheusRetention = %q, want %q (alerts.RetentionNeeded)", got, alerts.RetentionNeeded())
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := "--storage.tsdb.retention.time=" + got; !strings.Contains(string(readme), w) {
+		t.Errorf("README.md does not say %q", w)
+	}
+}
+
 // The README's Prometheus 3 scrape configuration is the mixin's.
 func TestReadmeScrapeConfigIsTheMixins(t *testing.T) {
 	vm := jsonnet.MakeVM()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/template"
 
@@ -131,7 +132,10 @@ func FailureAnnotations(g mib.Group, o Options) map[string]string {
 // for an alert with these labels and value; tests use it to state what the
 // alert must say.
 func ExpandAnnotation(text string, labels map[string]string, value float64) (string, error) {
-	tmpl, err := template.New("a").Option("missingkey=zero").Parse(
+	tmpl, err := template.New("a").Option("missingkey=zero").Funcs(template.FuncMap{
+		"humanizeDuration":   humanizeDuration,
+		"humanizePercentage": func(v float64) string { return fmt.Sprintf("%.4g%%", v*100) },
+	}).Parse(
 		"{{$labels := .Labels}}{{$value := .Value}}" + text)
 	if err != nil {
 		return "", err
@@ -142,6 +146,43 @@ func ExpandAnnotation(text string, labels map[string]string, value float64) (str
 		Value  float64
 	}{labels, value})
 	return b.String(), err
+}
+
+// humanizeDuration is Prometheus' template function of that name
+// (template/template.go), for the values the generated tests use.
+func humanizeDuration(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Sprintf("%.4g", v)
+	}
+	if v == 0 {
+		return fmt.Sprintf("%.4gs", v)
+	}
+	if math.Abs(v) >= 1 {
+		sign := ""
+		if v < 0 {
+			sign, v = "-", -v
+		}
+		d := int64(v)
+		seconds, minutes, hours, days := d%60, (d/60)%60, (d/3600)%24, d/86400
+		switch {
+		case days != 0:
+			return fmt.Sprintf("%s%dd %dh %dm %ds", sign, days, hours, minutes, seconds)
+		case hours != 0:
+			return fmt.Sprintf("%s%dh %dm %ds", sign, hours, minutes, seconds)
+		case minutes != 0:
+			return fmt.Sprintf("%s%dm %ds", sign, minutes, seconds)
+		}
+		return fmt.Sprintf("%s%.4gs", sign, v)
+	}
+	prefix := ""
+	for _, p := range []string{"m", "u", "n", "p", "f", "a", "z", "y"} {
+		if math.Abs(v) >= 1 {
+			break
+		}
+		prefix = p
+		v *= 1000
+	}
+	return fmt.Sprintf("%.4g%ss", v, prefix)
 }
 
 // classOrder is the order in which headers and the runbook list the

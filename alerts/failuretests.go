@@ -21,8 +21,8 @@ type unitTestGroup struct {
 	Interval      string          `yaml:"interval"`
 	InputSeries   []inputSeries   `yaml:"input_series"`
 	AlertRuleTest []alertRuleTest `yaml:"alert_rule_test"`
-	// PromQLExprTest is for tests that read ALERTS rather than expect
-	// whole alerts (annotations included); the generated files have none.
+	// PromQLExprTest is for tests that read a record or ALERTS rather than
+	// expect whole alerts (annotations included).
 	PromQLExprTest []promqlExprTest `yaml:"promql_expr_test,omitempty"`
 }
 

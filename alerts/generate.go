@@ -27,6 +27,8 @@ var Generated = []GeneratedFile{
 	{"ipsec_trap_exporter.rules.yml", RenderExporterRules},
 	{"ipsec_tunnels.rules.yml", RenderTunnelRules},
 	{"ipsec_incidents.rules.yml", RenderIncidentRules},
+	{"ipsec_slo_retention.rules.yml", RenderRetentionRules},
+	{"tests/ipsec_slo_retention.test.yml", RenderRetentionTests},
 	{"tests/ipsec_incidents.test.yml", RenderIncidentTests},
 	{"ipsec_slo.sloth.yml", RenderSlothSpec},
 	{"sloth-windows/ipsec_30d.yml", RenderSlothWindows},
@@ -38,6 +40,7 @@ var Generated = []GeneratedFile{
 	{JSONDir + "/ipsec_trap_exporter.rules.json", asJSON(RenderExporterRules)},
 	{JSONDir + "/ipsec_tunnels.rules.json", asJSON(RenderTunnelRules)},
 	{JSONDir + "/ipsec_incidents.rules.json", asJSON(RenderIncidentRules)},
+	{JSONDir + "/ipsec_slo_retention.rules.json", asJSON(RenderRetentionRules)},
 	{"../docs/runbook.md", func(w io.Writer, _ Options) error { return RenderRunbook(w) }},
 }
 

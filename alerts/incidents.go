@@ -102,11 +102,17 @@ func DeviceWideAnnotations(g mib.Group, o Options) map[string]string {
 }
 
 // TunnelDownInhibitorExpr is pending or firing IPSecTunnelDown now, or
-// firing within the tail.
+// firing within the tail, per tunnel; and the same of
+// IPSecTunnelDownDeviceWide, per device (no peer label), for the device's
+// availability burns.
 func TunnelDownInhibitorExpr() string {
 	return fmt.Sprintf(`max by (device, peer) (ALERTS{alertname="IPSecTunnelDown"})
 or
-max by (device, peer) (max_over_time(ALERTS{alertname="IPSecTunnelDown", alertstate="firing"}[%s]))`, InhibitorTail())
+max by (device, peer) (max_over_time(ALERTS{alertname="IPSecTunnelDown", alertstate="firing"}[%[1]s]))
+or
+max by (device) (ALERTS{alertname=%[2]q})
+or
+max by (device) (max_over_time(ALERTS{alertname=%[2]q, alertstate="firing"}[%[1]s]))`, InhibitorTail(), DeviceDownAlertName)
 }
 
 // IncidentRules are the rules of ipsec_incidents.rules.yml: one device-wide
@@ -130,13 +136,14 @@ func IncidentRules(o Options) ([]rule, error) {
 			Annotations: DeviceWideAnnotations(g, o),
 		})
 	}
+	rules = append(rules, outageRules(o)...)
 	rules = append(rules, rule{
 		Alert:  TunnelDownInhibitorName,
 		Expr:   TunnelDownInhibitorExpr(),
 		Labels: map[string]string{"severity": InhibitorSeverity},
 		Annotations: map[string]string{
-			"summary":     "IPSecTunnelDown is pending or fired for {{ $labels.peer }} on {{ $labels.device }}: its availability burn alerts are held back",
-			"description": "IPSecTunnelDown is pending or firing for the tunnel between {{ $labels.device }} and {{ $labels.peer }}, or fired within the last " + InhibitorTail() + ". Alertmanager inhibits this peer's IPSecSLOErrorBudgetBurn{slo=\"tunnel_availability\"} meanwhile: the outage pages once, as IPSecTunnelDown.",
+			"summary":     "{{ with $labels.peer }}IPSecTunnelDown is pending or fired for {{ . }}{{ else }}" + DeviceDownAlertName + " is pending or fired{{ end }} on {{ $labels.device }}: its availability burn alerts are held back",
+			"description": "{{ with $labels.peer }}IPSecTunnelDown is pending or firing for the tunnel between {{ $labels.device }} and {{ . }}, or fired within the last " + InhibitorTail() + ". Alertmanager inhibits this peer's IPSecSLOErrorBudgetBurn{slo=\"tunnel_availability\"} meanwhile: the outage pages once, as IPSecTunnelDown.{{ else }}" + DeviceDownAlertName + " is pending or firing for {{ $labels.device }}, or fired within the last " + InhibitorTail() + ". Alertmanager inhibits the device's IPSecSLOErrorBudgetBurn{slo=\"tunnel_availability\"} meanwhile, per peer and per device: the outage pages once, as " + DeviceDownAlertName + ".{{ end }}",
 			"remediation": ProjectGuidancePrefix + "nothing to do: this alert only inhibits (severity none, routed to a receiver without integrations). Act on IPSecTunnelDown.",
 			"runbook_url": o.Runbook("tunnel-down-inhibitor"),
 		},
@@ -156,10 +163,17 @@ func RenderIncidentRules(w io.Writer, o Options) error {
 	h.WriteString(comment("One page per incident. These alerts exist for the inhibit rules of alerts/alertmanager.yml (load both, or write equivalent inhibit rules):"))
 	h.WriteString(comment(fmt.Sprintf("- %s, one rule per remediation group (label remediation_group), fires when %d or more peers of one device meet the condition of that group's per-peer IPSecNegotiationFailing alert, %s before those would fire (for: the class's for minus %s). It pages with the group's remediation, and inhibits the per-peer alerts of the same device and group, and the device's negotiation_success burn alerts: one cause on the device, one notification.",
 		DeviceWideAlertName, DeviceWidePeers, DeviceWideLead, DeviceWideLead)))
-	h.WriteString(comment(fmt.Sprintf("- %s (severity %s: never notifies) fires while IPSecTunnelDown is pending or firing for a peer, and for %s after it last fired, and inhibits that peer's tunnel_availability burn alerts, which would otherwise page before IPSecTunnelDown (after 4.3 minutes of downtime, at 14.4x over 1h/5m) and again after it resolved (until the outage leaves the burn's short window).",
-		TunnelDownInhibitorName, InhibitorSeverity, InhibitorTail())))
+	h.WriteString(comment(fmt.Sprintf("- %s, one rule per unplanned teardown class (label class), pages when %d or more tunnels of one device went down within %s of one another (%s) and are still down (%s), and as many were torn down with reasons of that class; %s before their IPSecTunnelDown would fire, and until fewer than %d are down plus %s (keep_firing_for). It inhibits the device's IPSecTunnelDown and IPSecTunnelTeardown alerts. Tunnels lost one at a time, more than %s apart, never add up to it.",
+		DeviceDownAlertName, DeviceWideTunnels, DeviceWideDownWindow, DownTogetherRecord, DownSinceRecord, deviceDownLead(), DeviceWideTunnels, DeviceWideHold, DeviceWideDownWindow)))
+	h.WriteString(comment(fmt.Sprintf("- %s, one rule per outage teardown reason (label reason), opens one ticket when %d or more tunnels of one device were torn down for that reason within %s, and inhibits their per-tunnel IPSecTunnelTeardown alerts (which wait %s for it).",
+		DeviceTeardownAlertName, DeviceWideTunnels, TeardownWindow, DeviceWideLead)))
+	h.WriteString(comment(fmt.Sprintf("- %s (severity %s: never notifies) fires while IPSecTunnelDown is pending or firing for a peer, and for %s after it last fired, and inhibits that peer's tunnel_availability burn alerts, which would otherwise page before IPSecTunnelDown (after 4.3 minutes of downtime, at 14.4x over 1h/5m) and again after it resolved (until the outage leaves the burn's short window). Without a peer label it does the same for %s and all of the device's tunnel_availability burn alerts.",
+		TunnelDownInhibitorName, InhibitorSeverity, InhibitorTail(), DeviceDownAlertName)))
 	h.WriteString("\n")
-	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{{Name: "ipsec_incidents", Rules: rules}}})
+	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{
+		{Name: "ipsec_incidents_records", Rules: outageRecords()},
+		{Name: "ipsec_incidents", Rules: rules},
+	}})
 }
 
 // RenderIncidentTests writes the promtool unit tests of
@@ -183,6 +197,11 @@ func RenderIncidentTests(w io.Writer, o Options) error {
 		return err
 	}
 	f.Tests = append(f.Tests, inhibitor...)
+	outages, err := outageTests(o)
+	if err != nil {
+		return err
+	}
+	f.Tests = append(f.Tests, outages...)
 	header := comment("Code generated by go generate ./alerts from alerts/incidents.go. DO NOT EDIT.") +
 		comment("promtool unit tests of ipsec_incidents.rules.yml; run: promtool test rules alerts/tests/*.yml") + "\n"
 	return writeYAML(w, header, f)
@@ -329,22 +348,7 @@ func tunnelDownFiring(o Options, device, peer string) (expAlert, error) {
 // expandedAlert is rule r as it fires with the labels of its expression
 // (and value 1): its annotations expanded, its own labels added.
 func expandedAlert(r rule, labels map[string]string) (expAlert, error) {
-	a := map[string]string{}
-	for k, v := range r.Annotations {
-		s, err := ExpandAnnotation(v, labels, 1)
-		if err != nil {
-			return expAlert{}, err
-		}
-		a[k] = s
-	}
-	l := map[string]string{}
-	for k, v := range labels {
-		l[k] = v
-	}
-	for k, v := range r.Labels {
-		l[k] = v
-	}
-	return expAlert{ExpLabels: l, ExpAnnotations: a}, nil
+	return expandedAlertValue(r, labels, 1)
 }
 
 // incidentRunbook is the runbook section of the incident alerts.
@@ -363,7 +367,8 @@ func incidentRunbook() string {
 		}
 		fmt.Fprintf(&b, "| %s | >= %d failures in %s | %s | %s |\n", c, p.Threshold, p.Window, p.For, f)
 	}
+	b.WriteString(outageRunbook())
 	fmt.Fprintf(&b, "\n<a id=\"tunnel-down-inhibitor\"></a>\n## %s\n\n", TunnelDownInhibitorName)
-	fmt.Fprintf(&b, "Never notifies (severity `%s`; the example Alertmanager configuration routes it to a receiver without integrations). It fires while `IPSecTunnelDown` is pending or firing for a peer, and for %s after it last fired, and Alertmanager inhibits that peer's `IPSecSLOErrorBudgetBurn{slo=\"tunnel_availability\"}` meanwhile: a tunnel down pages once, as `IPSecTunnelDown`. Without it the fast burn (1h/5m at 14.4×) would page after 4.3 minutes of downtime, before `IPSecTunnelDown` does, and again after the tunnel came back, until the outage leaves the burn's short window. A ticket for the spent budget (1d/2h, 3d/6h) can still follow an outage longer than about 20 minutes, after the tail.\n", InhibitorSeverity, InhibitorTail())
+	fmt.Fprintf(&b, "Never notifies (severity `%s`; the example Alertmanager configuration routes it to a receiver without integrations). It fires while `IPSecTunnelDown` is pending or firing for a peer, and for %s after it last fired, and Alertmanager inhibits that peer's `IPSecSLOErrorBudgetBurn{slo=\"tunnel_availability\"}` meanwhile: a tunnel down pages once, as `IPSecTunnelDown`. Without it the fast burn (1h/5m at 14.4×) would page after 4.3 minutes of downtime, before `IPSecTunnelDown` does, and again after the tunnel came back, until the outage leaves the burn's short window. A ticket for the spent budget (1d/2h, 3d/6h) can still follow an outage longer than about 20 minutes, after the tail. It also fires, without a peer label, while `%s` is pending or firing for a device and for %s after, and then holds back every `tunnel_availability` burn alert of that device, per peer and per device.\n", InhibitorSeverity, InhibitorTail(), DeviceDownAlertName, InhibitorTail())
 	return b.String()
 }

@@ -22,25 +22,38 @@ import (
 // Alertmanager with the shipped routes and inhibitions, whose
 // receivers post to a webhook that counts the notifications.
 type incidentStack struct {
-	exporter *testenv.Exporter
-	prom     *testenv.Prometheus
-	am       *testenv.Alertmanager
-	msgs     *messages
+	exporter  *testenv.Exporter   // the first of exporters
+	exporters []*testenv.Exporter // an HA pair, when there are two
+	prom      *testenv.Prometheus
+	am        *testenv.Alertmanager
+	msgs      *messages
 }
 
 func startIncidentStack(t *testing.T, engine testenv.RuleEngine, rules []string) *incidentStack {
 	t.Helper()
+	return startIncidentStackOf(t, engine, rules, 1)
+}
+
+// startIncidentStackOf is startIncidentStack with n exporters, all
+// scraped by the one rule engine.
+func startIncidentStackOf(t *testing.T, engine testenv.RuleEngine, rules []string, n int) *incidentStack {
+	t.Helper()
 	s := &incidentStack{msgs: &messages{byPath: map[string][]string{}}}
 	hook := httptest.NewServer(s.msgs)
 	t.Cleanup(hook.Close)
-	s.exporter = testenv.StartExporter(t)
+	var targets []string
+	for range n {
+		e := testenv.StartExporter(t)
+		s.exporters = append(s.exporters, e)
+		targets = append(targets, strings.TrimPrefix(e.WebURL, "http://"))
+	}
+	s.exporter = s.exporters[0]
 	s.am = testenv.StartAlertmanager(t, testAlertmanagerConfig(t, hook.URL))
-	s.prom = engine.Start(t, testenv.PrometheusOptions{
-		ScrapeTargets:   []string{strings.TrimPrefix(s.exporter.WebURL, "http://")},
-		RuleFiles:       rules,
-		AlertmanagerURL: s.am.URL,
-	})
-	s.prom.WaitQuery(t, `up{job="ipsec_trap_exporter"} == 1`, func(v model.Value) bool { return len(v.(model.Vector)) == 1 })
+	// Alerts stay valid in Alertmanager for 20s between two sends, so
+	// that a rule engine stalled for seconds on a loaded machine does not
+	// let them (the inhibiting ones among them) expire and fire again.
+	s.prom = engine.Start(t, testenv.PrometheusOptions{ScrapeTargets: targets, RuleFiles: rules, AlertmanagerURL: s.am.URL, ResendDelay: 5 * time.Second})
+	s.prom.WaitQuery(t, `up{job="ipsec_trap_exporter"} == 1`, func(v model.Value) bool { return len(v.(model.Vector)) == n })
 	return s
 }
 
@@ -320,6 +333,14 @@ func tunnelDownPagesOnce(t *testing.T, p testenv.RuleEngine) {
 // IPSecTunnelDown has for: set to d, and returns its path.
 func tunnelDownForShortened(t *testing.T, path, d string) string {
 	t.Helper()
+	return forShortened(t, path, func(alert string) (string, bool) { return d, alert == "IPSecTunnelDown" })
+}
+
+// forShortened writes a copy of a rule file in which every alert for which
+// short returns true has its for: replaced, and returns its path; the
+// expressions are untouched.
+func forShortened(t *testing.T, path string, short func(alert string) (string, bool)) string {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -331,22 +352,24 @@ func tunnelDownForShortened(t *testing.T, path, d string) string {
 	found := false
 	for _, g := range doc["groups"].([]any) {
 		for _, r := range g.(map[string]any)["rules"].([]any) {
-			if rule := r.(map[string]any); rule["alert"] == "IPSecTunnelDown" {
+			rule := r.(map[string]any)
+			name, _ := rule["alert"].(string)
+			if d, ok := short(name); ok && name != "" {
 				rule["for"] = d
 				found = true
 			}
 		}
 	}
 	if !found {
-		t.Fatalf("no IPSecTunnelDown rule in %s", path)
+		t.Fatalf("no alert to shorten in %s", path)
 	}
 	out, err := yaml.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	short := filepath.Join(t.TempDir(), filepath.Base(path))
-	if err := os.WriteFile(short, out, 0o644); err != nil {
+	shortened := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(shortened, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return short
+	return shortened
 }

@@ -72,6 +72,8 @@ func TestAlertmanagerRoutes(t *testing.T) {
 		{"exporter down tickets", []string{"alertname=IPSecTrapExporterDown", "severity=warning", "instance=exporter-a:9163"}, "ticket"},
 		{"no severity falls back to tickets", []string{"alertname=Other"}, "ticket"},
 		{"a device-wide failure pages", []string{"alertname=" + DeviceWideAlertName, "severity=critical", "class=configuration_mismatch", "remediation_group=authentication_failure", "device=fw-hq-01"}, "pager"},
+		{"a device-wide tunnel outage pages", []string{"alertname=" + DeviceDownAlertName, "severity=critical", "class=outage", "device=fw-hq-01"}, "pager"},
+		{"a device-wide teardown tickets", []string{"alertname=" + DeviceTeardownAlertName, "severity=warning", "class=outage", "reason=dpd_timeout", "device=fw-hq-01"}, "ticket"},
 		{"an inhibitor never notifies", []string{"alertname=" + TunnelDownInhibitorName, "severity=" + InhibitorSeverity, "device=fw-hq-01", "peer=203.0.113.9"}, "null"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -27,6 +27,7 @@ func RenderRunbook(w io.Writer) error {
 	b.WriteString("\n# Other alerts\n\nThe guidance below is the project's own, not the vendor's.\n")
 	_, body, _ := strings.Cut(runbookOther, "-->\n")
 	b.WriteString(body)
+	b.WriteString(retentionRunbook())
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -52,3 +52,29 @@ const DeviceWidePeers = 10
 // lead (plus Alertmanager's group_wait) of each other are never notified one
 // by one.
 const DeviceWideLead = "1m"
+
+// DeviceWideTunnels is how many tunnels of one device must go down together
+// before a single device-wide alert replaces their per-tunnel ones: down
+// within DeviceWideDownWindow of each other and still down
+// (IPSecTunnelDownDeviceWide, a page instead of one IPSecTunnelDown per
+// tunnel), or torn down for one outage reason within TeardownWindow
+// (IPSecTunnelTeardownDeviceWide, a ticket instead of one per tunnel). A hub
+// losing its uplink loses every tunnel within a DPD timeout; tunnels that go
+// down one at a time, minutes or hours apart, are separate incidents and page
+// one by one. Ten, as for negotiation failures: more than fail together by
+// coincidence on a hub, few enough for a small device.
+const DeviceWideTunnels = 10
+
+// DeviceWideDownWindow is how close together the downs of one device's
+// tunnels must be to count as one outage. Downs are grouped into windows of
+// this length (and of the same length shifted by half), so that a burst
+// shorter than half of it always lands in one: 10m groups a hub's tunnels
+// timing out over a few DPD intervals, and keeps apart tunnels lost one at a
+// time.
+const DeviceWideDownWindow = "10m"
+
+// DeviceWideHold is how long the device-wide tunnel-down alert keeps firing
+// (keep_firing_for) once fewer than DeviceWideTunnels of its tunnels are
+// still down: the stragglers of a hub coming back renegotiate within
+// minutes, and are not paged one by one; those still down after it are.
+const DeviceWideHold = "10m"

@@ -14,6 +14,10 @@ import (
 // itself once the cause is gone.
 const TeardownWindow = "15m"
 
+// TunnelDownFor is how long a tunnel stays down before IPSecTunnelDown
+// fires: a tunnel that renegotiates within it never pages.
+const TunnelDownFor = "5m"
+
 // FlappingWindow and FlappingThreshold: three unplanned downs in 30 minutes
 // is a pattern (unstable path, DPD too aggressive, lifetimes that disagree),
 // not a single outage.
@@ -63,6 +67,13 @@ func tunnelDownExpr() string {
 		NewestTunnelState(lastOver(metricdef.TunnelDownPlanned.Name), lastOver) + " == 1"
 }
 
+// teardownExpr selects the tunnels torn down with reason slug within
+// TeardownWindow, once for the HA pair.
+func teardownExpr(slug string) string {
+	sel := fmt.Sprintf(metricdef.TunnelStateChanges.Name+`{state="down",reason="%s"}`, slug)
+	return newOrIncreased("device, peer, reason", sel, TeardownWindow) + " >= 1"
+}
+
 // TunnelRules are the rules of ipsec_tunnels.rules.yml: tunnel down and
 // flapping, one alert per outage-class teardown reason, and one per
 // notification that predicts failures.
@@ -79,7 +90,7 @@ func TunnelRules(o Options) []rule {
 			// counts at the next scrape.
 			Alert:  "IPSecTunnelDown",
 			Expr:   tunnelDownExpr(),
-			For:    "5m",
+			For:    TunnelDownFor,
 			Labels: map[string]string{"severity": "critical"},
 			Annotations: map[string]string{
 				"summary":     "IPSec tunnel to {{ $labels.peer }} on {{ $labels.device }} is down",
@@ -110,10 +121,12 @@ func TunnelRules(o Options) []rule {
 		if t.Class != mib.TeardownOutage {
 			continue
 		}
-		sel := fmt.Sprintf(metricdef.TunnelStateChanges.Name+`{state="down",reason="%s"}`, t.Slug)
 		rules = append(rules, rule{
-			Alert:  TeardownAlertName(t.Slug),
-			Expr:   newOrIncreased("device, peer, reason", sel, TeardownWindow) + " >= 1",
+			Alert: TeardownAlertName(t.Slug),
+			Expr:  teardownExpr(t.Slug),
+			// IPSecTunnelTeardownDeviceWide (no for:) is in Alertmanager,
+			// inhibiting, before these of the same outage are.
+			For:    DeviceWideLead,
 			Labels: map[string]string{"severity": "warning", "class": string(t.Class)},
 			Annotations: map[string]string{
 				"summary":     fmt.Sprintf("IPSec tunnel to {{ $labels.peer }} on {{ $labels.device }} torn down: %s", t.Text),

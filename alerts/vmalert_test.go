@@ -18,7 +18,7 @@ import (
 // exactly the files of tests/, and VMAlertTestDir holds nothing else.
 func TestEveryPromtoolTestHasAVMAlertForm(t *testing.T) {
 	var listed, forms []string
-	for _, pt := range promtoolTests {
+	for _, pt := range promtoolTests() {
 		listed = append(listed, pt.path)
 		forms = append(forms, path.Join(VMAlertTestDir, path.Base(pt.path)))
 	}
@@ -28,7 +28,7 @@ func TestEveryPromtoolTestHasAVMAlertForm(t *testing.T) {
 	}
 	slices.Sort(listed)
 	if !slices.Equal(listed, onDisk) {
-		t.Errorf("promtoolTests (alerts/vmalerttests.go) lists %v; tests/ holds %v", listed, onDisk)
+		t.Errorf("Generated and handWrittenTests (alerts/vmalerttests.go) list %v; tests/ holds %v", listed, onDisk)
 	}
 	written, err := filepath.Glob(VMAlertTestDir + "/*")
 	if err != nil {

@@ -26,28 +26,41 @@ type promtoolTest struct {
 	render func(io.Writer, Options) error
 }
 
-// promtoolTests are every promtool unit test file; a test checks that the
-// list and tests/ agree.
-var promtoolTests = []promtoolTest{
-	{"tests/ipsec_incidents.test.yml", RenderIncidentTests},
-	{"tests/ipsec_negotiation_failures.test.yml", RenderFailureTests},
-	{"tests/ipsec_tunnel_generated.test.yml", RenderTunnelTests},
-	{"tests/ipsec_slo.test.yml", nil},
-	{"tests/ipsec_slo_families.test.yml", nil},
-	{"tests/ipsec_trap_exporter.test.yml", nil},
-	{"tests/ipsec_tunnels.test.yml", nil},
+// handWrittenTests are the promtool unit test files written by hand; the
+// others are in Generated. A test checks that the two lists and tests/
+// agree.
+var handWrittenTests = []string{
+	"tests/ipsec_slo.test.yml",
+	"tests/ipsec_slo_families.test.yml",
+	"tests/ipsec_trap_exporter.test.yml",
+	"tests/ipsec_tunnels.test.yml",
+}
+
+// promtoolTests are every promtool unit test file: the generated ones, then
+// the hand-written ones.
+func promtoolTests() []promtoolTest {
+	var tests []promtoolTest
+	for _, f := range Generated {
+		if path.Dir(f.Path) == "tests" && strings.HasSuffix(f.Path, ".test.yml") {
+			tests = append(tests, promtoolTest{f.Path, f.Render})
+		}
+	}
+	for _, p := range handWrittenTests {
+		tests = append(tests, promtoolTest{p, nil})
+	}
+	return tests
 }
 
 // The vmalert-tool forms are generated files too; they are added here
-// rather than in Generated's literal because rendering one reads the rule
-// files from Generated.
+// rather than in Generated's literal because they follow from its
+// promtool tests, and rendering one reads the rule files from Generated.
 func init() { Generated = append(Generated, vmalertTestFiles()...) }
 
 // vmalertTestFiles are the generated files of VMAlertTestDir, one per
 // promtool test file.
 func vmalertTestFiles() []GeneratedFile {
 	var files []GeneratedFile
-	for _, pt := range promtoolTests {
+	for _, pt := range promtoolTests() {
 		files = append(files, GeneratedFile{
 			Path:   VMAlertTestDir + "/" + path.Base(pt.path),
 			Render: vmalertForm(pt),

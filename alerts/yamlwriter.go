@@ -24,13 +24,16 @@ type ruleGroup struct {
 type rule struct {
 	// Comment says why the rule is what it is; it is written above the
 	// rule in the file.
-	Comment     string            `yaml:"-"`
-	Record      string            `yaml:"record,omitempty"`
-	Alert       string            `yaml:"alert,omitempty"`
-	Expr        string            `yaml:"expr"`
-	For         string            `yaml:"for,omitempty"`
-	Labels      map[string]string `yaml:"labels,omitempty"`
-	Annotations map[string]string `yaml:"annotations,omitempty"`
+	Comment string `yaml:"-"`
+	Record  string `yaml:"record,omitempty"`
+	Alert   string `yaml:"alert,omitempty"`
+	Expr    string `yaml:"expr"`
+	For     string `yaml:"for,omitempty"`
+	// KeepFiringFor (Prometheus 2.42 and later) holds a firing alert for
+	// that long after its condition ended.
+	KeepFiringFor string            `yaml:"keep_firing_for,omitempty"`
+	Labels        map[string]string `yaml:"labels,omitempty"`
+	Annotations   map[string]string `yaml:"annotations,omitempty"`
 }
 
 func writeYAML(w io.Writer, header string, v any) error {

@@ -13,6 +13,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 	"gopkg.in/yaml.v3"
+
+	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 )
 
 // exporterMetrics are the series the exporter exposes (the README's metrics
@@ -60,7 +62,7 @@ var prometheusMetrics = []string{"up", "scrape_duration_seconds"}
 // sloRules are the recording rules of alerts/ipsec_slo.rules.yml the SLO
 // dashboard reads (the names are a contract with that file).
 var sloRules = func() []string {
-	r := []string{ruleObjective, ruleErrorBudget, ruleBudgetRemaining}
+	r := []string{ruleObjective, ruleErrorBudget, ruleBudgetRemaining, alerts.WindowCoverage}
 	for _, w := range append(slices.Clone(BurnWindows), "30d") {
 		r = append(r, fmt.Sprintf(ruleSLIError, w))
 	}
@@ -78,7 +80,9 @@ var counterFunctions = []string{"rate", "increase", "irate", "resets", "changes"
 
 func isCounter(metric string) bool { return strings.HasSuffix(metric, "_total") }
 
-func isRule(metric string) bool { return strings.HasPrefix(metric, "slo:") }
+func isRule(metric string) bool {
+	return strings.HasPrefix(metric, "slo:") || slices.Contains(sloRules, metric)
+}
 
 // allowedMetrics is what a query may name.
 func allowedMetrics() []string {
@@ -336,8 +340,9 @@ func queryProblems(where, expr string, strict bool, defines string) []string {
 			// Recording rules aggregate across the exporters (and jobs)
 			// already and carry no job or instance label; the per-device
 			// ones are scoped by the device variable instead. Objective
-			// and budget have only the slo label.
-			if name != ruleObjective && name != ruleErrorBudget && defines != "device" && !s.has("device", "=~", "$device") {
+			// and budget have only the slo label, the window's coverage
+			// only window.
+			if name != ruleObjective && name != ruleErrorBudget && name != alerts.WindowCoverage && defines != "device" && !s.has("device", "=~", "$device") {
 				add("%s not scoped by device=~\"$device\"", name)
 			}
 		default:

@@ -74,7 +74,14 @@ func slo(rb runbook) *board {
 		Decimals(3).
 		ColorMode(common.BigValueColorModeNone))
 
-	place(d, 18, 6, mustHaveData, barGaugePanel("Error budget remaining (30d) by device",
+	place(d, 6, 6, mustHaveData, statPanel("30-day window covered",
+		"The share of the 30-day window the storage holds ("+alerts.WindowCoverage+", alerts/ipsec_slo_retention.rules.yml): it grows for 30 days after the rules first run. Below 100% the 30-day SLIs and the error budget cover only this share; if it stops growing short of 100%, the storage keeps less than "+alerts.RetentionNeeded()+" (IPSecSLORetentionTooShort).",
+		"percentunit", instant("min("+alerts.WindowCoverage+")", "covered")).
+		Decimals(1).
+		Thresholds(thresholds("orange", from(0.99, "green"))).
+		Links(links(rb.section("slo-retention-too-short", "retention too short"))))
+
+	place(d, 12, 6, mustHaveData, barGaugePanel("Error budget remaining (30d) by device",
 		"Share of the 30-day error budget left per device and SLO; at or below 0 the SLO is broken for the window.",
 		"percentunit", instant(maxBy("slo, device", rule(ruleBudgetRemaining, sloDevice, sloPerDev)), "{{slo}} {{device}}")).
 		Min(0).Max(1).

@@ -403,6 +403,14 @@ func TestTeardowns(t *testing.T) {
 		if c.Planned() != want {
 			t.Errorf("%s.Planned() = %v", c, c.Planned())
 		}
+		// Every class that can make an outage has the advice a device-wide
+		// alert gives; a planned one has none.
+		if (c.DeviceWideGuidance() == "") != c.Planned() {
+			t.Errorf("%s: planned %v, device-wide guidance %q", c, c.Planned(), c.DeviceWideGuidance())
+		}
+		if slices.Contains(mib.UnplannedTeardownClasses(), c) == c.Planned() {
+			t.Errorf("UnplannedTeardownClasses() = %q and %s.Planned() = %v", mib.UnplannedTeardownClasses(), c, c.Planned())
+		}
 	}
 }
 

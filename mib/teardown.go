@@ -50,6 +50,34 @@ func (c TeardownClass) Planned() bool {
 // (a replacement SA exists), so ipsec_tunnel_up must not drop to 0.
 func (c TeardownClass) KeepsTunnelUp() bool { return c == TeardownRekey }
 
+// deviceWideGuidance is the project's advice for many tunnels of one device
+// going down at once with reasons of one unplanned class: one cause on the
+// device or its path, not one per peer, so the per-reason guidance (which
+// looks at one peer) is not where to start.
+var deviceWideGuidance = map[TeardownClass]string{
+	TeardownOutage:  "Many tunnels of this device stopped answering at once: the cause is on this device's side, not at each peer. Check the device's uplink and default route (interface state, the ISP link, the next hop), the interface the tunnels use as their source, and any firewall or NAT device in front of it; then a path the peers share (one ISP, one data-centre link). Once the path is back the tunnels renegotiate by themselves; tunnels still down after that are paged one by one.",
+	TeardownPeer:    "Many peers deleted their SAs or changed address at once: something they share changed (a central peer or concentrator restarted, a configuration pushed to many peers, the DNS names of many peers, a NAT device between them and this device restarted). Look for a restart or change at that time on the peers' side.",
+	TeardownSystem:  "This device moved or dropped many SAs at once: a board or CPU restart, a hot-standby switchover, a failed HRP synchronisation. Check the device's alarms, board status (display device) and hot-standby state at that time; the tunnels renegotiate by themselves once it is stable.",
+	TeardownUnknown: "Many tunnels of this device went down at once without a catalogued reason (no reason sent, or text outside the catalogue). Check the device's uplink first, as for an outage, then its log buffer (display logbuffer) for the IPSec messages of that time.",
+}
+
+// DeviceWideGuidance is the project's advice when many tunnels of one
+// device go down at once with reasons of this class; "" for the planned
+// classes, which never make an outage.
+func (c TeardownClass) DeviceWideGuidance() string { return deviceWideGuidance[c] }
+
+// UnplannedTeardownClasses are the classes whose teardowns are instability,
+// in the order the documentation uses.
+func UnplannedTeardownClasses() []TeardownClass {
+	var out []TeardownClass
+	for _, c := range TeardownClasses() {
+		if !c.Planned() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // TeardownClasses lists the classes in the order the documentation uses.
 func TeardownClasses() []TeardownClass {
 	return []TeardownClass{TeardownRekey, TeardownLifecycle, TeardownAdministrative,

@@ -78,6 +78,18 @@ type PrometheusOptions struct {
 	// Features are --enable-feature values, such as
 	// created-timestamp-zero-ingestion.
 	Features []string
+	// ResendDelay is --rules.alert.resend-delay; 0 is 1s. An alert Prometheus
+	// sent is valid in Alertmanager for 4 times the longer of it and the
+	// evaluation interval (1s): tests that must not see an alert resolve
+	// and fire again while a loaded machine stalls Prometheus for a few
+	// seconds set a longer one.
+	ResendDelay time.Duration
+	// ScrapeSelf adds a job "prometheus" that scrapes the server itself,
+	// as production setups do (prometheus_tsdb_* metrics).
+	ScrapeSelf bool
+	// Args are further command-line flags, such as
+	// --storage.tsdb.retention.time=15d.
+	Args []string
 }
 
 // Start starts this release's server with o and returns once it is ready.
@@ -89,11 +101,15 @@ func (r PrometheusRelease) Start(t testing.TB, o PrometheusOptions) *Prometheus 
 func startPrometheus(t testing.TB, bin string, o PrometheusOptions) *Prometheus {
 	t.Helper()
 	dir := t.TempDir()
+	port := FreeTCPPort(t)
 	configFile := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(configFile, []byte(prometheusConfig(t, o)), 0o644); err != nil {
+	cfg := prometheusConfig(t, o)
+	if o.ScrapeSelf {
+		cfg += fmt.Sprintf("  - job_name: prometheus\n    static_configs:\n      - targets: [\"127.0.0.1:%d\"]\n", port)
+	}
+	if err := os.WriteFile(configFile, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	port := FreeTCPPort(t)
 	p := &Prometheus{
 		URL:        fmt.Sprintf("http://127.0.0.1:%d", port),
 		ConfigFile: configFile,
@@ -106,12 +122,13 @@ func startPrometheus(t testing.TB, bin string, o PrometheusOptions) *Prometheus 
 		// delay (1m by default). Its first send usually happens before
 		// Alertmanager is discovered and is lost, so a short delay is what
 		// lets an alert reach Alertmanager in seconds rather than a minute.
-		"--rules.alert.resend-delay=1s",
+		"--rules.alert.resend-delay=" + model.Duration(max(o.ResendDelay, time.Second)).String(),
 		"--log.level=warn",
 	}
 	for _, f := range o.Features {
 		args = append(args, "--enable-feature="+f)
 	}
+	args = append(args, o.Args...)
 	p.Process = Start(t, bin, args...)
 	WaitReady(t, p.Process, p.URL+"/-/ready", nil, PrometheusReady)
 	return p

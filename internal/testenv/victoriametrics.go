@@ -87,8 +87,8 @@ func (r VictoriaMetricsRelease) Name() string { return "victoriametrics-" + r.Ve
 func (r VictoriaMetricsRelease) Start(t testing.TB, o PrometheusOptions) *Prometheus {
 	t.Helper()
 	skipShort(t)
-	if len(o.ScrapeProtocols) > 0 || len(o.Features) > 0 {
-		t.Fatalf("VictoriaMetrics has no scrape_protocols and no Prometheus feature flags (asked for %v, %v)", o.ScrapeProtocols, o.Features)
+	if len(o.ScrapeProtocols) > 0 || len(o.Features) > 0 || len(o.Args) > 0 || o.ScrapeSelf {
+		t.Fatalf("VictoriaMetrics has no scrape_protocols, Prometheus flags or Prometheus self-metrics (asked for %v, %v, %v, scrape self %v)", o.ScrapeProtocols, o.Features, o.Args, o.ScrapeSelf)
 	}
 	dir := t.TempDir()
 	configFile := filepath.Join(dir, "scrape.yml")
@@ -137,6 +137,11 @@ func (r VictoriaMetricsRelease) Start(t testing.TB, o PrometheusOptions) *Promet
 			t.Fatal(err)
 		}
 		args = append(args, "-rule="+abs)
+	}
+	if o.ResendDelay > 0 {
+		// As on Prometheus, an alert sent is valid in Alertmanager for 4
+		// times the longer of this and the evaluation interval.
+		args = append(args, "-rule.resendDelay="+o.ResendDelay.String())
 	}
 	if o.AlertmanagerURL != "" {
 		args = append(args, "-notifier.url="+o.AlertmanagerURL)
