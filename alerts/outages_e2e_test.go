@@ -42,7 +42,7 @@ func TestEndToEndOnePagePerOutage(t *testing.T) {
 }
 
 // outageRuleFiles are the shipped rule files with the for: of the tunnel
-// alerts shortened: IPSecTunnelDown 20s, the device-wide alert 10s before
+// alerts shortened: IPSecTunnelDown 40s, the device-wide alert 30s before
 // it, the per-tunnel teardown alerts 5s (the device-wide teardown alert has
 // none).
 func outageRuleFiles(t *testing.T) []string {
@@ -53,7 +53,7 @@ func outageRuleFiles(t *testing.T) []string {
 		case "ipsec_tunnels.rules.yml":
 			f = forShortened(t, f, func(alert string) (string, bool) {
 				if alert == "IPSecTunnelDown" {
-					return "20s", true
+					return "40s", true
 				}
 				return "5s", strings.HasPrefix(alert, "IPSecTunnelTeardown")
 			})
@@ -132,6 +132,17 @@ func tunnelsDownTogether(t *testing.T, p testenv.RuleEngine, n int) {
 		// would take hours. Pages, and the device-wide case, count all.
 		if !together && m.receiver == "ticket" && f[1] == "IPSecSLOErrorBudgetBurn" {
 			t.Logf("left out, a burn over a window longer than this Prometheus' history: %v", m.titles)
+			continue
+		}
+		// On VictoriaMetrics a rule reads a record seconds after it was
+		// written (docs/victoriametrics.md), and the device-level
+		// inhibitor reads the device-wide alert's ALERTS, itself computed
+		// from a chain of two records: over this minute of history the
+		// device's 1h/5m availability burn fires within seconds of the
+		// outage and can reach Alertmanager before the inhibitor. With an
+		// hour of history it needs 4.3 minutes of outage.
+		if _, onPrometheus := p.(testenv.PrometheusRelease); together && !onPrometheus && m.receiver == "pager" && len(f) == 3 && f[1] == "IPSecSLOErrorBudgetBurn" {
+			t.Logf("left out, the device's burn over a window longer than this engine's history: %v", m.titles)
 			continue
 		}
 		count[m.receiver+" "+f[1]]++
