@@ -57,18 +57,86 @@ var BurnAlerts = []BurnAlert{
 // 50% error ratio after one failed rekey, which is not a budget burning.
 const MinFailures = 3
 
-// LongWindows are the SLO windows computed from the records of BaseWindow
-// rather than from raw series: rate(...[30d]) over every failure series of
-// every exporter would read each sample of 30 days at every evaluation.
-// The sum of a peer's 5m rates over the window, times the evaluation
-// interval, is its increase over the window: each failure lies in the 5m
-// windows of the evaluations that follow it (Sloth computes its 30-day SLIs
-// from the 5m ones the same way). docs/benchmarks.md has the cost and the
-// difference from the raw computation.
-var LongWindows = []string{"3d", "30d"}
+// The SLI windows come from four kinds of records, so that the raw
+// counters are read once per evaluation over 5 minutes and no rule sums
+// more than 120 records per peer (docs/benchmarks.md has the cost and the
+// difference from rate() over raw counters in each window):
+//
+//   - 5m: rate() over the raw counters, per peer, the HA pair merged, every
+//     minute (ipsec:negotiation_*:rate5m).
+//   - 30m and 1h: the sum of those per-minute records over the window,
+//     weighed by the evaluation interval. Each scrape interval lies in four
+//     of five consecutive 5m windows, which rate() extrapolates by 5/4, so
+//     the sum counts each event once.
+//   - 2h and 6h: the sum of 5-minute buckets, the mean of the last five
+//     per-minute records, written once every 5 minutes
+//     (ipsec:negotiation_*:rate5m_bucket); 1d and 3d: of hourly buckets, the
+//     1h record written once an hour (rate1h_bucket); 30d: of 6-hour
+//     buckets, the mean of the last six hourly ones (rate6h_bucket). They
+//     are in a group evaluated every 4 minutes (LongInterval).
+//
+// Buckets tile time: each per-minute record is in exactly one, so a sum over
+// buckets counts each event once; the window ends at the newest bucket, up
+// to a bucket (5 minutes, an hour, 6 hours) before the evaluation. A
+// missing record counts as zero, as a counter without increase does.
+// Availability is the same with means of ipsec:tunnel_available:newest.
+// Only sum_over_time and avg_over_time over recorded series, which every
+// engine computes alike, build the windows; rate() reads only raw counters.
 
-// BaseWindow is the window of the records the long windows are built from.
+// SLIInterval is the evaluation interval of the groups that read the raw
+// series and build the windows up to 1h. The rules do not depend on it:
+// the per-minute sums weigh each record by the interval the evaluation
+// clock measures, and a bucket closes at the first evaluation of each 5
+// minutes or hour of the clock, whatever the interval (end-to-end tests run
+// the groups every second). It is written on the groups so that the cost
+// does not follow a shorter global evaluation_interval.
+const SLIInterval = time.Minute
+
+// LongInterval is the evaluation interval of ipsec_slo_sli_long (2h to 30d):
+// below the 5-minute lookback, so that an instant query (an alert) always
+// finds its records.
+const LongInterval = 4 * time.Minute
+
+// The evaluation clock: the time of each evaluation of ipsec_slo_sli and
+// the time since the previous one, which weighs the per-minute records
+// and closes the buckets.
+const (
+	evaluationClock    = "ipsec:slo_sli_evaluation:timestamp_seconds"
+	evaluationInterval = "ipsec:slo_sli_evaluation:interval_seconds"
+)
+
+// BaseWindow is the window of the one rule that reads the raw counters.
 const BaseWindow = "5m"
+
+// windowStep is the spacing of the records a window's rule sums (the
+// evaluation interval up to 1h, else the bucket size), and the record
+// name's suffix of those records.
+func windowStep(w string) (time.Duration, string) {
+	switch d := duration(w); {
+	case w == BaseWindow:
+		return 0, ""
+	case d <= time.Hour:
+		return SLIInterval, BaseWindow
+	case d <= 6*time.Hour:
+		return 5 * time.Minute, BaseWindow + "_bucket"
+	case d <= 3*24*time.Hour:
+		return time.Hour, "1h_bucket"
+	default:
+		return 6 * time.Hour, "6h_bucket"
+	}
+}
+
+// isLongWindow says whether a window's records are in ipsec_slo_sli_long.
+func isLongWindow(w string) bool { return duration(w) > time.Hour }
+
+// recordRange is the range selector over records spaced step apart that
+// holds the window's last duration/step of them: a second short of the
+// window, because Prometheus 2.x selects closed ranges [t-w, t] and 3.x
+// left-open ones (t-w, t], and a group that reads records written at its
+// own timestamps (always so in promtool) would get one more on 2.x.
+func recordRange(w string) string {
+	return model.Duration(duration(w) - time.Second).String()
+}
 
 // Labels of the SLO records. Every record of slo:sli_error:ratio_rate*,
 // slo:error_budget_remaining:ratio and ipsec:negotiation_failures:increase*
@@ -82,44 +150,75 @@ const (
 	LevelDevice = "device"
 )
 
-// evaluationClock records the time of each evaluation of the SLI group;
-// idelta of it is the group's evaluation interval, which turns a sum of
-// rates over the evaluations into an increase, whatever interval
-// Prometheus (or promtool, or a test) evaluates the group at.
-const evaluationClock = "ipsec:slo_sli_evaluation:timestamp_seconds"
+func windowSeconds(w string) int64 { return int64(duration(w) / time.Second) }
 
-func isLongWindow(w string) bool { return slices.Contains(LongWindows, w) }
-
-func windowSeconds(w string) int64 {
-	d, err := model.ParseDuration(w)
-	if err != nil {
-		panic(fmt.Sprintf("bad SLO window %q", w))
-	}
-	return int64(time.Duration(d) / time.Second)
-}
-
-// The negotiation inputs take the max across exporter instances per series
+// failuresRate and successesRate read the raw counters over window: the
+// rule of the BaseWindow records, and the SLIs of the Sloth and OpenSLO
+// specs. The failures take the max across exporter instances per series
 // (HA pairs hold the same counts), then sum the distinct series of a peer
 // (interfaces, vsys, reasons).
 func failuresRate(window string) string {
-	if isLongWindow(window) {
-		return rateFromBase("ipsec:negotiation_failures", window)
-	}
 	return fmt.Sprintf("sum by (device, peer) (max by (%[2]s) (rate("+metricdef.NegotiationFailures.Name+"[%[1]s])))", window, FailureSeriesKey)
 }
 
 func successesRate(window string) string {
-	if isLongWindow(window) {
-		return rateFromBase("ipsec:negotiation_successes", window)
-	}
 	return fmt.Sprintf("max by (device, peer) (rate("+metricdef.NegotiationSuccesses.Name+"[%s]))", window)
 }
 
-// rateFromBase is the rate over a long window from the BaseWindow records:
-// their sum over the window times the evaluation interval is the increase.
-func rateFromBase(record, window string) string {
-	return fmt.Sprintf("sum_over_time(%[1]s:rate%[2]s[%[3]s]) * on () group_left () idelta(%[4]s[15m]) / %[5]d",
-		record, BaseWindow, window, evaluationClock, windowSeconds(window))
+// Negotiation kinds: the records ipsec:negotiation_<kind>:rate<window>.
+const (
+	failures  = "failures"
+	successes = "successes"
+)
+
+func rateRecord(kind, suffix string) string { return "ipsec:negotiation_" + kind + ":rate" + suffix }
+
+// availableRecord is ipsec:tunnel_available:avg<suffix>, the mean of
+// TunnelAvailableRecord over a window or a bucket.
+func availableRecord(suffix string) string { return "ipsec:tunnel_available:avg" + suffix }
+
+// windowRate is the rule of rateRecord(kind, window): the raw counters for
+// BaseWindow, else the window's records of windowStep summed into a
+// per-second rate, a missing record counting as zero. The per-minute
+// records are weighed by the evaluation interval; each bucket already is
+// the mean rate of its 5 minutes or hour.
+func windowRate(kind, window string) string {
+	step, base := windowStep(window)
+	switch {
+	case step == 0 && kind == failures:
+		return failuresRate(window)
+	case step == 0:
+		return successesRate(window)
+	case base == BaseWindow:
+		return perEvaluation(rateRecord(kind, base), window)
+	}
+	return fmt.Sprintf("sum_over_time(%s[%s]) / %d", rateRecord(kind, base), recordRange(window), duration(window)/step)
+}
+
+// perEvaluation is the mean per-second rate over window of a record of
+// ipsec_slo_sli: the sum of its records times the evaluation interval
+// over the window's seconds.
+func perEvaluation(record, window string) string {
+	return fmt.Sprintf("sum_over_time(%s[%s]) * on () group_left () %s / %d", record, recordRange(window), evaluationInterval, windowSeconds(window))
+}
+
+// windowAvailable is the mean availability of a peer's tunnel over window:
+// of the per-evaluation input up to 1h, of the buckets beyond. A tunnel
+// without a record for part of the window is averaged over the rest, as
+// avg_over_time over the input would.
+func windowAvailable(window string) string {
+	src := TunnelAvailableRecord
+	if _, base := windowStep(window); base != BaseWindow && base != "" {
+		src = availableRecord(base)
+	}
+	return fmt.Sprintf("avg_over_time(%s[%s])", src, recordRange(window))
+}
+
+// bucket keeps a record only at the evaluation that opens each size (5m
+// or 1h) of the clock, the one less than an evaluation interval into it:
+// one evaluation of each, whatever the interval.
+func bucket(expr string, size time.Duration) string {
+	return fmt.Sprintf("%s and on () (vector(time()) %% %d < on () %s)", expr, int(size/time.Second), evaluationInterval)
 }
 
 // failuresIncrease is the per-peer count of failures over window: the rate
@@ -132,8 +231,8 @@ func failuresIncrease(window string) string {
 // counts as zero when the other has one; a peer with neither, or with no
 // events in the window, gets no series instead of NaN.
 func negotiationSLI(level, window string) string {
-	f := "ipsec:negotiation_failures:rate" + window
-	s := "ipsec:negotiation_successes:rate" + window
+	f := rateRecord(failures, window)
+	s := rateRecord(successes, window)
 	if level == LevelDevice {
 		f = "sum by (device) (" + f + ")"
 		s = "sum by (device) (" + s + ")"
@@ -156,7 +255,8 @@ func tunnelAvailable() string {
 }
 
 // availabilitySLI per peer is the share of the window the tunnel was not
-// available; per device, the average over its peers, read from the
+// available, over TunnelAvailableRecord itself (the form of the Sloth and
+// OpenSLO specs); per device, the average over its peers, read from the
 // per-peer records of the same evaluation rather than from the window's
 // samples a second time.
 func availabilitySLI(level, window string) string {
@@ -166,20 +266,58 @@ func availabilitySLI(level, window string) string {
 	return fmt.Sprintf(`avg by (device) (slo:sli_error:ratio_rate%s{slo="tunnel_availability",%s=%q})`, window, LevelLabel, LevelPeer)
 }
 
-// sliRules are the rules of the ipsec_slo_sli group: the clock, the rates
-// (short windows from raw series, long ones from the 5m rates), the
-// failure counts of the burn alerts' long windows, and both SLIs at both
-// levels. Rules of a group run in order at one timestamp, each seeing what
-// the earlier ones recorded, so later rules build on earlier ones.
-func sliRules() []rule {
-	rules := []rule{{Record: evaluationClock, Expr: "vector(time())"}}
-	for _, win := range SLOWindows {
-		rules = append(rules,
-			rule{Record: "ipsec:negotiation_failures:rate" + win, Expr: failuresRate(win)},
-			rule{Record: "ipsec:negotiation_successes:rate" + win, Expr: successesRate(win)},
-		)
+// availabilityRule is availabilitySLI of the rules: per peer from the
+// window's record (availableRecord) where the group records one, else from
+// windowAvailable.
+func availabilityRule(level, window string) string {
+	if level == LevelDevice {
+		return availabilitySLI(level, window)
+	}
+	if slices.Contains(availableWindows, window) {
+		return "1 - " + availableRecord(window)
+	}
+	return "1 - " + windowAvailable(window)
+}
+
+// availableWindows have an availableRecord of their own: the buckets are
+// built from them.
+var availableWindows = []string{BaseWindow, "1h"}
+
+// sliRules are the rules of a group of SLI windows (ipsec_slo_sli: the
+// windows up to 1h and the buckets; ipsec_slo_sli_long: the longer ones):
+// the rates, the failure counts of the burn alerts' long windows, and both
+// SLIs at both levels. Rules of a group run in order at one timestamp,
+// each seeing what the earlier ones recorded, so later rules build on
+// earlier ones.
+func sliRules(long bool) []rule {
+	var windows []string
+	for _, w := range SLOWindows {
+		if isLongWindow(w) == long {
+			windows = append(windows, w)
+		}
+	}
+	var rules []rule
+	if !long {
+		rules = []rule{
+			{Record: evaluationInterval, Expr: fmt.Sprintf("time() - %s", evaluationClock)},
+			{Record: evaluationClock, Expr: "vector(time())"},
+		}
+	}
+	for _, win := range windows {
+		for _, kind := range []string{failures, successes} {
+			rules = append(rules, rule{Record: rateRecord(kind, win), Expr: windowRate(kind, win)})
+		}
+		if slices.Contains(availableWindows, win) {
+			rules = append(rules, rule{Record: availableRecord(win), Expr: windowAvailable(win)})
+		}
+	}
+	if !long {
+		rules = append(rules, bucketRules()...)
 	}
 	for _, b := range BurnAlerts {
+		if isLongWindow(b.LongWindow) != long {
+			continue
+		}
 		name := "ipsec:negotiation_failures:increase" + b.LongWindow
 		rules = append(rules,
 			rule{Record: name, Expr: failuresIncrease(b.LongWindow), Labels: map[string]string{"slo": "negotiation_success", LevelLabel: LevelPeer}},
@@ -187,14 +325,36 @@ func sliRules() []rule {
 		)
 	}
 	for _, level := range []string{LevelPeer, LevelDevice} {
-		for _, win := range SLOWindows {
+		for _, win := range windows {
 			rules = append(rules,
 				rule{Record: "slo:sli_error:ratio_rate" + win, Expr: negotiationSLI(level, win), Labels: map[string]string{"slo": "negotiation_success", LevelLabel: level}},
-				rule{Record: "slo:sli_error:ratio_rate" + win, Expr: availabilitySLI(level, win), Labels: map[string]string{"slo": "tunnel_availability", LevelLabel: level}},
+				rule{Record: "slo:sli_error:ratio_rate" + win, Expr: availabilityRule(level, win), Labels: map[string]string{"slo": "tunnel_availability", LevelLabel: level}},
 			)
 		}
 	}
 	return rules
+}
+
+// bucketRules write the buckets the long windows sum: every 5 minutes the
+// mean of the last five per-minute 5m rates (each per-minute record in one
+// bucket), every hour the 1h rate (the mean of the last 60), every 6 hours
+// the mean of the last six hourly buckets; and the same for availability.
+func bucketRules() []rule {
+	five := BaseWindow + "_bucket"
+	six := fmt.Sprintf("[%s]) / 6", recordRange("6h"))
+	var rules []rule
+	for _, kind := range []string{failures, successes} {
+		rules = append(rules,
+			rule{Record: rateRecord(kind, five), Expr: bucket(perEvaluation(rateRecord(kind, BaseWindow), BaseWindow), 5*time.Minute)},
+			rule{Record: rateRecord(kind, "1h_bucket"), Expr: bucket(rateRecord(kind, "1h"), time.Hour)},
+			rule{Record: rateRecord(kind, "6h_bucket"), Expr: bucket("sum_over_time("+rateRecord(kind, "1h_bucket")+six, 6*time.Hour)},
+		)
+	}
+	return append(rules,
+		rule{Record: availableRecord(five), Expr: bucket(availableRecord(BaseWindow), 5*time.Minute)},
+		rule{Record: availableRecord("1h_bucket"), Expr: bucket(availableRecord("1h"), time.Hour)},
+		rule{Record: availableRecord("6h_bucket"), Expr: bucket(fmt.Sprintf("avg_over_time(%s[%s])", availableRecord("1h_bucket"), recordRange("6h")), 6*time.Hour)},
+	)
 }
 
 // RenderSLORules writes ipsec_slo.rules.yml.
@@ -204,7 +364,7 @@ func RenderSLORules(w io.Writer, o Options) error {
 	h.WriteString("#\n")
 	h.WriteString(comment("Two SLIs, each per peer (sli_level=\"peer\", labels device and peer) and per device (sli_level=\"device\", label device): negotiation_success, the share of negotiations that fail, failures / (successes + failures), where a success is a tunnel coming up (a clear such as hwIPSecNegotiationSuccess is not one); and tunnel_availability, the share of time a tunnel is down without a plan, 1 - the time average of " + TunnelAvailableRecord + " (up, or down after a planned teardown: lifecycle or administrative). The sli_level label keeps a per-peer series without a peer (a failure reported without a peer address) apart from its device's series. Counts are first reduced with max across exporter instances (two trap hosts receive the same traps), never summed; a tunnel's state is that of the exporter that heard the tunnel last."))
 	h.WriteString("#\n")
-	h.WriteString(comment("Windows " + strings.Join(LongWindows, " and ") + " are computed from the " + BaseWindow + " rates, not from raw series: the sum of a peer's " + BaseWindow + " rates over the window times the evaluation interval (idelta of " + evaluationClock + ") is its increase over the window. Their cost grows with peers, not with failure series and exporters, and their values differ from the raw computation by a few per cent at most on sparse peers (docs/benchmarks.md)."))
+	h.WriteString(comment("Cost: only " + rateRecord(failures, BaseWindow) + " and " + rateRecord(successes, BaseWindow) + " read the raw counters, over " + BaseWindow + ", per peer. Every longer window sums recorded series: 30m and 1h the per-minute " + BaseWindow + " rates; 2h and 6h 5-minute buckets (*_bucket records written once every 5 minutes: the mean of the last five per-minute rates), 1d and 3d hourly buckets (the 1h rate written once an hour), 30d 6-hour buckets (the mean of six hourly ones), in the group ipsec_slo_sli_long, evaluated every " + model.Duration(LongInterval).String() + ". Each per-minute rate is in exactly one bucket, so the sums count each event once; a window from buckets ends at the newest bucket, up to 5 minutes (2h, 6h), an hour (1d, 3d) or 6 hours (30d) before the evaluation; the 1d and 3d SLIs appear at the first full hour after the rules start, the 30d ones at the first 6-hour mark (00:00, 06:00, 12:00, 18:00 UTC). The groups carry their intervals: the buckets assume one ipsec_slo_sli evaluation a minute. docs/benchmarks.md has the cost and the difference from rate() over raw counters per window."))
 	h.WriteString("#\n")
 	h.WriteString(comment("Objectives:"))
 	for _, o := range Objectives {
@@ -222,15 +382,16 @@ func RenderSLORules(w io.Writer, o Options) error {
 	}
 	obj.Rules = append(obj.Rules, rule{Record: "slo:error_budget:ratio", Expr: "1 - slo:objective:ratio"})
 
-	inputs := ruleGroup{Name: "ipsec_slo_inputs", Rules: []rule{{Record: TunnelAvailableRecord, Expr: tunnelAvailable()}}}
-	sli := ruleGroup{Name: "ipsec_slo_sli", Rules: sliRules()}
-
-	budget := ruleGroup{Name: "ipsec_slo_budget", Rules: []rule{{
+	every := func(d time.Duration) string { return model.Duration(d).String() }
+	obj.Interval = every(SLIInterval)
+	inputs := ruleGroup{Name: "ipsec_slo_inputs", Interval: every(SLIInterval), Rules: []rule{{Record: TunnelAvailableRecord, Expr: tunnelAvailable()}}}
+	sli := ruleGroup{Name: "ipsec_slo_sli", Interval: every(SLIInterval), Rules: sliRules(false)}
+	long := ruleGroup{Name: "ipsec_slo_sli_long", Interval: every(LongInterval), Rules: append(sliRules(true), rule{
 		Record: "slo:error_budget_remaining:ratio",
 		Expr:   "1 - (slo:sli_error:ratio_rate30d / on (slo) group_left () slo:error_budget:ratio)",
-	}}}
+	})}
 
-	alerts := ruleGroup{Name: "ipsec_slo_alerts"}
+	alerts := ruleGroup{Name: "ipsec_slo_alerts", Interval: every(SLIInterval)}
 	for _, b := range BurnAlerts {
 		factor := strconv.FormatFloat(b.Factor, 'f', -1, 64)
 		alerts.Rules = append(alerts.Rules, rule{
@@ -255,5 +416,5 @@ unless on (slo, sli_level, device, peer)
 			},
 		})
 	}
-	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{obj, inputs, sli, budget, alerts}})
+	return writeYAML(w, h.String(), ruleFile{Groups: []ruleGroup{obj, inputs, sli, long, alerts}})
 }

@@ -3,6 +3,8 @@ package dashboards
 import (
 	"fmt"
 	"math"
+	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+	"gopkg.in/yaml.v3"
 
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/alerts"
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
@@ -127,9 +130,13 @@ func TestShardedHAPairsMatchOneExporter(t *testing.T) {
 	// Every recording rule, all of its series.
 	names := recordedRules(t)
 	slices.Sort(names)
+	// Records built from the SLO rules' buckets have series only once a
+	// bucket opens, at a 5-minute, hourly or 6-hour mark of the clock,
+	// which a test of a minute may not cross: compared when they exist.
+	bucketFed := bucketFedRecords(t)
 	for _, name := range slices.Compact(names) {
 		t.Run("rule/"+name, func(t *testing.T) {
-			if _, ok := compare(t, name); !ok {
+			if _, ok := compare(t, name); !ok && !bucketFed[name] {
 				t.Errorf("%s has no series: the comparison would prove nothing", name)
 			}
 		})
@@ -165,7 +172,7 @@ func TestShardedHAPairsMatchOneExporter(t *testing.T) {
 					expr := interpolate(q.Expr, vals)
 					t.Run(fmt.Sprintf("%s/shard%d/%s/%s", uid, s+1, title, str(q.RefId)), func(t *testing.T) {
 						queries++
-						if _, ok := compare(t, expr); !ok && mustHaveData[uid+"/"+title] {
+						if _, ok := compare(t, expr); !ok && mustHaveData[uid+"/"+title] && !readsAny(expr, bucketFed) {
 							t.Errorf("no data: the comparison would prove nothing")
 						}
 					})
@@ -177,6 +184,65 @@ func TestShardedHAPairsMatchOneExporter(t *testing.T) {
 }
 
 func nonEmpty(v model.Value) bool { return !empty(v) }
+
+// bucketFedRecords are the records of the rule files that are SLO buckets
+// (named *_bucket) or read one, directly or through other records.
+func bucketFedRecords(t *testing.T) map[string]bool {
+	t.Helper()
+	exprs := map[string][]string{}
+	for _, f := range ruleFiles(t) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Groups []struct {
+				Rules []struct {
+					Record string `yaml:"record"`
+					Expr   string `yaml:"expr"`
+				} `yaml:"rules"`
+			} `yaml:"groups"`
+		}
+		if err := yaml.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, g := range doc.Groups {
+			for _, r := range g.Rules {
+				if r.Record != "" {
+					exprs[r.Record] = append(exprs[r.Record], r.Expr)
+				}
+			}
+		}
+	}
+	fed := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for name, es := range exprs {
+			if fed[name] {
+				continue
+			}
+			for _, e := range es {
+				if strings.HasSuffix(name, "_bucket") || readsAny(e, fed) {
+					fed[name], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return fed
+}
+
+// readsAny says whether expr names one of the records.
+func readsAny(expr string, records map[string]bool) bool {
+	for _, n := range metricName.FindAllString(expr, -1) {
+		if records[n] {
+			return true
+		}
+	}
+	return false
+}
+
+var metricName = regexp.MustCompile(`[a-zA-Z_:][a-zA-Z0-9_:]*`)
 
 func waitSum(t *testing.T, p *testenv.Prometheus, expr string, want float64) {
 	t.Helper()

@@ -147,13 +147,13 @@ func scrapedSeries(t *testing.T, scrapes []map[string]*dto.MetricFamily) []map[s
 	var out []map[string]string
 	for _, key := range slices.Sorted(maps.Keys(values)) {
 		// Minutes 0-9 before the first event; each value for 10 minutes;
-		// the last one held for an hour after the last event. "vxN" is N+1
-		// samples, "_xN" N.
+		// the last one held past the first 6-hour bucket of the 30d SLIs
+		// (6h). "vxN" is N+1 samples, "_xN" N.
 		v := []string{"_x10"}
 		for i, s := range values[key] {
 			n := 10
 			if i == len(scrapes)-1 {
-				n = 61
+				n = 6*60 - 10*len(scrapes) + 11
 			}
 			if s == "_" {
 				v = append(v, fmt.Sprintf("_x%d", n))

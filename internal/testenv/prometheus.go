@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+	"gopkg.in/yaml.v3"
 )
 
 // Debian installs the servers under these names; the upstream tarball's
@@ -144,11 +145,7 @@ func prometheusConfig(t testing.TB, o PrometheusOptions) string {
 	if len(o.RuleFiles) > 0 {
 		cfg.WriteString("rule_files:\n")
 		for _, f := range o.RuleFiles {
-			abs, err := filepath.Abs(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&cfg, "  - %q\n", abs)
+			fmt.Fprintf(&cfg, "  - %q\n", atTestPace(t, f))
 		}
 	}
 	if o.AlertmanagerURL != "" {
@@ -524,4 +521,45 @@ func (am *Alertmanager) PostAlerts(t testing.TB, alerts ...Alert) {
 		out, _ := io.ReadAll(resp.Body)
 		t.Fatalf("POST /api/v2/alerts: HTTP %d: %s", resp.StatusCode, out)
 	}
+}
+
+// atTestPace is a copy of the rule file f whose groups evaluate at the
+// global one-second interval: the shipped SLO groups carry their own (1m,
+// 4m), which would make an end-to-end test wait minutes for each record.
+// Their rules do not depend on the interval (alerts/slo.go).
+func atTestPace(t testing.TB, f string) string {
+	t.Helper()
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Groups []map[string]any `yaml:"groups"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("%s: %v", f, err)
+	}
+	changed := false
+	for _, g := range doc.Groups {
+		if _, ok := g["interval"]; ok {
+			delete(g, "interval")
+			changed = true
+		}
+	}
+	if !changed {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return abs
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatalf("%s: %v", f, err)
+	}
+	path := filepath.Join(t.TempDir(), filepath.Base(f))
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

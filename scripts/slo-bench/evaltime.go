@@ -32,7 +32,20 @@ func evaltime(args []string) error {
 	n := fs.Int("n", 5, "evaluations per group")
 	timeout := fs.Duration("timeout", 30*time.Minute, "give up after")
 	label := fs.String("label", "", "prefix of each output line")
+	rulesPath := fs.String("rules", "", "the shipped rule file, whose group intervals the cost is computed with")
 	fs.Parse(args)
+	shipped := map[string]time.Duration{}
+	if *rulesPath != "" {
+		f, err := readRules(*rulesPath)
+		if err != nil {
+			return err
+		}
+		for _, g := range f.Groups {
+			if g.Interval != "" {
+				shipped[g.Name] = durationOf(g.Interval)
+			}
+		}
+	}
 	groups := fs.Args()
 	seen := map[string]time.Time{}
 	times := map[string][]float64{}
@@ -42,7 +55,7 @@ func evaltime(args []string) error {
 			return fmt.Errorf("evaltime: fewer than %d evaluations within %v: %v", *n, *timeout, times)
 		}
 		var r rulesResponse
-		resp, err := http.Get(*url + "/api/v1/rules?type=record")
+		resp, err := http.Get(*url + "/api/v1/rules")
 		if err == nil {
 			err = json.NewDecoder(resp.Body).Decode(&r)
 			resp.Body.Close()
@@ -61,11 +74,19 @@ func evaltime(args []string) error {
 		}
 		time.Sleep(2 * time.Second)
 	}
+	total := 0.0
 	for _, g := range groups {
 		ts := slices.Clone(times[g])
 		slices.Sort(ts)
-		fmt.Printf("%sgroup=%s evaluations=%v median=%.3fs max=%.3fs\n", *label, g, times[g], ts[len(ts)/2], ts[len(ts)-1])
+		interval := shipped[g]
+		if interval == 0 {
+			interval = time.Minute
+		}
+		cost := 100 * ts[len(ts)/2] / interval.Seconds()
+		total += cost
+		fmt.Printf("%sgroup=%s evaluations=%v median=%.3fs max=%.3fs interval=%v cost=%.3f%%\n", *label, g, times[g], ts[len(ts)/2], ts[len(ts)-1], interval, cost)
 	}
+	fmt.Printf("%stotal cost=%.3f%% of one core (median evaluation time / shipped interval, summed)\n", *label, total)
 	fmt.Fprintln(os.Stderr, "evaltime: done")
 	return nil
 }

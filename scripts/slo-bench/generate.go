@@ -50,6 +50,17 @@ func (s *series) valueAt(t int64, i *int) (float64, bool) {
 type model struct {
 	start, end int64 // ms
 	series     []*series
+	peers      []peerSeries
+	step       int64 // scrape interval, ms
+}
+
+// peerSeries are one exporter's series of a peer: the others hold the same
+// events, so the HA-merged rules see these.
+type peerSeries struct {
+	device, peer string
+	up           *series
+	successes    *series
+	failures     []*series
 }
 
 // peerKind: most peers rarely fail; some fail now and then (a flaky path);
@@ -79,18 +90,12 @@ func generate(args []string) error {
 	final := fs.String("final", "", "write the last values as an exposition to this file")
 	seed := fs.Uint64("seed", 1, "random seed")
 	instances := fs.Int("instances", 2, "exporters receiving every trap (an HA pair: 2)")
+	raw := fs.Duration("raw", 2*time.Hour, "history of the raw series and the per-minute records")
 	fs.Parse(args)
 	if *dir == "" {
 		return fmt.Errorf("generate: -dir is required")
 	}
-	m := model{end: *end * 1000, start: (*end - int64(*days)*86400) * 1000}
-	rng := rand.New(rand.NewPCG(*seed, 0))
-	for d := range *devices {
-		for p := range *peers {
-			m.addPeer(rng, fmt.Sprintf("dev-%03d", d), fmt.Sprintf("10.%d.%d.%d", d/250, d%250, p+1))
-		}
-	}
-	m.replicate(*instances)
+	m := newModel(*end, *days, *devices, *peers, *instances, *seed, *scrape)
 	failureSeries := 0
 	for _, s := range m.series {
 		if s.labels.Get("__name__") == "ipsec_negotiation_failures_total" {
@@ -98,7 +103,8 @@ func generate(args []string) error {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "generate: %d series (%d failure series), %d days at %v\n", len(m.series), failureSeries, *days, *scrape)
-	if err := m.write(*dir, scrape.Milliseconds()); err != nil {
+	recs := m.records(raw.Milliseconds())
+	if err := m.write(*dir, raw.Milliseconds(), recs); err != nil {
 		return err
 	}
 	if *final != "" {
@@ -110,6 +116,20 @@ func generate(args []string) error {
 		return m.writeFinal(f)
 	}
 	return nil
+}
+
+// newModel is the synthetic fleet: the same seed and sizes give the same
+// events, so that compare can rebuild what generate wrote.
+func newModel(end int64, days, devices, peers, instances int, seed uint64, scrape time.Duration) *model {
+	m := &model{end: end * 1000, start: (end - int64(days)*86400) * 1000, step: scrape.Milliseconds()}
+	rng := rand.New(rand.NewPCG(seed, 0))
+	for d := range devices {
+		for p := range peers {
+			m.addPeer(rng, fmt.Sprintf("dev-%03d", d), fmt.Sprintf("10.%d.%d.%d", d/250, d%250, p+1))
+		}
+	}
+	m.replicate(instances)
+	return m
 }
 
 func poisson(rng *rand.Rand, mean float64) int {
@@ -216,6 +236,8 @@ func (m *model) addPeer(rng *rand.Rand, device, peer string) {
 		}
 	}
 	m.series = append(m.series, up, heard, successes)
+	ps := peerSeries{device: device, peer: peer, up: up, successes: successes}
+	defer func() { m.peers = append(m.peers, ps) }()
 	for _, r := range [][2]string{{"phase1_proposal_mismatch", "1"}, {"responder_dh_mismatch", "6"}} {
 		f := &series{labels: m.label("ipsec_negotiation_failures_total", "device", device, "peer", peer,
 			"interface", "GigabitEthernet0/0/1", "vsys", "", "reason", r[0], "reason_code", r[1]), counter: true}
@@ -241,6 +263,7 @@ func (m *model) addPeer(rng *rand.Rand, device, peer string) {
 		}
 		slices.Sort(f.at)
 		m.series = append(m.series, f)
+		ps.failures = append(ps.failures, f)
 	}
 }
 
@@ -254,8 +277,9 @@ func boolValue(b bool) float64 {
 // scrapeOffset is where in each minute the samples fall, in ms.
 const scrapeOffset = 17000
 
-// write writes one block per day, two days at a time.
-func (m *model) write(dir string, step int64) error {
+// write writes one block per day, two days at a time: the raw series of
+// the last rawMs and the records the rules read from the past.
+func (m *model) write(dir string, rawMs int64, recs []recordSeries) error {
 	day := int64(24 * time.Hour / time.Millisecond)
 	var days []int64
 	for from := m.start; from <= m.end; from += day {
@@ -269,7 +293,7 @@ func (m *model) write(dir string, step int64) error {
 		go func() {
 			defer wg.Done()
 			for from := range work {
-				errs <- m.writeBlock(dir, from, min(from+day, m.end+1), step)
+				errs <- m.writeBlock(dir, from, min(from+day, m.end+1), rawMs, recs)
 			}
 		}()
 	}
@@ -287,7 +311,7 @@ func (m *model) write(dir string, step int64) error {
 	return nil
 }
 
-func (m *model) writeBlock(dir string, from, to, step int64) error {
+func (m *model) writeBlock(dir string, from, to, rawMs int64, recs []recordSeries) error {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// The head accepts samples within half its chunk range of the newest
 	// one: twice a day, for series written one after the other.
@@ -298,13 +322,17 @@ func (m *model) writeBlock(dir string, from, to, step int64) error {
 	defer w.Close()
 	ctx := context.Background()
 	samples := 0
+	rawFrom := max(from, m.end-rawMs)
 	for _, s := range m.series {
+		if rawFrom >= to {
+			break
+		}
 		app := w.Appender(ctx)
 		var ref storage.SeriesRef
 		i := 0
 		// Scrapes happen at an offset within the minute, as Prometheus
 		// spreads its targets; rules evaluate on the minute.
-		for t := m.start + ((from-m.start+step-1)/step)*step + scrapeOffset; t < to; t += step {
+		for t := m.start + ((rawFrom-m.start+m.step-1)/m.step)*m.step + scrapeOffset; t < to; t += m.step {
 			v, ok := s.valueAt(t, &i)
 			if !ok {
 				continue
@@ -317,6 +345,22 @@ func (m *model) writeBlock(dir string, from, to, step int64) error {
 		if err := app.Commit(); err != nil {
 			return err
 		}
+	}
+	for _, r := range recs {
+		app := w.Appender(ctx)
+		var ref storage.SeriesRef
+		for _, smp := range r.samples(from, to) {
+			if ref, err = app.Append(ref, r.labels, smp.t, smp.v); err != nil {
+				return fmt.Errorf("append %s at %d: %w", r.labels, smp.t, err)
+			}
+			samples++
+		}
+		if err := app.Commit(); err != nil {
+			return err
+		}
+	}
+	if samples == 0 {
+		return nil
 	}
 	if _, err := w.Flush(ctx); err != nil {
 		return err

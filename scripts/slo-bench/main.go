@@ -5,12 +5,10 @@
 // is built by that script in a module of its own, so that this project's
 // go.mod never requires Prometheus.
 //
-//	slo-bench generate -dir DIR -end UNIX ...   synthetic exporter series, as TSDB blocks
+//	slo-bench generate -dir DIR -end UNIX ...   synthetic exporter series and the records' history, as TSDB blocks
 //	slo-bench serve -final FILE -listen ADDR    the series' last values, as a scrape target
-//	slo-bench backfill-rules OLD NEW            the records the measured rules read from history
-//	slo-bench records -data DIR -rules FILE ... those records' history, as TSDB blocks
-//	slo-bench compare -url URL -time UNIX OLD NEW   the long-window SLIs both ways, and their difference
-//	slo-bench evaltime -url URL -n N GROUP...   evaluation times of rule groups
+//	slo-bench compare -url URL -rules FILE -end UNIX ...   each window's SLIs from the records and from raw series
+//	slo-bench evaltime -url URL -n N GROUP...   evaluation times and cost of rule groups
 package main
 
 import (
@@ -28,10 +26,6 @@ func main() {
 		err = generate(os.Args[2:])
 	case "serve":
 		err = serve(os.Args[2:])
-	case "backfill-rules":
-		err = backfillRules(os.Args[2:])
-	case "records":
-		err = records(os.Args[2:])
 	case "compare":
 		err = compare(os.Args[2:])
 	case "evaltime":
@@ -46,6 +40,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: slo-bench generate|serve|backfill-rules|records|compare|evaltime ...")
+	fmt.Fprintln(os.Stderr, "usage: slo-bench generate|serve|compare|evaltime ...")
 	os.Exit(2)
 }
