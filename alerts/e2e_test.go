@@ -104,16 +104,17 @@ func testAlertmanagerConfig(t *testing.T, url string) string {
 // every shipped rule file, and Alertmanager with the shipped routing: the
 // capacity alert fires within about a minute (for: 1m), is counted once
 // across the pair, carries the catalogue's remediation word for word, and
-// pages with the remediation first; in each supported Prometheus release.
+// pages with the remediation first; in each supported Prometheus release
+// and in VictoriaMetrics with vmalert.
 func TestEndToEndCapacityAlertReachesAlertmanager(t *testing.T) {
 	testenv.Need(t, testenv.AlertmanagerBin, "snmptrap")
-	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
+	testenv.ForEachRuleEngine(t, func(t *testing.T, e testenv.RuleEngine) {
 		t.Parallel()
-		capacityAlertReachesAlertmanager(t, p)
+		capacityAlertReachesAlertmanager(t, e)
 	})
 }
 
-func capacityAlertReachesAlertmanager(t *testing.T, p testenv.PrometheusRelease) {
+func capacityAlertReachesAlertmanager(t *testing.T, engine testenv.RuleEngine) {
 	msgs := &messages{byPath: map[string][]string{}}
 	hook := httptest.NewServer(msgs)
 	t.Cleanup(hook.Close)
@@ -122,9 +123,11 @@ func capacityAlertReachesAlertmanager(t *testing.T, p testenv.PrometheusRelease)
 	b := testenv.StartExporter(t)
 	am := testenv.StartAlertmanager(t, testAlertmanagerConfig(t, hook.URL))
 	rules := ruleFiles(t)
-	prom := p.StartPrometheus(t,
-		[]string{strings.TrimPrefix(a.WebURL, "http://"), strings.TrimPrefix(b.WebURL, "http://")},
-		rules, am.URL)
+	prom := engine.Start(t, testenv.PrometheusOptions{
+		ScrapeTargets:   []string{strings.TrimPrefix(a.WebURL, "http://"), strings.TrimPrefix(b.WebURL, "http://")},
+		RuleFiles:       rules,
+		AlertmanagerURL: am.URL,
+	})
 	prom.WaitQuery(t, `count(up{job="ipsec_trap_exporter"} == 1)`, func(v model.Value) bool {
 		vec := v.(model.Vector)
 		return len(vec) == 1 && vec[0].Value == 2

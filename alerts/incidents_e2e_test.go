@@ -17,8 +17,9 @@ import (
 	"github.com/ipsec-trap-exporter/ipsec_trap_exporter/internal/testenv"
 )
 
-// incidentStack is one exporter, a Prometheus with every shipped rule file
-// and an Alertmanager with the shipped routes and inhibitions, whose
+// incidentStack is one exporter, a rule engine (a Prometheus, or
+// VictoriaMetrics with vmalert) with every shipped rule file and an
+// Alertmanager with the shipped routes and inhibitions, whose
 // receivers post to a webhook that counts the notifications.
 type incidentStack struct {
 	exporter  *testenv.Exporter   // the first of exporters
@@ -28,14 +29,14 @@ type incidentStack struct {
 	msgs      *messages
 }
 
-func startIncidentStack(t *testing.T, p testenv.PrometheusRelease, rules []string) *incidentStack {
+func startIncidentStack(t *testing.T, engine testenv.RuleEngine, rules []string) *incidentStack {
 	t.Helper()
-	return startIncidentStackOf(t, p, rules, 1)
+	return startIncidentStackOf(t, engine, rules, 1)
 }
 
 // startIncidentStackOf is startIncidentStack with n exporters, all
-// scraped by the one Prometheus.
-func startIncidentStackOf(t *testing.T, p testenv.PrometheusRelease, rules []string, n int) *incidentStack {
+// scraped by the one rule engine.
+func startIncidentStackOf(t *testing.T, engine testenv.RuleEngine, rules []string, n int) *incidentStack {
 	t.Helper()
 	s := &incidentStack{msgs: &messages{byPath: map[string][]string{}}}
 	hook := httptest.NewServer(s.msgs)
@@ -49,9 +50,9 @@ func startIncidentStackOf(t *testing.T, p testenv.PrometheusRelease, rules []str
 	s.exporter = s.exporters[0]
 	s.am = testenv.StartAlertmanager(t, testAlertmanagerConfig(t, hook.URL))
 	// Alerts stay valid in Alertmanager for 20s between two sends, so
-	// that a Prometheus stalled for seconds on a loaded machine does not
+	// that a rule engine stalled for seconds on a loaded machine does not
 	// let them (the inhibiting ones among them) expire and fire again.
-	s.prom = p.Start(t, testenv.PrometheusOptions{ScrapeTargets: targets, RuleFiles: rules, AlertmanagerURL: s.am.URL, ResendDelay: 5 * time.Second})
+	s.prom = engine.Start(t, testenv.PrometheusOptions{ScrapeTargets: targets, RuleFiles: rules, AlertmanagerURL: s.am.URL, ResendDelay: 5 * time.Second})
 	s.prom.WaitQuery(t, `up{job="ipsec_trap_exporter"} == 1`, func(v model.Value) bool { return len(v.(model.Vector)) == n })
 	return s
 }
@@ -181,16 +182,16 @@ const (
 func peerAddr(i int) string { return fmt.Sprintf("198.51.%d.%d", 100+i/250, 1+i%250) }
 
 // One page per incident, end to end: real traps from net-snmp, the real
-// exporter, Prometheus with every shipped rule file, Alertmanager with the
-// shipped alertmanager.yml (short group timings), counting what its
-// receivers send. A device at its IPSec tunnel limit makes its peers fail
+// exporter, Prometheus (2 and 3) or VictoriaMetrics with vmalert, with
+// every shipped rule file, Alertmanager with the shipped alertmanager.yml
+// (short group timings), counting what its receivers send. A device at its IPSec tunnel limit makes its peers fail
 // with reason 41 (a capacity limit: the per-peer alert pages on the first
 // failure, for: 1m): with 200 peers, the device-wide alert pages once and
 // the 200 per-peer alerts are held back; with 3 peers, each pages. A
 // tunnel down pages once, although its availability budget burns.
 func TestEndToEndOnePagePerIncident(t *testing.T) {
 	testenv.Need(t, testenv.AlertmanagerBin, "snmptrap")
-	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
+	testenv.ForEachRuleEngine(t, func(t *testing.T, p testenv.RuleEngine) {
 		for _, peers := range []int{200, 3} {
 			t.Run(fmt.Sprintf("%d peers fail", peers), func(t *testing.T) {
 				t.Parallel()
@@ -204,7 +205,7 @@ func TestEndToEndOnePagePerIncident(t *testing.T) {
 	})
 }
 
-func devicePeersFail(t *testing.T, p testenv.PrometheusRelease, peers int) {
+func devicePeersFail(t *testing.T, p testenv.RuleEngine, peers int) {
 	s := startIncidentStack(t, p, ruleFiles(t))
 	trapEach(t, peers, func(i int) []string {
 		return []string{"-v", "2c", "-c", "public", s.exporter.TrapAddr, "", oidNegoFail,
@@ -243,7 +244,7 @@ func devicePeersFail(t *testing.T, p testenv.PrometheusRelease, peers int) {
 			t.Errorf("notification %v went to %s, want pager", n.titles, n.receiver)
 		}
 	}
-	t.Logf("Prometheus %s, %d peers failing: %d notifications (%d device-wide, %d per peer), the first: %+v", p.Version, peers, len(got), deviceWide, individual, got[:min(len(got), 5)])
+	t.Logf("%s, %d peers failing: %d notifications (%d device-wide, %d per peer), the first: %+v", p.Name(), peers, len(got), deviceWide, individual, got[:min(len(got), 5)])
 	if peers >= DeviceWidePeers {
 		if len(got) > 2 || deviceWide != 1 || individual != 0 {
 			t.Errorf("%d notifications (%d device-wide, %d per peer), want at most 2: the device-wide one, no per-peer one", len(got), deviceWide, individual)
@@ -260,7 +261,7 @@ func devicePeersFail(t *testing.T, p testenv.PrometheusRelease, peers int) {
 // to seconds (its expression untouched), so that the outage is long enough
 // to page; the peer's availability burns fire meanwhile, and keep firing
 // after the tunnel is back and IPSecTunnelDown has resolved. One page.
-func tunnelDownPagesOnce(t *testing.T, p testenv.PrometheusRelease) {
+func tunnelDownPagesOnce(t *testing.T, p testenv.RuleEngine) {
 	var rules []string
 	for _, f := range ruleFiles(t) {
 		if f == "ipsec_tunnels.rules.yml" {
@@ -322,7 +323,7 @@ func tunnelDownPagesOnce(t *testing.T, p testenv.PrometheusRelease) {
 		t.Fatal("the availability burn stopped before IPSecTunnelDown resolved in Alertmanager: nothing left to hold back")
 	}
 	got := s.settle(t)
-	t.Logf("Prometheus %s, one tunnel down and back: %d notifications: %+v", p.Version, len(got), got)
+	t.Logf("%s, one tunnel down and back: %d notifications: %+v", p.Name(), len(got), got)
 	if len(got) != 1 || got[0].receiver != "pager" || !strings.Contains(strings.Join(got[0].titles, " "), "IPSecTunnelDown") {
 		t.Errorf("notifications %+v, want one page, IPSecTunnelDown", got)
 	}

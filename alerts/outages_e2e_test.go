@@ -17,9 +17,10 @@ import (
 const oidOfflineReason = "1.3.6.1.4.1.2011.6.122.26.5.12.0"
 
 // One page per outage, end to end: an HA pair of exporters receiving real
-// traps from net-snmp, Prometheus with every shipped rule file, the shipped
-// Alertmanager configuration (short group timings), counting what its
-// receivers send. A hub with 200 tunnels up loses n of them within seconds
+// traps from net-snmp, Prometheus (2 and 3) or VictoriaMetrics with
+// vmalert, with every shipped rule file, the shipped Alertmanager
+// configuration (short group timings), counting what its receivers send.
+// A hub with 200 tunnels up loses n of them within seconds
 // (dpd timeout), each stop reaching only one exporter of the pair. With 200,
 // one page (IPSecTunnelDownDeviceWide) and one ticket
 // (IPSecTunnelTeardownDeviceWide), the 200 IPSecTunnelDown and 200
@@ -30,7 +31,7 @@ const oidOfflineReason = "1.3.6.1.4.1.2011.6.122.26.5.12.0"
 // time over hours is a promtool test (tests/ipsec_incidents.test.yml).
 func TestEndToEndOnePagePerOutage(t *testing.T) {
 	testenv.Need(t, testenv.AlertmanagerBin, "snmptrap")
-	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
+	testenv.ForEachRuleEngine(t, func(t *testing.T, p testenv.RuleEngine) {
 		for _, n := range []int{hubTunnels, 3} {
 			t.Run(fmt.Sprintf("%d tunnels down at once", n), func(t *testing.T) {
 				t.Parallel()
@@ -41,7 +42,7 @@ func TestEndToEndOnePagePerOutage(t *testing.T) {
 }
 
 // outageRuleFiles are the shipped rule files with the for: of the tunnel
-// alerts shortened: IPSecTunnelDown 20s, the device-wide alert 10s before
+// alerts shortened: IPSecTunnelDown 40s, the device-wide alert 30s before
 // it, the per-tunnel teardown alerts 5s (the device-wide teardown alert has
 // none).
 func outageRuleFiles(t *testing.T) []string {
@@ -52,7 +53,7 @@ func outageRuleFiles(t *testing.T) []string {
 		case "ipsec_tunnels.rules.yml":
 			f = forShortened(t, f, func(alert string) (string, bool) {
 				if alert == "IPSecTunnelDown" {
-					return "20s", true
+					return "40s", true
 				}
 				return "5s", strings.HasPrefix(alert, "IPSecTunnelTeardown")
 			})
@@ -67,7 +68,7 @@ func outageRuleFiles(t *testing.T) []string {
 // hubTunnels is how many tunnels the hub of TestEndToEndOnePagePerOutage has.
 const hubTunnels = 200
 
-func tunnelsDownTogether(t *testing.T, p testenv.PrometheusRelease, n int) {
+func tunnelsDownTogether(t *testing.T, p testenv.RuleEngine, n int) {
 	s := startIncidentStackOf(t, p, outageRuleFiles(t), 2)
 	trap := func(e *testenv.Exporter, oid, peer string, more ...string) []string {
 		return append([]string{"-v", "2c", "-c", "public", e.TrapAddr, "", oid, oidTunnelPeer, "s", peer}, more...)
@@ -133,10 +134,21 @@ func tunnelsDownTogether(t *testing.T, p testenv.PrometheusRelease, n int) {
 			t.Logf("left out, a burn over a window longer than this Prometheus' history: %v", m.titles)
 			continue
 		}
+		// On VictoriaMetrics a rule reads a record seconds after it was
+		// written (docs/victoriametrics.md), and the device-level
+		// inhibitor reads the device-wide alert's ALERTS, itself computed
+		// from a chain of two records: over this minute of history the
+		// device's 1h/5m availability burn fires within seconds of the
+		// outage and can reach Alertmanager before the inhibitor. With an
+		// hour of history it needs 4.3 minutes of outage.
+		if _, onPrometheus := p.(testenv.PrometheusRelease); together && !onPrometheus && m.receiver == "pager" && len(f) == 3 && f[1] == "IPSecSLOErrorBudgetBurn" {
+			t.Logf("left out, the device's burn over a window longer than this engine's history: %v", m.titles)
+			continue
+		}
 		count[m.receiver+" "+f[1]]++
 		got = append(got, m)
 	}
-	t.Logf("Prometheus %s, %d tunnels of one device down at once, HA pair: %d notifications: %v; last evaluation of the groups: %s", p.Version, n, len(got), count, groupEvaluationTimes(t, s.prom))
+	t.Logf("%s, %d tunnels of one device down at once, HA pair: %d notifications: %v; last evaluation of the groups: %s", p.Name(), n, len(got), count, groupEvaluationTimes(t, s.prom))
 	want := map[string]int{"pager IPSecTunnelDown": n, "ticket " + teardown: n}
 	if together {
 		want = map[string]int{"pager " + DeviceDownAlertName: 1, "ticket " + DeviceTeardownAlertName: 1}

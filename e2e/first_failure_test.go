@@ -52,32 +52,44 @@ func recommendedScrape(t *testing.T) (protocols, features []string) {
 // birth, so increase() and the SLO rules see the step to 1. Without them
 // (Prometheus 2.42, or 3 without the feature) the series starts at 1 and
 // increase() says 0; the failure alerts still count it, with their
-// "unless ... offset" term. Both are shown here, against the real binary
-// and a real net-snmp trap.
+// "unless ... offset" term. VictoriaMetrics stores no created timestamp,
+// but its increase() takes a series' first value for an increase from 0
+// when that value is small next to the series' steps, so there increase()
+// sees the failure; its rate() does not (it divides only what changed
+// between samples), and neither do the SLO rules, which read rates. All
+// are shown here, against the real binary and a real net-snmp trap.
 func TestEndToEndFirstFailureCounts(t *testing.T) {
 	testenv.Need(t, "snmptrap")
-	testenv.ForEachPrometheus(t, func(t *testing.T, p testenv.PrometheusRelease) {
+	testenv.ForEachRuleEngine(t, func(t *testing.T, e testenv.RuleEngine) {
+		p, isPrometheus := e.(testenv.PrometheusRelease)
 		t.Run("default scrape", func(t *testing.T) {
 			t.Parallel()
-			firstFailure(t, p, testenv.PrometheusOptions{}, false)
+			firstFailure(t, e, testenv.PrometheusOptions{}, firstFailureSeen{increase: !isPrometheus})
 		})
-		if p.Major() == "3" {
+		if isPrometheus && p.Major() == "3" {
 			t.Run("the recommended scrape: protobuf with created timestamps", func(t *testing.T) {
 				t.Parallel()
 				protocols, features := recommendedScrape(t)
-				firstFailure(t, p, testenv.PrometheusOptions{ScrapeProtocols: protocols, Features: features}, true)
+				firstFailure(t, e, testenv.PrometheusOptions{ScrapeProtocols: protocols, Features: features}, firstFailureSeen{created: true, increase: true, rate: true})
 			})
 		}
 	})
 }
 
-func firstFailure(t *testing.T, p testenv.PrometheusRelease, o testenv.PrometheusOptions, created bool) {
+// firstFailureSeen is what an engine makes of a series' first sample.
+type firstFailureSeen struct {
+	created  bool // it stored a 0 at the series' created timestamp
+	increase bool // increase() counts the first failure
+	rate     bool // rate(), and so the SLO rules, count it
+}
+
+func firstFailure(t *testing.T, engine testenv.RuleEngine, o testenv.PrometheusOptions, seen firstFailureSeen) {
 	const peer = "203.0.113.77"
 	e := testenv.StartExporter(t)
 	o.ScrapeTargets = []string{strings.TrimPrefix(e.WebURL, "http://")}
 	o.RuleFiles = []string{filepath.Join(testenv.RepoRoot(), "alerts", "ipsec_slo.rules.yml")}
-	prom := p.Start(t, o)
-	// Prometheus has scraped the exporter before the failure: the peer is
+	prom := engine.Start(t, o)
+	// The engine has scraped the exporter before the failure: the peer is
 	// one it has never seen.
 	prom.WaitQuery(t, `up{job="ipsec_trap_exporter"} == 1`, func(v model.Value) bool { return len(v.(model.Vector)) == 1 })
 
@@ -98,7 +110,7 @@ func firstFailure(t *testing.T, p testenv.PrometheusRelease, o testenv.Prometheu
 		t.Fatalf("%s[5m] = %v, want one series of at least 3 samples", sel, samples)
 	}
 	first := samples[0].Values[0]
-	if created {
+	if seen.created {
 		if first.Value != 0 || first.Timestamp != model.TimeFromUnixNano(ct.UnixNano()) {
 			t.Errorf("first sample %v @ %v, want 0 at the created timestamp %v", first.Value, first.Timestamp, model.TimeFromUnixNano(ct.UnixNano()))
 		}
@@ -111,13 +123,13 @@ func firstFailure(t *testing.T, p testenv.PrometheusRelease, o testenv.Prometheu
 	last := sampleTime(t, prom, "timestamp("+sel+")")
 	inc := prom.QueryAt(t, "increase("+sel+"[5m])", last).(model.Vector)
 	want := 0.0
-	if created {
+	if seen.increase {
 		want = 1
 	}
 	if len(inc) != 1 || math.Abs(float64(inc[0].Value)-want) > 1e-9 {
 		t.Errorf("increase(%s[5m]) at the last sample = %v, want %v", sel, inc, want)
 	}
-	t.Logf("Prometheus %s, created timestamps %v: increase over 5m = %v", p.Version, created, inc)
+	t.Logf("%s, created timestamps %v: increase over 5m = %v", engine.Name(), seen.created, inc)
 
 	// The failure alerts' count (a new series counts with its value) sees
 	// the failure either way.
@@ -126,16 +138,21 @@ func firstFailure(t *testing.T, p testenv.PrometheusRelease, o testenv.Prometheu
 		t.Errorf("%s = %v, want 1", alertCount, v)
 	}
 
-	// The SLO rules: only with created timestamps does the peer's
-	// negotiation SLI see its failure (a 100% error ratio: it has no
-	// success).
-	if created {
+	// The SLO rules: only where rate() counts the first failure does the
+	// peer's negotiation SLI see it (a 100% error ratio: it has no
+	// success); elsewhere the SLO rules' failure rate stays 0.
+	if seen.rate {
 		sli := fmt.Sprintf(`slo:sli_error:ratio_rate5m{slo="negotiation_success",peer=%q}`, peer)
 		prom.WaitQuery(t, sli, func(v model.Value) bool {
 			vec := v.(model.Vector)
 			return len(vec) == 1 && vec[0].Value == 1
 		})
+		return
 	}
+	prom.WaitQuery(t, fmt.Sprintf(`ipsec:negotiation_failures:rate5m{peer=%q}`, peer), func(v model.Value) bool {
+		vec := v.(model.Vector)
+		return len(vec) == 1 && vec[0].Value == 0
+	})
 }
 
 // createdTimestamp is the created timestamp of the series of metric for

@@ -243,13 +243,13 @@ func readArchive(t *testing.T, path string) map[string]archived {
 
 // shipped are the repository's files that archives (and, but for the
 // documentation, packages) carry, as in the repository: rules, their tests
-// and JSON form, the SLO specifications, the Alertmanager example and
+// (promtool's and vmalert-tool's) and JSON form, the SLO specifications, the Alertmanager example and
 // templates, dashboards, the mixin.
 func shipped(t *testing.T) []string {
 	t.Helper()
 	var out []string
 	for _, pattern := range []string{
-		"alerts/*.rules.yml", "alerts/alertmanager.yml", "alerts/json/*.json", "alerts/tests/*.yml",
+		"alerts/*.rules.yml", "alerts/alertmanager.yml", "alerts/json/*.json", "alerts/tests/*.yml", "alerts/tests/vmalert/*.yml",
 		"alerts/*.sloth.yml", "alerts/*.openslo.yml", "alerts/sloth-windows/*.yml", "alerts/templates/*", "dashboards/*.json", "mixin.libsonnet", "jsonnetfile.json",
 	} {
 		m, err := filepath.Glob(filepath.Join(testenv.RepoRoot(), pattern))

@@ -102,16 +102,18 @@ archive_files() {
   cp docs/*.md "$dir/docs/"
 }
 
-# Rules and their tests, the SLO specifications (Sloth, OpenSLO), the
-# Alertmanager example and its templates, dashboards, and the mixin with
-# what it imports: archives and packages.
+# Rules and their tests (promtool's, and vmalert-tool's in tests/vmalert/),
+# the SLO specifications (Sloth, OpenSLO), the Alertmanager example and its
+# templates, dashboards, and the mixin with what it imports: archives and
+# packages.
 share_files() {
   local dir=$1
-  mkdir -p "$dir/alerts/json" "$dir/alerts/tests" "$dir/alerts/templates" "$dir/alerts/sloth-windows" "$dir/dashboards"
+  mkdir -p "$dir/alerts/json" "$dir/alerts/tests/vmalert" "$dir/alerts/templates" "$dir/alerts/sloth-windows" "$dir/dashboards"
   cp alerts/*.rules.yml alerts/alertmanager.yml alerts/*.sloth.yml alerts/*.openslo.yml "$dir/alerts/"
   cp alerts/sloth-windows/*.yml "$dir/alerts/sloth-windows/"
   cp alerts/json/*.json "$dir/alerts/json/"
   cp alerts/tests/*.yml "$dir/alerts/tests/"
+  cp alerts/tests/vmalert/*.yml "$dir/alerts/tests/vmalert/"
   cp alerts/templates/* "$dir/alerts/templates/"
   cp dashboards/*.json "$dir/dashboards/"
   cp mixin.libsonnet jsonnetfile.json "$dir/"

@@ -2,11 +2,12 @@
 # Runs every test: lint (gofmt, go vet, staticcheck), unit, fixture,
 # end-to-end (net-snmp, pysnmp and npm net-snmp as senders, util-linux
 # logger, rsyslog over TLS, openssl s_client, Prometheus 2.x and 3.x,
-# Alertmanager, headless Chromium, the C++ jsonnet, sloth), the release
-# (scripts/release.sh, lintian, dpkg install and purge, rpm, podman) and the
-# generated-file staleness checks. Installs the Debian packages and the npm
+# VictoriaMetrics, Alertmanager, headless Chromium, the C++ jsonnet,
+# sloth), the release (scripts/release.sh, lintian, dpkg install and
+# purge, rpm, podman) and the generated-file staleness checks. Installs the Debian packages and the npm
 # packages the end-to-end tests need when they are missing, and builds
-# Prometheus 3 and sloth once (scripts/prometheus3.sh, scripts/sloth.sh).
+# Prometheus 3, sloth and VictoriaMetrics once (scripts/prometheus3.sh,
+# scripts/sloth.sh, scripts/victoriametrics.sh).
 # `go test -short ./...` is the fast loop: unit and fixture tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +69,12 @@ export PROMTOOL3=$prometheus3/promtool PROMETHEUS3=$prometheus3/prometheus
 # way: the Sloth spec of alerts/ is checked with sloth validate.
 SLOTH=$(./scripts/sloth.sh)
 export SLOTH
+
+# VictoriaMetrics (single node, vmalert, vmalert-tool), built from its Go
+# module and cached the same way: the rule unit tests also run in
+# vmalert-tool, and the alert end-to-end tests also on VictoriaMetrics.
+VICTORIAMETRICS_DIR=$(./scripts/victoriametrics.sh)
+export VICTORIAMETRICS_DIR
 
 # The packages with concurrency of their own, under the race detector: web
 # (the pages read the pipeline while events arrive, the drop sampler) and

@@ -179,6 +179,7 @@ var e2eHelpers = map[string]bool{
 	"Binary": true, "Start": true, "StartCmd": true, "StartExporter": true, "StartPrometheus": true, "StartAlertmanager": true,
 	"ForEachPrometheus": true, "Run": true, "SNMPTrap": true, "SendNetSNMP": true, "SendPySNMP": true, "SendNPM": true,
 	"Logger": true, "StartRsyslogTLSRelay": true, "OpenSSLClient": true, "Browser": true, "Sloth": true, "Unprivileged": true,
+	"VictoriaMetrics": true, "ForEachRuleEngine": true,
 }
 
 // TestNeedOutsideE2E extends the rule of e2e/ to every package: a test that

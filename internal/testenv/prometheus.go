@@ -30,6 +30,20 @@ type Prometheus struct {
 	*Process
 	URL        string // http://127.0.0.1:port
 	ConfigFile string
+	// companions are the processes the server needs besides its own: on
+	// VictoriaMetrics, vmalert.
+	companions []*Process
+}
+
+// stopped says which of the server's processes has exited, if one has,
+// and what it wrote.
+func (p *Prometheus) stopped() (string, bool) {
+	for _, proc := range append([]*Process{p.Process}, p.companions...) {
+		if proc.Exited() {
+			return filepath.Base(proc.Cmd.Path) + " exited:\n" + proc.Output(), true
+		}
+	}
+	return "", false
 }
 
 // StartPrometheus starts a Prometheus that scrapes scrapeTargets (host:port)
@@ -41,6 +55,9 @@ func StartPrometheus(t testing.TB, scrapeTargets []string, ruleFiles []string, a
 	Need(t, PrometheusBin)
 	return startPrometheus(t, PrometheusBin, PrometheusOptions{ScrapeTargets: scrapeTargets, RuleFiles: ruleFiles, AlertmanagerURL: alertmanagerURL})
 }
+
+// Name is prometheus-VERSION, the name of its subtests.
+func (r PrometheusRelease) Name() string { return "prometheus-" + r.Version }
 
 // StartPrometheus starts this release's server as the package function
 // StartPrometheus does.
@@ -162,6 +179,14 @@ func prometheusConfig(t testing.TB, o PrometheusOptions) string {
 		}
 		fmt.Fprintf(&cfg, "      static_configs:\n        - targets: [%q]\n", u.Host)
 	}
+	cfg.WriteString(scrapeConfigs(o))
+	return cfg.String()
+}
+
+// scrapeConfigs is the scrape_configs section of o: one job,
+// ipsec_trap_exporter, scraping o.ScrapeTargets.
+func scrapeConfigs(o PrometheusOptions) string {
+	var cfg strings.Builder
 	cfg.WriteString("scrape_configs:\n  - job_name: ipsec_trap_exporter\n")
 	if len(o.ScrapeProtocols) > 0 {
 		fmt.Fprintf(&cfg, "    scrape_protocols: [%s]\n", strings.Join(o.ScrapeProtocols, ", "))
@@ -290,8 +315,8 @@ func (p *Prometheus) WaitQueryWithin(t testing.TB, timeout time.Duration, promql
 	var last model.Value
 	var lastErr error
 	for time.Now().Before(deadline) {
-		if p.Exited() {
-			t.Fatalf("prometheus exited:\n%s", p.Output())
+		if out, ok := p.stopped(); ok {
+			t.Fatal(out)
 		}
 		last, lastErr = p.query(promql)
 		if lastErr == nil && pred(last) {
