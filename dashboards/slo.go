@@ -21,6 +21,11 @@ const (
 	ruleBudgetRemaining = "slo:error_budget_remaining:ratio"
 )
 
+// variableSource lists the devices and peers with SLO series: the 5m SLI,
+// which exists from a peer's first trap on, where the budget (built from
+// 6-hour buckets) may take hours to appear on a new installation.
+var variableSource = fmt.Sprintf(ruleSLIError, "5m")
+
 // BurnWindows are the windows of the multi-window burn-rate alerts.
 var BurnWindows = []string{"5m", "30m", "1h", "2h", "6h", "1d", "3d"}
 
@@ -56,15 +61,16 @@ func sliPanel(title, desc, by, legend string, matchers ...string) *timeseries.Pa
 // slo shows the two SLIs (negotiation success, tunnel availability) per
 // device and peer against their objectives, the 30-day error budget and the
 // burn rates the alerts fire on. Every panel reads recording rules that
-// exist for every device and peer as soon as they have sent a trap, so none
-// may be empty.
+// exist for every device and peer as soon as they have sent a trap, or, for
+// the windows built from the SLO rules' buckets (2h and longer, the budget),
+// once the first bucket has opened.
 func slo(rb runbook) *board {
 	d := newBoard(UIDSLO, "ipsec-slo.json", "IPSec / SLO",
 		"VPN stability SLOs: negotiation success and tunnel availability per device and peer against the objective, 30-day error budget remaining, burn rates of the alert windows, and the peers that consumed the most budget. Needs the recording rules of alerts/ipsec_slo.rules.yml.",
 		queryVar("device", "Device", "Devices with SLO series (recording rules).",
-			"label_values("+ruleBudgetRemaining+", device)", true),
+			"label_values("+variableSource+", device)", true),
 		queryVar("peer", "Peer", "Peers of the selected devices with SLO series.",
-			"label_values("+rule(ruleBudgetRemaining, sloDevice)+", peer)", true),
+			"label_values("+rule(variableSource, sloDevice)+", peer)", true),
 	)
 	d.Time("now-30d", "now")
 
