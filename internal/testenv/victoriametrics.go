@@ -131,12 +131,10 @@ func (r VictoriaMetricsRelease) Start(t testing.TB, o PrometheusOptions) *Promet
 		"-rule.evalDelay=0s",
 		"-loggerLevel=WARN",
 	}
+	// At the one-second pace, as on Prometheus: a group's own interval
+	// would also delay its first evaluation by a random part of it.
 	for _, f := range o.RuleFiles {
-		abs, err := filepath.Abs(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, "-rule="+abs)
+		args = append(args, "-rule="+atTestPace(t, f))
 	}
 	if o.ResendDelay > 0 {
 		// As on Prometheus, an alert sent is valid in Alertmanager for 4
